@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# podnet: module (podnet.ko), tools (podnetctl), install, DKMS, tests.
+
+VERSION := 0.1.0
+
+ifeq ($(KDIR),)
+KDIR := $(shell d=/lib/modules/$$(uname -r)/build; \
+	if [ -d $$d ]; then echo $$d; else \
+	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
+endif
+
+PREFIX ?= /usr
+DESTDIR ?=
+DKMS_SRC := $(DESTDIR)/usr/src/podnet-$(VERSION)
+CHECKPATCH ?= $(firstword $(wildcard $(PODNET_CACHE)/linux-source-*/scripts/checkpatch.pl) \
+		$(wildcard /var/cache/podnet/linux-source-*/scripts/checkpatch.pl))
+
+.PHONY: all module module-debug tools install module-install tools-install \
+	dkms-install dkms-remove check demo bench style clean
+
+all: module tools
+
+kdir-check:
+	@if [ -z "$(KDIR)" ] || [ ! -e "$(KDIR)/Makefile" ]; then \
+		echo "podnet: no kernel build directory '$(KDIR)': apt-get install linux-headers-amd64, or set KDIR=" >&2; \
+		exit 1; fi
+	@echo "podnet: building against $(KDIR)"
+
+module: kdir-check
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-debug: kdir-check
+	$(MAKE) -C $(KDIR) M=$(CURDIR) ccflags-y+=-DDEBUG modules
+
+tools:
+	$(MAKE) -C tools
+
+install: module-install tools-install
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $$(basename $$(dirname $(KDIR)) 2>/dev/null || true) 2>/dev/null || depmod -a
+
+tools-install:
+	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "podnet: dkms not found: apt-get install dkms" >&2; exit 1; }
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild Makefile dkms.conf kmod uapi $(DKMS_SRC)/
+	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+	dkms add podnet/$(VERSION)
+	dkms install podnet/$(VERSION) $(if $(KERNELRELEASE_DKMS),-k $(KERNELRELEASE_DKMS))
+
+dkms-remove:
+	dkms remove podnet/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+check:
+	tests/check
+
+demo:
+	tests/vm/demo
+
+bench:
+	tests/bench/run
+
+style:
+	@[ -n "$(CHECKPATCH)" ] || { echo "podnet: checkpatch.pl not found: run tests/vm/build-kernel (extracts linux-source-6.1)" >&2; exit 1; }
+	$(CHECKPATCH) --no-tree --terse --strict --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f \
+		$$(git ls-files 'kmod/*.c' 'kmod/*.h' 'kmod/tests/*.c' 'uapi/linux/*.h')
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C tools clean
+	rm -rf .build
