@@ -74,5 +74,5 @@ style:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	$(MAKE) -C tools clean
+	if [ -d tools ]; then $(MAKE) -C tools clean; fi
 	rm -rf .build
