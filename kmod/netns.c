@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state. Each namespace is an independent node: its
+ * own podnet devices, ports and addresses.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "netns.h"
+#include "device.h"
+
+unsigned int podnet_net_id __read_mostly;
+
+static int __net_init podnet_net_init(struct net *net)
+{
+	struct podnet_net *pnet = podnet_net(net);
+
+	INIT_LIST_HEAD(&pnet->devs);
+	return 0;
+}
+
+/*
+ * Delete the podnet devices of dying namespaces in one batch, as vxlan and
+ * geneve do: the core deletes rtnl_link_ops devices too, but later, and a
+ * batch here keeps the teardown to one unregister_netdevice_many().
+ */
+static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
+{
+	struct podnet_dev *pn, *tmp;
+	LIST_HEAD(kill);
+	struct net *net;
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list)
+		list_for_each_entry_safe(pn, tmp, &podnet_net(net)->devs, node)
+			unregister_netdevice_queue(pn->dev, &kill);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+
+	list_for_each_entry(net, net_list, exit_list)
+		WARN_ON_ONCE(!list_empty(&podnet_net(net)->devs));
+}
+
+static struct pernet_operations podnet_net_ops = {
+	.init = podnet_net_init,
+	.exit_batch = podnet_net_exit_batch,
+	.id = &podnet_net_id,
+	.size = sizeof(struct podnet_net),
+};
+
+/**
+ * podnet_netns_init() - register the per-namespace state
+ *
+ * Return: 0 or a negative errno.
+ */
+int __init podnet_netns_init(void)
+{
+	return register_pernet_device(&podnet_net_ops);
+}
+
+/**
+ * podnet_netns_uninit() - unregister the per-namespace state
+ */
+void podnet_netns_uninit(void)
+{
+	unregister_pernet_device(&podnet_net_ops);
+}
