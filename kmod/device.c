@@ -20,6 +20,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "kunit.h"
 #include "netns.h"
 #include "port.h"
 
@@ -184,8 +185,13 @@ const struct net_device_ops podnet_netdev_ops = {
 	.ndo_add_slave = podnet_add_slave,
 	.ndo_del_slave = podnet_del_slave,
 };
+PODNET_EXPORT_FOR_KUNIT(podnet_netdev_ops);
 
-static void podnet_setup(struct net_device *dev)
+/**
+ * podnet_setup() - initialise a podnet net_device
+ * @dev: the device, with struct podnet_dev as private area
+ */
+void podnet_setup(struct net_device *dev)
 {
 	dev->netdev_ops = &podnet_netdev_ops;
 	dev->header_ops = NULL;
@@ -206,6 +212,7 @@ static void podnet_setup(struct net_device *dev)
 	dev->priv_destructor = podnet_destruct;
 	netif_keep_dst(dev);
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_setup);
 
 static int podnet_newlink(struct net *src_net, struct net_device *dev,
 			  struct nlattr *tb[], struct nlattr *data[],

@@ -24,6 +24,8 @@ struct podnet_dev {
 
 extern const struct net_device_ops podnet_netdev_ops;
 
+void podnet_setup(struct net_device *dev);
+
 static inline bool netif_is_podnet(const struct net_device *dev)
 {
 	return dev->netdev_ops == &podnet_netdev_ops;

@@ -20,6 +20,7 @@
 
 #include "port.h"
 #include "device.h"
+#include "kunit.h"
 #include "neigh.h"
 #include "netlink.h"
 #include "netns.h"
@@ -30,6 +31,7 @@ const struct rhashtable_params podnet_addr_params = {
 	.head_offset = offsetof(struct podnet_addr, node),
 	.automatic_shrinking = true,
 };
+PODNET_EXPORT_FOR_KUNIT(podnet_addr_params);
 
 enum podnet_rx_verdict {
 	PODNET_RX_ACCEPT = PODNET_PC_MAX,
@@ -51,6 +53,7 @@ struct podnet_port *podnet_port_get_rtnl(const struct net_device *dev)
 		return NULL;
 	return rtnl_dereference(dev->rx_handler_data);
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_port_get_rtnl);
 
 static bool podnet_port_addr_ok(struct podnet_port *port,
 				const struct in6_addr *saddr)
@@ -244,6 +247,7 @@ err_unbind:
 	podnet_port_unbind(port);
 	return err;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_port_bind);
 
 /**
  * podnet_port_attach() - make a device a port of a podnet device
@@ -330,6 +334,7 @@ err_free:
 	kfree(port);
 	return err;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_port_attach);
 
 static void podnet_port_free_rcu(struct rcu_head *head)
 {
@@ -364,6 +369,7 @@ void podnet_port_detach(struct podnet_port *port)
 	netdev_put(dev, &port->dev_tracker);
 	call_rcu(&port->rcu, podnet_port_free_rcu);
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_port_detach);
 
 /**
  * podnet_port_detach_all() - detach every port of a podnet device
