@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnetctl: talking to the podnet generic netlink family (libnl-genl-3).
+ *
+ * One request at a time: send, then read until the ack (or the end of a
+ * dump), with callbacks that hand replies to the caller and keep the
+ * kernel's extended ack message for the error line.
+ */
+#include <errno.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+#include <linux/podnet.h>
+
+#include "ipc.h"
+#include "podnetctl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* The state of one request while its answer is read. */
+struct req {
+	ipc_reply_fn fn;
+	void *arg;
+	bool done;
+	bool intr;		/* NLM_F_DUMP_INTR seen */
+	bool fn_failed;		/* @fn failed; fail() holds its message */
+	int error;		/* negative errno from the kernel */
+	char msg[256];		/* the kernel's extended ack message */
+};
+
+static int ext_ack_on(struct nl_sock *sk)
+{
+	int one = 1;
+
+	/* libnl 3.7 has no nl_socket_set_ext_ack(). */
+	if (setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		       &one, sizeof(one)) < 0)
+		return fail("cannot enable netlink extended acks: %s",
+			    strerror(errno));
+	return 0;
+}
+
+/*
+ * Find the extended ack TLVs of @nlh, which start @off bytes into the
+ * message, and copy the message text (or, lacking one, which attribute is
+ * missing) to @buf; empty if there is none.
+ */
+static void ext_ack_parse(const struct nlmsghdr *nlh, size_t off, char *buf,
+			  size_t size)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	off = NLMSG_ALIGN(off);
+	if (off >= nlh->nlmsg_len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlh + off),
+		      nlh->nlmsg_len - off, NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG]) {
+		const char *s = nla_data(tb[NLMSGERR_ATTR_MSG]);
+		size_t len = strnlen(s, nla_len(tb[NLMSGERR_ATTR_MSG]));
+
+		if (len >= size)
+			len = size - 1;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		/* Kernel messages may end in a newline or a period: keep neither. */
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '.'))
+			buf[--len] = '\0';
+	} else if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+		   nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4) {
+		snprintf(buf, size, "missing attribute %u",
+			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
+	}
+}
+
+/* Where the TLVs of an NLMSG_ERROR message start. */
+static size_t ack_tlv_offset(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len > NLMSG_HDRLEN)
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	return off;
+}
+
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	const struct nlmsghdr *nlh = (void *)((char *)e - NLMSG_HDRLEN);
+	struct req *r = arg;
+
+	(void)nla;
+	r->done = true;
+	r->error = e->error;
+	ext_ack_parse(nlh, ack_tlv_offset(nlh), r->msg, sizeof(r->msg));
+	return NL_STOP;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct req *r = arg;
+	char buf[256];
+
+	r->done = true;
+	/* A successful request may carry a warning. */
+	ext_ack_parse(nlh, ack_tlv_offset(nlh), buf, sizeof(buf));
+	if (buf[0])
+		warn("warning: %s", buf);
+	return NL_STOP;
+}
+
+/* The end of a dump: NLMSG_DONE carries the dump's error, if any. */
+static int finish_cb(struct nl_msg *msg, void *arg)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct req *r = arg;
+	int err;
+
+	r->done = true;
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			r->error = err;
+			ext_ack_parse(nlh, NLMSG_HDRLEN + sizeof(int), r->msg,
+				      sizeof(r->msg));
+		}
+	}
+	return NL_STOP;
+}
+
+static int intr_cb(struct nl_msg *msg, void *arg)
+{
+	struct req *r = arg;
+
+	(void)msg;
+	r->intr = true;
+	return NL_OK;
+}
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct req *r = arg;
+
+	if (!r->fn || r->fn_failed)
+		return NL_OK;
+	if (r->fn(msg, r->arg) < 0)
+		r->fn_failed = true;	/* keep reading up to the ack */
+	return NL_OK;
+}
+
+static int transact(struct nl_sock *sk, struct nl_msg *msg, ipc_reply_fn fn,
+		    void *arg)
+{
+	struct req r = { .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	if (!(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		fail("out of memory");
+		return -ENOMEM;
+	}
+	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &r);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, intr_cb, &r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &r);
+
+	err = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (err < 0) {
+		nl_cb_put(cb);
+		fail("cannot send a netlink request: %s", nl_geterror(err));
+		return -EIO;
+	}
+	while (!r.done) {
+		err = nl_recvmsgs(sk, cb);
+		if (err < 0 && !r.error) {
+			nl_cb_put(cb);
+			fail("netlink: %s", nl_geterror(err));
+			return -EIO;
+		}
+		if (err < 0)
+			break;
+	}
+	nl_cb_put(cb);
+
+	if (r.error < 0) {
+		fail("%s", r.msg[0] ? r.msg : strerror(-r.error));
+		return r.error;
+	}
+	if (r.fn_failed)
+		return -EINVAL;	/* fail() was set by fn */
+	return r.intr ? IPC_DUMP_INTR : 0;
+}
+
+int ipc_transact(struct ipc *ipc, struct nl_msg *msg, ipc_reply_fn fn, void *arg)
+{
+	return transact(ipc->sk, msg, fn, arg);
+}
+
+int ipc_open(struct ipc *ipc)
+{
+	int err;
+
+	memset(ipc, 0, sizeof(*ipc));
+	ipc->sk = nl_socket_alloc();
+	if (!ipc->sk)
+		return fail("out of memory");
+	err = genl_connect(ipc->sk);
+	if (err < 0) {
+		fail("cannot open a generic netlink socket: %s", nl_geterror(err));
+		goto err;
+	}
+	nl_socket_enable_msg_peek(ipc->sk);
+	if (ext_ack_on(ipc->sk) < 0)
+		goto err;
+	ipc->family = genl_ctrl_resolve(ipc->sk, PODNET_GENL_NAME);
+	if (ipc->family < 0) {
+		if (ipc->family == -NLE_OBJ_NOTFOUND)
+			fail("podnet module not loaded (modprobe podnet)");
+		else
+			fail("cannot resolve the generic netlink family `%s': %s",
+			     PODNET_GENL_NAME, nl_geterror(ipc->family));
+		goto err;
+	}
+	return 0;
+err:
+	nl_socket_free(ipc->sk);
+	ipc->sk = NULL;
+	return -1;
+}
+
+void ipc_close(struct ipc *ipc)
+{
+	if (ipc->sk)
+		nl_socket_free(ipc->sk);
+	if (ipc->rtnl)
+		nl_socket_free(ipc->rtnl);
+	memset(ipc, 0, sizeof(*ipc));
+}
+
+struct nl_msg *ipc_msg(struct ipc *ipc, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg) {
+		fail("out of memory");
+		return NULL;
+	}
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, ipc->family, 0,
+			 flags, cmd, PODNET_GENL_VERSION)) {
+		nlmsg_free(msg);
+		fail("out of memory");
+		return NULL;
+	}
+	return msg;
+}
+
+int ipc_set_master(struct ipc *ipc, uint32_t ifindex, uint32_t master)
+{
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC,
+		.ifi_index = (int)ifindex,
+	};
+	struct nl_msg *msg;
+	int err;
+
+	if (!ipc->rtnl) {
+		ipc->rtnl = nl_socket_alloc();
+		if (!ipc->rtnl)
+			goto nomem;
+		err = nl_connect(ipc->rtnl, NETLINK_ROUTE);
+		if (err < 0) {
+			nl_socket_free(ipc->rtnl);
+			ipc->rtnl = NULL;
+			fail("cannot open an rtnetlink socket: %s", nl_geterror(err));
+			return -EIO;
+		}
+		nl_socket_enable_msg_peek(ipc->rtnl);
+		if (ext_ack_on(ipc->rtnl) < 0)
+			return -EIO;
+	}
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	if (!msg)
+		goto nomem;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, IFLA_MASTER, master) < 0) {
+		nlmsg_free(msg);
+		goto nomem;
+	}
+	return transact(ipc->rtnl, msg, NULL, NULL);
+nomem:
+	fail("out of memory");
+	return -ENOMEM;
+}
+
+struct listen {
+	ipc_reply_fn fn;
+	void *arg;
+	bool failed;
+};
+
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+static int listen_cb(struct nl_msg *msg, void *arg)
+{
+	struct listen *l = arg;
+
+	if (l->fn(msg, l->arg) < 0) {
+		l->failed = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+int ipc_listen(struct ipc *ipc, const char *group, ipc_reply_fn fn, void *arg)
+{
+	struct listen l = { .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(ipc->sk, PODNET_GENL_NAME, group);
+	if (grp < 0)
+		return fail("cannot find the multicast group `%s': %s", group,
+			    nl_geterror(grp));
+	err = nl_socket_add_membership(ipc->sk, grp);
+	if (err < 0)
+		return fail("cannot join the multicast group `%s': %s", group,
+			    nl_geterror(err));
+	/* Make a burst of changes less likely to overrun the socket. */
+	nl_socket_set_buffer_size(ipc->sk, 1 << 20, 0);
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return fail("out of memory");
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, listen_cb, &l);
+	/* Notifications are not answers: no sequence numbers to check. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	for (;;) {
+		err = nl_recvmsgs(ipc->sk, cb);
+		if (l.failed)
+			break;
+		if (err == -NLE_NOMEM) {
+			/* recvmsg() failed with ENOBUFS: messages were lost. */
+			warn("events lost: receive buffer overrun");
+			continue;
+		}
+		if (err < 0) {
+			fail("netlink: %s", nl_geterror(err));
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return -1;
+}

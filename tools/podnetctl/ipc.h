@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* podnetctl: talking to the podnet generic netlink family (libnl-genl-3). */
+#ifndef PODNETCTL_IPC_H
+#define PODNETCTL_IPC_H
+
+#include <stdint.h>
+#include <netlink/msg.h>
+
+/**
+ * struct ipc - the netlink sockets of one podnetctl run
+ * @sk: generic netlink socket, extended acks on
+ * @family: the podnet family id
+ * @rtnl: rtnetlink socket, opened on first use (batch undo only)
+ */
+struct ipc {
+	struct nl_sock *sk;
+	int family;
+	struct nl_sock *rtnl;
+};
+
+/*
+ * Open the socket in the current network namespace and resolve the
+ * "podnet" family. 0, or -1 with fail() set ("podnet module not loaded
+ * (modprobe podnet)" if the family is not registered).
+ */
+int ipc_open(struct ipc *ipc);
+void ipc_close(struct ipc *ipc);
+
+/* A new podnet request of @cmd; @flags are added to NLM_F_REQUEST. */
+struct nl_msg *ipc_msg(struct ipc *ipc, uint8_t cmd, int flags);
+
+/*
+ * A reply handler: 0 to go on, or -1 with fail() set to stop; the request
+ * then fails with that message once the kernel's answer is drained.
+ */
+typedef int (*ipc_reply_fn)(struct nl_msg *msg, void *arg);
+
+/* ipc_transact() returns this when a dump saw the table change under it. */
+#define IPC_DUMP_INTR 1
+
+/*
+ * Send @msg (consumed) and read the answer: each reply message goes to
+ * @fn (may be NULL), until the ack or the end of the dump. Requests that
+ * are not dumps get NLM_F_ACK added. Returns 0, IPC_DUMP_INTR, or a
+ * negative errno with fail() set to the kernel's extended ack message, or
+ * to strerror() when it sent none.
+ */
+int ipc_transact(struct ipc *ipc, struct nl_msg *msg, ipc_reply_fn fn, void *arg);
+
+/* Make @ifindex a port of @master over rtnetlink ("ip link set master"). */
+int ipc_set_master(struct ipc *ipc, uint32_t ifindex, uint32_t master);
+
+/*
+ * Join the family's multicast group @group and hand every message received
+ * to @fn until @fn fails or the socket does; lost messages (receive buffer
+ * overrun) are reported with warn() and the loop goes on.
+ */
+int ipc_listen(struct ipc *ipc, const char *group, ipc_reply_fn fn, void *arg);
+
+#endif /* PODNETCTL_IPC_H */

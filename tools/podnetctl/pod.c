@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnetctl pod: attach pods (the node ends of their veth pairs) to a
+ * podnet device with their addresses, detach them, show them.
+ *
+ *   pod add IFNAME dev DEV ip ADDR [ip ADDR]... [mac MAC]
+ *   pod del IFNAME
+ *   pod [show] [dev DEV] [IFNAME]
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/genl.h>
+
+#include "ipc.h"
+#include "pod.h"
+#include "podnetctl.h"
+
+enum pod_op { POD_ADD, POD_DEL, POD_SHOW, POD_HELP };
+
+struct pod_cmd {
+	struct cmd cmd;
+	enum pod_op op;
+	struct pod_info pod;	/* names, addresses, MAC as given */
+	bool dev_given;		/* show: filter by device */
+	bool ifname_given;	/* show: one pod */
+	/* batch: the pod before this command ran (save/undo) */
+	bool saved;		/* it was a podnet port ... */
+	struct pod_info before;	/* ... like this */
+};
+
+static struct pod_cmd *to_pod_cmd(struct cmd *cmd)
+{
+	return container_of(cmd, struct pod_cmd, cmd);
+}
+
+static const struct pod_cmd *to_pod_cmd_const(const struct cmd *cmd)
+{
+	return container_of(cmd, const struct pod_cmd, cmd);
+}
+
+/* Replies: attribute policies. */
+
+static struct nla_policy top_policy[PODNET_A_MAX + 1] = {
+	[PODNET_A_DEV_IFINDEX]	= { .type = NLA_U32 },
+	[PODNET_A_DEV_IFNAME]	= { .type = NLA_STRING, .maxlen = IFNAMSIZ },
+	[PODNET_A_POD]		= { .type = NLA_NESTED },
+};
+
+static struct nla_policy pod_policy[PODNET_POD_A_MAX + 1] = {
+	[PODNET_POD_A_IFINDEX]	= { .type = NLA_U32 },
+	[PODNET_POD_A_IFNAME]	= { .type = NLA_STRING, .maxlen = IFNAMSIZ },
+	[PODNET_POD_A_ADDRS]	= { .type = NLA_NESTED },
+	[PODNET_POD_A_MAC]	= { .minlen = MAC_LEN, .maxlen = MAC_LEN },
+	[PODNET_POD_A_STATS]	= { .type = NLA_NESTED },
+};
+
+/* Counter names, for JSON; the order of the human counters line. */
+static const char *const stat_names[PODNET_STATS_A_MAX + 1] = {
+	[PODNET_STATS_A_RX_PACKETS]	= "rx_packets",
+	[PODNET_STATS_A_RX_BYTES]	= "rx_bytes",
+	[PODNET_STATS_A_TX_PACKETS]	= "tx_packets",
+	[PODNET_STATS_A_TX_BYTES]	= "tx_bytes",
+	[PODNET_STATS_A_DROP_SPOOF]	= "drop_spoof",
+	[PODNET_STATS_A_DROP_PROTO]	= "drop_proto",
+	[PODNET_STATS_A_DROP_NEIGH]	= "drop_neigh",
+	[PODNET_STATS_A_DROP_TX]	= "drop_tx",
+};
+
+static int parse_addrs(struct nlattr *nest, struct pod_info *pod)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		int family;
+
+		switch (nla_type(a)) {
+		case PODNET_ADDR_A_IPV4:
+			family = AF_INET;
+			break;
+		case PODNET_ADDR_A_IPV6:
+			family = AF_INET6;
+			break;
+		default:
+			continue;	/* a newer kernel's kind of address */
+		}
+		if (nla_len(a) != (int)addr_len(family))
+			return fail("malformed reply: address of %d bytes", nla_len(a));
+		if (pod->naddrs == PODNET_POD_MAX_ADDRS)
+			return fail("malformed reply: more than %d addresses",
+				    PODNET_POD_MAX_ADDRS);
+		pod->addrs[pod->naddrs].family = family;
+		memcpy(pod->addrs[pod->naddrs].bytes, nla_data(a), nla_len(a));
+		pod->naddrs++;
+	}
+	return 0;
+}
+
+static int parse_stats(struct nlattr *nest, struct pod_info *pod)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		int type = nla_type(a);
+
+		if (type > PODNET_STATS_A_MAX || !stat_names[type])
+			continue;	/* padding, or a newer counter */
+		if (nla_len(a) != sizeof(uint64_t))
+			return fail("malformed reply: counter of %d bytes", nla_len(a));
+		pod->stats[type] = nla_get_u64(a);
+	}
+	pod->has_stats = true;
+	return 0;
+}
+
+int pod_info_parse(struct nl_msg *msg, struct pod_info *pod)
+{
+	struct nlattr *tb[PODNET_A_MAX + 1], *pb[PODNET_POD_A_MAX + 1];
+
+	memset(pod, 0, sizeof(*pod));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PODNET_A_MAX, top_policy) < 0 ||
+	    !tb[PODNET_A_POD] ||
+	    nla_parse_nested(pb, PODNET_POD_A_MAX, tb[PODNET_A_POD], pod_policy) < 0)
+		return fail("malformed reply from the kernel");
+
+	if (tb[PODNET_A_DEV_IFINDEX])
+		pod->dev_ifindex = nla_get_u32(tb[PODNET_A_DEV_IFINDEX]);
+	if (tb[PODNET_A_DEV_IFNAME])
+		nla_strlcpy(pod->dev, tb[PODNET_A_DEV_IFNAME], sizeof(pod->dev));
+	if (pb[PODNET_POD_A_IFINDEX])
+		pod->ifindex = nla_get_u32(pb[PODNET_POD_A_IFINDEX]);
+	if (pb[PODNET_POD_A_IFNAME])
+		nla_strlcpy(pod->ifname, pb[PODNET_POD_A_IFNAME], sizeof(pod->ifname));
+	if (pb[PODNET_POD_A_MAC]) {
+		memcpy(pod->mac, nla_data(pb[PODNET_POD_A_MAC]), MAC_LEN);
+		pod->has_mac = true;
+	}
+	if (pb[PODNET_POD_A_ADDRS] && parse_addrs(pb[PODNET_POD_A_ADDRS], pod) < 0)
+		return -1;
+	if (pb[PODNET_POD_A_STATS] && parse_stats(pb[PODNET_POD_A_STATS], pod) < 0)
+		return -1;
+	return 0;
+}
+
+void pod_info_print(const struct pod_info *pod, FILE *f)
+{
+	char buf[ADDR_STRLEN];
+	unsigned int i;
+
+	fprintf(f, "%s dev %s", pod->ifname, pod->dev);
+	if (pod->has_mac)
+		fprintf(f, " mac %s", mac_fmt(pod->mac, buf));
+	for (i = 0; i < pod->naddrs; i++)
+		fprintf(f, "%s%s", i ? " " : " ip ", addr_fmt(&pod->addrs[i], buf));
+}
+
+static void pod_stats_print(const struct pod_info *pod, FILE *f)
+{
+	const uint64_t *s = pod->stats;
+
+	fprintf(f, "    rx %" PRIu64 " pkts %" PRIu64 " bytes  tx %" PRIu64
+		" pkts %" PRIu64 " bytes  drop spoof %" PRIu64 " proto %" PRIu64
+		" neigh %" PRIu64 " tx %" PRIu64 "\n",
+		s[PODNET_STATS_A_RX_PACKETS], s[PODNET_STATS_A_RX_BYTES],
+		s[PODNET_STATS_A_TX_PACKETS], s[PODNET_STATS_A_TX_BYTES],
+		s[PODNET_STATS_A_DROP_SPOOF], s[PODNET_STATS_A_DROP_PROTO],
+		s[PODNET_STATS_A_DROP_NEIGH], s[PODNET_STATS_A_DROP_TX]);
+}
+
+cJSON *pod_info_json(const struct pod_info *pod)
+{
+	cJSON *o = cJSON_CreateObject(), *addrs, *stats;
+	unsigned int i;
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "ifname", pod->ifname);
+	cJSON_AddNumberToObject(o, "ifindex", pod->ifindex);
+	cJSON_AddStringToObject(o, "dev", pod->dev);
+	json_add_mac(o, "mac", pod->has_mac ? pod->mac : NULL);
+	addrs = cJSON_AddArrayToObject(o, "addrs");
+	for (i = 0; addrs && i < pod->naddrs; i++)
+		cJSON_AddItemToArray(addrs, json_addr(&pod->addrs[i]));
+	if (pod->has_stats) {
+		stats = cJSON_AddObjectToObject(o, "stats");
+		for (i = 0; stats && i < ARRAY_SIZE(stat_names); i++)
+			if (stat_names[i])
+				json_add_u64(stats, stat_names[i], pod->stats[i]);
+	}
+	return o;
+}
+
+/* Requests. A pod and its device are named by index if known, else by name. */
+
+static int put_dev(struct nl_msg *msg, const struct pod_info *pod)
+{
+	if (pod->dev_ifindex)
+		return nla_put_u32(msg, PODNET_A_DEV_IFINDEX, pod->dev_ifindex);
+	return nla_put_string(msg, PODNET_A_DEV_IFNAME, pod->dev);
+}
+
+static int put_pod(struct nl_msg *msg, const struct pod_info *pod, bool full)
+{
+	struct nlattr *nest, *addrs;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, PODNET_A_POD);
+	if (!nest)
+		return -1;
+	if (pod->ifindex ?
+	    nla_put_u32(msg, PODNET_POD_A_IFINDEX, pod->ifindex) :
+	    nla_put_string(msg, PODNET_POD_A_IFNAME, pod->ifname))
+		return -1;
+	if (full) {
+		addrs = nla_nest_start(msg, PODNET_POD_A_ADDRS);
+		if (!addrs)
+			return -1;
+		for (i = 0; i < pod->naddrs; i++) {
+			const struct pn_addr *a = &pod->addrs[i];
+
+			if (nla_put(msg, a->family == AF_INET ? PODNET_ADDR_A_IPV4 :
+				    PODNET_ADDR_A_IPV6, addr_len(a->family), a->bytes))
+				return -1;
+		}
+		nla_nest_end(msg, addrs);
+		if (pod->has_mac && nla_put(msg, PODNET_POD_A_MAC, MAC_LEN, pod->mac))
+			return -1;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Send PODNET_CMD_POD_ADD (@cmd) or _DEL/_GET, without dump. */
+static int pod_request(struct ipc *ipc, uint8_t cmd, const struct pod_info *pod,
+		       ipc_reply_fn fn, void *arg)
+{
+	struct nl_msg *msg = ipc_msg(ipc, cmd, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	if ((cmd == PODNET_CMD_POD_ADD && put_dev(msg, pod)) ||
+	    put_pod(msg, pod, cmd == PODNET_CMD_POD_ADD)) {
+		nlmsg_free(msg);
+		fail("netlink message too long");
+		return -EMSGSIZE;
+	}
+	return ipc_transact(ipc, msg, fn, arg);
+}
+
+static int get_one_cb(struct nl_msg *msg, void *arg)
+{
+	return pod_info_parse(msg, arg);
+}
+
+static int pod_get(struct ipc *ipc, const struct pod_info *which,
+		   struct pod_info *pod)
+{
+	return pod_request(ipc, PODNET_CMD_POD_GET, which, get_one_cb, pod);
+}
+
+/* pod add, pod del: run, save, undo */
+
+static int pod_add_run(struct ipc *ipc, struct cmd *cmd)
+{
+	return pod_request(ipc, PODNET_CMD_POD_ADD, &to_pod_cmd(cmd)->pod,
+			   NULL, NULL) < 0 ? -1 : 0;
+}
+
+static int pod_del_run(struct ipc *ipc, struct cmd *cmd)
+{
+	return pod_request(ipc, PODNET_CMD_POD_DEL, &to_pod_cmd(cmd)->pod,
+			   NULL, NULL) < 0 ? -1 : 0;
+}
+
+/*
+ * Record whether the pod is a podnet port now, and how: a GET that fails
+ * means it is not (and if the command is going to fail for another reason,
+ * it will say so itself).
+ */
+static int pod_save(struct ipc *ipc, struct cmd *cmd)
+{
+	struct pod_cmd *pc = to_pod_cmd(cmd);
+
+	pc->saved = pod_get(ipc, &pc->pod, &pc->before) == 0;
+	return 0;
+}
+
+/* Put the pod back as pod_save() found it. */
+static int pod_restore(struct ipc *ipc, struct pod_cmd *pc)
+{
+	if (!pc->saved)
+		return 0;
+	if (!pc->before.naddrs)	/* a port without addresses */
+		return ipc_set_master(ipc, pc->before.ifindex,
+				      pc->before.dev_ifindex) < 0 ? -1 : 0;
+	/* By index: names can change; MAC as it was (learned or given). */
+	return pod_request(ipc, PODNET_CMD_POD_ADD, &pc->before, NULL, NULL) < 0 ?
+	       -1 : 0;
+}
+
+static int pod_add_undo(struct ipc *ipc, struct cmd *cmd)
+{
+	struct pod_cmd *pc = to_pod_cmd(cmd);
+
+	if (pod_request(ipc, PODNET_CMD_POD_DEL, &pc->pod, NULL, NULL) < 0)
+		return -1;
+	return pod_restore(ipc, pc);
+}
+
+static int pod_del_undo(struct ipc *ipc, struct cmd *cmd)
+{
+	return pod_restore(ipc, to_pod_cmd(cmd));
+}
+
+/* pod show */
+
+struct pod_list {
+	struct pod_info *v;
+	size_t n, size;
+	const char *dev;	/* filter, for a single GET */
+};
+
+static int list_cb(struct nl_msg *msg, void *arg)
+{
+	struct pod_list *l = arg;
+
+	if (l->n == l->size) {
+		size_t size = l->size ? 2 * l->size : 16;
+		struct pod_info *v = realloc(l->v, size * sizeof(*v));
+
+		if (!v)
+			return fail("out of memory");
+		l->v = v;
+		l->size = size;
+	}
+	if (pod_info_parse(msg, &l->v[l->n]) < 0)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static int pod_dump(struct ipc *ipc, const struct pod_cmd *pc, struct pod_list *l)
+{
+	struct nl_msg *msg;
+	int err, tries;
+
+	for (tries = 0; ; tries++) {
+		l->n = 0;
+		msg = ipc_msg(ipc, PODNET_CMD_POD_GET, NLM_F_DUMP);
+		if (!msg)
+			return -1;
+		if (pc->dev_given &&
+		    nla_put_string(msg, PODNET_A_DEV_IFNAME, pc->pod.dev)) {
+			nlmsg_free(msg);
+			return fail("netlink message too long");
+		}
+		err = ipc_transact(ipc, msg, list_cb, l);
+		if (err != IPC_DUMP_INTR)
+			return err < 0 ? -1 : 0;
+		if (tries == 3) {
+			warn("pods changed during the dump: the list may be inconsistent");
+			return 0;
+		}
+	}
+}
+
+static int pod_show_print(const struct pod_list *l)
+{
+	cJSON *arr;
+	size_t i;
+
+	if (!opts.json) {
+		for (i = 0; i < l->n; i++) {
+			pod_info_print(&l->v[i], stdout);
+			putchar('\n');
+			if (l->v[i].has_stats)
+				pod_stats_print(&l->v[i], stdout);
+		}
+		fflush(stdout);
+		return 0;
+	}
+	arr = cJSON_CreateArray();
+	if (!arr)
+		return fail("out of memory");
+	for (i = 0; i < l->n; i++) {
+		cJSON *o = pod_info_json(&l->v[i]);
+
+		if (!o) {
+			cJSON_Delete(arr);
+			return fail("out of memory");
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return json_print(arr, false);
+}
+
+static int pod_show_run(struct ipc *ipc, struct cmd *cmd)
+{
+	struct pod_cmd *pc = to_pod_cmd(cmd);
+	struct pod_list l = { 0 };
+	int ret;
+
+	if (pc->ifname_given) {
+		l.v = malloc(sizeof(*l.v));
+		if (!l.v)
+			return fail("out of memory");
+		ret = pod_get(ipc, &pc->pod, l.v) < 0 ? -1 : 0;
+		if (!ret && pc->dev_given && strcmp(l.v->dev, pc->pod.dev))
+			ret = fail("`%s' is not a port of `%s' but of `%s'",
+				   l.v->ifname, pc->pod.dev, l.v->dev);
+		l.n = !ret;
+	} else {
+		ret = pod_dump(ipc, pc, &l);
+	}
+	if (!ret)
+		ret = pod_show_print(&l);
+	free(l.v);
+	return ret;
+}
+
+/* Canonical forms, for --dry-run and undo messages. */
+
+static void pod_print(const struct cmd *cmd, FILE *f)
+{
+	const struct pod_cmd *pc = to_pod_cmd_const(cmd);
+	char buf[ADDR_STRLEN];
+	unsigned int i;
+
+	switch (pc->op) {
+	case POD_ADD:
+		fprintf(f, "pod add %s dev %s", pc->pod.ifname, pc->pod.dev);
+		for (i = 0; i < pc->pod.naddrs; i++)
+			fprintf(f, " ip %s", addr_fmt(&pc->pod.addrs[i], buf));
+		if (pc->pod.has_mac)
+			fprintf(f, " mac %s", mac_fmt(pc->pod.mac, buf));
+		break;
+	case POD_DEL:
+		fprintf(f, "pod del %s", pc->pod.ifname);
+		break;
+	case POD_SHOW:
+		fputs("pod show", f);
+		if (pc->dev_given)
+			fprintf(f, " dev %s", pc->pod.dev);
+		if (pc->ifname_given)
+			fprintf(f, " %s", pc->pod.ifname);
+		break;
+	case POD_HELP:
+		fputs("pod help", f);
+		break;
+	}
+}
+
+static int pod_help_run(struct ipc *ipc, struct cmd *cmd)
+{
+	(void)ipc;
+	(void)cmd;
+	pod_usage(stdout);
+	return 0;
+}
+
+static void pod_free(struct cmd *cmd)
+{
+	free(to_pod_cmd(cmd));
+}
+
+static const struct cmd_ops pod_ops[] = {
+	[POD_ADD] = {
+		.run = pod_add_run, .save = pod_save, .undo = pod_add_undo,
+		.print = pod_print, .free = pod_free,
+	},
+	[POD_DEL] = {
+		.run = pod_del_run, .save = pod_save, .undo = pod_del_undo,
+		.print = pod_print, .free = pod_free,
+	},
+	[POD_SHOW] = {
+		.run = pod_show_run, .print = pod_print, .free = pod_free,
+	},
+	[POD_HELP] = {
+		.run = pod_help_run, .print = pod_print, .free = pod_free,
+		.flags = CMD_LOCAL,
+	},
+};
+
+/* Parsing */
+
+static bool is_keyword(const char *s)
+{
+	return !strcmp(s, "dev") || !strcmp(s, "ip") || !strcmp(s, "mac");
+}
+
+/* "dev DEV": the podnet device. */
+static int parse_dev(int argc, char **argv, int *i, struct pod_cmd *pc)
+{
+	if (pc->dev_given)
+		return fail("duplicate `dev %s'", *i + 1 < argc ? argv[*i + 1] : "");
+	if (++*i == argc)
+		return fail("`dev' needs a podnet device name");
+	if (ifname_check(argv[*i], "device name") < 0)
+		return -1;
+	strcpy(pc->pod.dev, argv[*i]);
+	pc->dev_given = true;
+	return 0;
+}
+
+static int parse_ifname(const char *s, struct pod_cmd *pc)
+{
+	if (ifname_check(s, "interface name") < 0)
+		return -1;
+	strcpy(pc->pod.ifname, s);
+	return 0;
+}
+
+/* "ip ADDR [ADDR]...": addresses up to the next keyword. */
+static int parse_ip(int argc, char **argv, int *i, struct pod_cmd *pc)
+{
+	struct pod_info *pod = &pc->pod;
+	int first = *i + 1;
+
+	for (; *i + 1 < argc && (*i + 1 == first || !is_keyword(argv[*i + 1])); ++*i) {
+		const char *s = argv[*i + 1];
+		struct pn_addr a;
+		unsigned int j;
+
+		if (addr_parse(s, &a) < 0)
+			return -1;
+		for (j = 0; j < pod->naddrs; j++)
+			if (addr_equal(&a, &pod->addrs[j]))
+				return fail("duplicate address `%s'", s);
+		if (pod->naddrs == PODNET_POD_MAX_ADDRS)
+			return fail("too many addresses at `%s' (a pod has at most %d)",
+				    s, PODNET_POD_MAX_ADDRS);
+		pod->addrs[pod->naddrs++] = a;
+	}
+	if (*i + 1 == first)
+		return fail("`ip' needs an address");
+	return 0;
+}
+
+static int parse_add(int argc, char **argv, struct pod_cmd *pc)
+{
+	int i;
+
+	if (argc < 1)
+		return fail("pod add needs the pod's interface name");
+	if (parse_ifname(argv[0], pc) < 0)
+		return -1;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "dev")) {
+			if (parse_dev(argc, argv, &i, pc) < 0)
+				return -1;
+		} else if (!strcmp(argv[i], "ip")) {
+			if (parse_ip(argc, argv, &i, pc) < 0)
+				return -1;
+		} else if (!strcmp(argv[i], "mac")) {
+			if (pc->pod.has_mac)
+				return fail("duplicate `mac %s'",
+					    i + 1 < argc ? argv[i + 1] : "");
+			if (++i == argc)
+				return fail("`mac' needs a MAC address");
+			if (mac_parse(argv[i], pc->pod.mac) < 0)
+				return -1;
+			pc->pod.has_mac = true;
+		} else {
+			return fail("pod add: unexpected argument `%s'", argv[i]);
+		}
+	}
+	if (!pc->dev_given)
+		return fail("pod add needs `dev DEV'");
+	if (!pc->pod.naddrs)
+		return fail("pod add needs `ip ADDR'");
+	return 0;
+}
+
+static int parse_del(int argc, char **argv, struct pod_cmd *pc)
+{
+	if (argc < 1)
+		return fail("pod del needs the pod's interface name");
+	if (argc > 1)
+		return fail("pod del: unexpected argument `%s'", argv[1]);
+	return parse_ifname(argv[0], pc);
+}
+
+static int parse_show(int argc, char **argv, struct pod_cmd *pc)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "dev")) {
+			if (parse_dev(argc, argv, &i, pc) < 0)
+				return -1;
+		} else if (!pc->ifname_given) {
+			if (parse_ifname(argv[i], pc) < 0)
+				return -1;
+			pc->ifname_given = true;
+		} else {
+			return fail("pod show: unexpected argument `%s'", argv[i]);
+		}
+	}
+	return 0;
+}
+
+static const struct word pod_words[] = {
+	{ "add", POD_ADD },
+	{ "del", POD_DEL },
+	{ "delete", POD_DEL },
+	{ "show", POD_SHOW },
+	{ "list", POD_SHOW },
+	{ "help", POD_HELP },
+	{ NULL, 0 },
+};
+
+int pod_parse(int argc, char **argv, struct cmd **cmdp)
+{
+	struct pod_cmd *pc;
+	int op = POD_SHOW, err = 0;
+
+	if (argc > 0) {
+		op = word_lookup(pod_words, argv[0], "pod command");
+		if (op < 0)
+			return -1;
+		argc--;
+		argv++;
+	}
+	pc = calloc(1, sizeof(*pc));
+	if (!pc)
+		return fail("out of memory");
+	pc->op = op;
+	pc->cmd.ops = &pod_ops[op];
+	switch (op) {
+	case POD_ADD:
+		err = parse_add(argc, argv, pc);
+		break;
+	case POD_DEL:
+		err = parse_del(argc, argv, pc);
+		break;
+	case POD_SHOW:
+		err = parse_show(argc, argv, pc);
+		break;
+	case POD_HELP:
+		if (argc)
+			err = fail("pod help: unexpected argument `%s'", argv[0]);
+		break;
+	}
+	if (err) {
+		free(pc);
+		return -1;
+	}
+	*cmdp = &pc->cmd;
+	return 0;
+}
+
+void pod_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " pod add IFNAME dev DEV ip ADDR [ip ADDR]... [mac MAC]\n"
+		"       " PROG " pod del IFNAME\n"
+		"       " PROG " pod [show] [dev DEV] [IFNAME]\n"
+		"IFNAME is the node end of a pod's veth pair, DEV a podnet device,\n"
+		"ADDR an IPv4 or IPv6 address without prefix length (at most %d).\n",
+		PODNET_POD_MAX_ADDRS);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * podnetctl: what the command families (pod.c, monitor.c, and later
+ * service.c, endpoint.c) share with the driver (podnetctl.c, batch.c).
+ *
+ * A command line, or one line of a batch file, is parsed by its family into
+ * a struct cmd before anything is sent to the kernel. Running it, recording
+ * what it is about to change (in a batch) and undoing it are the family's
+ * business, through struct cmd_ops.
+ */
+#ifndef PODNETCTL_H
+#define PODNETCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stddef.h>
+
+#define PROG "podnetctl"
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Global options, set by main() before any command is parsed. */
+struct opts {
+	bool json;		/* -j */
+	bool pretty;		/* -p */
+	bool dry_run;		/* --dry-run: parse and print, send nothing */
+	const char *netns;	/* -n NETNS */
+	const char *batch;	/* -b FILE */
+};
+extern struct opts opts;
+
+/*
+ * Errors. Every function that can fail records one line saying what is
+ * wrong with fail() and returns -1; the driver prints it as
+ * "podnetctl: [line N: ]<message>" and exits 1.
+ */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *fail_msg(void);
+/* Print a warning ("podnetctl: <message>") on stderr right away. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct ipc;
+struct cmd;
+
+enum cmd_flags {
+	CMD_LOCAL	= 1 << 0,	/* needs no netlink socket (help) */
+	CMD_NO_BATCH	= 1 << 1,	/* not allowed in a batch (monitor) */
+};
+
+/**
+ * struct cmd_ops - what a parsed command can do
+ * @run: send it; 0, or -1 with fail() set
+ * @save: batch only, called right before @run: record the state @run is
+ *	about to change, so that @undo can restore it. NULL for commands that
+ *	change nothing.
+ * @undo: batch only, after @run succeeded and a later line failed: put
+ *	back what @save recorded. NULL if there is nothing to undo.
+ * @print: write the command in canonical form (one line, no newline), as
+ *	it would be typed; used by --dry-run and in undo failure messages
+ * @free: free the command
+ * @flags: enum cmd_flags
+ */
+struct cmd_ops {
+	int (*run)(struct ipc *ipc, struct cmd *cmd);
+	int (*save)(struct ipc *ipc, struct cmd *cmd);
+	int (*undo)(struct ipc *ipc, struct cmd *cmd);
+	void (*print)(const struct cmd *cmd, FILE *f);
+	void (*free)(struct cmd *cmd);
+	unsigned int flags;
+};
+
+/* A parsed command; families embed it in their own struct. */
+struct cmd {
+	const struct cmd_ops *ops;
+	unsigned int line;	/* batch line number, 0 on the command line */
+};
+
+/**
+ * struct family - an entry of the top-level command table
+ * @name: the word on the command line; any unique prefix selects it
+ * @parse: parse the words after @name (argv[0] is the first of them) into
+ *	*@cmdp; 0, or -1 with fail() set. Sends nothing.
+ * @usage: print the family's synopsis
+ * @help: one-line description for "podnetctl help"
+ */
+struct family {
+	const char *name;
+	int (*parse)(int argc, char **argv, struct cmd **cmdp);
+	void (*usage)(FILE *f);
+	const char *help;
+};
+
+/* The command table, in podnetctl.c. */
+extern const struct family families[];
+extern const unsigned int nfamilies;
+
+/* Parse one command (a family word and its arguments). */
+int cmd_parse(int argc, char **argv, struct cmd **cmdp);
+
+/* Batch files (batch.c). */
+int batch_parse(const char *path, struct cmd ***cmdsp, unsigned int *ncmdsp);
+int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds);
+void cmds_free(struct cmd **cmds, unsigned int ncmds);
+
+/*
+ * Word tables: match @arg against the names of a NULL-terminated table as a
+ * unique prefix (an exact match always wins; entries with the same @id are
+ * aliases and do not make a prefix ambiguous). Returns the entry's @id, or
+ * -1 with fail() set ("unknown <what> `arg'" / "ambiguous <what> `arg'").
+ */
+struct word {
+	const char *name;
+	int id;
+};
+int word_lookup(const struct word *words, const char *arg, const char *what);
+
+/* Families. */
+int pod_parse(int argc, char **argv, struct cmd **cmdp);
+void pod_usage(FILE *f);
+int monitor_parse(int argc, char **argv, struct cmd **cmdp);
+void monitor_usage(FILE *f);
+int help_parse(int argc, char **argv, struct cmd **cmdp);
+
+#endif /* PODNETCTL_H */
