@@ -87,13 +87,97 @@
  *                discovery, or an answer that could not be sent
  *            PODNET_STATS_A_DROP_TX: could not be delivered to the pod
  *
+ * Services
+ * ========
+ *
+ * A service port is a frontend (VIP, port, protocol) translated to one of
+ * its endpoints (pod address, port) by podnet's netfilter hooks on the
+ * kernel's conntrack NAT engine: DNAT at PRE_ROUTING and LOCAL_OUT on the
+ * first packet of a connection, masquerade at POST_ROUTING where needed.
+ * Services belong to the network namespace (the node), not to a device.
+ * A service is named by PODNET_A_SERVICE with PODNET_SVC_A_PROTO,
+ * PODNET_SVC_A_ADDR and PODNET_SVC_A_PORT.
+ *
+ * PODNET_CMD_SERVICE_ADD
+ * ----------------------
+ *    PODNET_A_SERVICE: NLA_NESTED
+ *        PODNET_SVC_A_PROTO: NLA_U8, IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP
+ *        PODNET_SVC_A_ADDR: NLA_NESTED, one PODNET_ADDR_A_IPV4 or _IPV6:
+ *            the ClusterIP
+ *        PODNET_SVC_A_PORT: NLA_U16, 1 to 65535
+ *        PODNET_SVC_A_SCHED: NLA_U8, enum podnet_sched (default random)
+ *        PODNET_SVC_A_AFFINITY: NLA_U32, ClientIP session affinity timeout
+ *            in seconds, 1 to 86400 (absent: no affinity)
+ *        PODNET_SVC_A_NODEPORT: NLA_U16, also answer on this port of every
+ *            local address of the node but loopback (optional)
+ *        PODNET_SVC_A_EXTERNAL: NLA_NESTED, up to PODNET_SVC_MAX_EXTERNAL
+ *            PODNET_ADDR_A_* of the ClusterIP's family: external and
+ *            LoadBalancer IPs, extra VIPs of the same service port
+ *        PODNET_SVC_A_POLICY: NLA_U8, enum podnet_policy (default cluster)
+ *        PODNET_SVC_A_FLAGS: NLA_U32, PODNET_SVC_F_* (unknown bits are
+ *            rejected with EOPNOTSUPP)
+ *
+ * Fails with EEXIST if the service, its NodePort or one of its external
+ * addresses (with this port and protocol) is already in use, and with
+ * ENOSPC past the max_services module parameter.
+ *
+ * PODNET_CMD_SERVICE_DEL
+ * ----------------------
+ *    PODNET_A_SERVICE: PROTO, ADDR, PORT
+ *
+ * Deletes the service. Established connections keep their translation in
+ * conntrack until they end; UDP entries are flushed at once.
+ *
+ * PODNET_CMD_SERVICE_GET
+ * ----------------------
+ * As a request, names a service as PODNET_CMD_SERVICE_DEL does; as a dump,
+ * returns every service of the namespace, resumable, NLM_F_DUMP_INTR when
+ * the table changed meanwhile. Each message carries PODNET_A_SERVICE with
+ * the attributes of PODNET_CMD_SERVICE_ADD (defaults included) and
+ *        PODNET_SVC_A_STATS: NLA_NESTED, NLA_U64 counters
+ *            PODNET_SVC_STATS_A_CONNS: connections translated
+ *            PODNET_SVC_STATS_A_PACKETS, _BYTES: packets and bytes of
+ *                translated connections, both directions
+ *            PODNET_SVC_STATS_A_REJECTED: new connections rejected (no
+ *                endpoint) or dropped (policy local, no local endpoint)
+ *        PODNET_SVC_A_ENDPOINTS: NLA_NESTED, one PODNET_EPS_A_ENDPOINT per
+ *            endpoint:
+ *            PODNET_EP_A_ADDR, PODNET_EP_A_PORT, PODNET_EP_A_WEIGHT,
+ *            PODNET_EP_A_FLAGS, PODNET_EP_A_CONNS (connections given to it)
+ *
+ * PODNET_CMD_ENDPOINT_ADD, PODNET_CMD_ENDPOINT_DEL
+ * ------------------------------------------------
+ *    PODNET_A_SERVICE: PROTO, ADDR, PORT
+ *    PODNET_A_ENDPOINT: NLA_NESTED
+ *        PODNET_EP_A_ADDR: NLA_NESTED, one PODNET_ADDR_A_* of the service's
+ *            family
+ *        PODNET_EP_A_PORT: NLA_U16, 1 to 65535
+ *        PODNET_EP_A_WEIGHT: NLA_U16, 1 to 65535 (default 1; add only)
+ *        PODNET_EP_A_FLAGS: NLA_U32, PODNET_EP_F_* (add only)
+ *
+ * ENDPOINT_ADD of an endpoint the service has updates its weight and flags
+ * (this is how an endpoint is marked terminating). ENDPOINT_DEL removes it:
+ * from the moment the command returns no new connection picks it, and UDP
+ * conntrack entries translated to it are deleted. Fails with ENOSPC past
+ * the max_endpoints module parameter.
+ *
+ * PODNET_CMD_ENDPOINT_SET
+ * -----------------------
+ *    PODNET_A_SERVICE: PROTO, ADDR, PORT
+ *    PODNET_A_ENDPOINTS: NLA_NESTED, zero or more
+ *        PODNET_EPS_A_ENDPOINT: NLA_NESTED, as PODNET_A_ENDPOINT
+ *
+ * Replaces the whole endpoint set in one step: readers see the old set or
+ * the new one, never a mix. UDP entries of removed endpoints are flushed.
+ *
  * Notifications
  * -------------
  * Every change is sent to the multicast group PODNET_MCGRP_EVENTS as a
- * message of the command that made it (PODNET_CMD_POD_ADD,
- * PODNET_CMD_POD_DEL) with the attributes of a PODNET_CMD_POD_GET reply
- * (without statistics). A port that goes away with its device is announced
- * as PODNET_CMD_POD_DEL too.
+ * message of the command that made it, with the attributes of the GET reply
+ * of its object (without statistics): PODNET_CMD_POD_ADD and _DEL carry a
+ * pod, PODNET_CMD_SERVICE_ADD and _DEL a service, PODNET_CMD_ENDPOINT_ADD,
+ * _DEL and _SET the service with its new endpoint set. A port that goes
+ * away with its device is announced as PODNET_CMD_POD_DEL too.
  */
 
 #ifndef _UAPI_LINUX_PODNET_H
@@ -105,6 +189,8 @@
 
 /* The most addresses one pod may have bound. */
 #define PODNET_POD_MAX_ADDRS 8
+/* The most external addresses of one service port. */
+#define PODNET_SVC_MAX_EXTERNAL 16
 
 /**
  * enum podnet_cmd - commands of the podnet generic netlink family
@@ -113,12 +199,27 @@
  *	and PODNET_A_POD with a port name and PODNET_POD_A_ADDRS
  * @PODNET_CMD_POD_DEL: detach a port; needs PODNET_A_POD with a port name
  * @PODNET_CMD_POD_GET: get one port (PODNET_A_POD) or dump all of them
+ * @PODNET_CMD_SERVICE_ADD: add a service port; needs PODNET_A_SERVICE
+ * @PODNET_CMD_SERVICE_DEL: delete a service port; needs PODNET_A_SERVICE
+ * @PODNET_CMD_SERVICE_GET: get one service or dump all of them
+ * @PODNET_CMD_ENDPOINT_ADD: add or update an endpoint; needs
+ *	PODNET_A_SERVICE and PODNET_A_ENDPOINT
+ * @PODNET_CMD_ENDPOINT_DEL: remove an endpoint; needs PODNET_A_SERVICE and
+ *	PODNET_A_ENDPOINT
+ * @PODNET_CMD_ENDPOINT_SET: replace the endpoint set; needs PODNET_A_SERVICE
+ *	and PODNET_A_ENDPOINTS
  */
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
 	PODNET_CMD_POD_ADD,
 	PODNET_CMD_POD_DEL,
 	PODNET_CMD_POD_GET,
+	PODNET_CMD_SERVICE_ADD,
+	PODNET_CMD_SERVICE_DEL,
+	PODNET_CMD_SERVICE_GET,
+	PODNET_CMD_ENDPOINT_ADD,
+	PODNET_CMD_ENDPOINT_DEL,
+	PODNET_CMD_ENDPOINT_SET,
 	__PODNET_CMD_MAX
 };
 #define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
@@ -129,12 +230,18 @@ enum podnet_cmd {
  * @PODNET_A_DEV_IFINDEX: the podnet device, by index (u32)
  * @PODNET_A_DEV_IFNAME: the podnet device, by name (string)
  * @PODNET_A_POD: a pod (port), nested enum podnet_pod_attr
+ * @PODNET_A_SERVICE: a service port, nested enum podnet_svc_attr
+ * @PODNET_A_ENDPOINT: an endpoint, nested enum podnet_ep_attr
+ * @PODNET_A_ENDPOINTS: an endpoint set, nested enum podnet_eps_attr
  */
 enum podnet_attr {
 	PODNET_A_UNSPEC,
 	PODNET_A_DEV_IFINDEX,
 	PODNET_A_DEV_IFNAME,
 	PODNET_A_POD,
+	PODNET_A_SERVICE,
+	PODNET_A_ENDPOINT,
+	PODNET_A_ENDPOINTS,
 	__PODNET_A_MAX
 };
 #define PODNET_A_MAX (__PODNET_A_MAX - 1)
@@ -203,6 +310,138 @@ enum podnet_stats_attr {
 	__PODNET_STATS_A_MAX
 };
 #define PODNET_STATS_A_MAX (__PODNET_STATS_A_MAX - 1)
+
+/**
+ * enum podnet_sched - how a service picks an endpoint for a new connection
+ * @PODNET_SCHED_RANDOM: at random, in proportion to the weights
+ * @PODNET_SCHED_RR: round robin, in proportion to the weights
+ * @PODNET_SCHED_MAGLEV: Maglev consistent hashing of the client address and
+ *	port (lookup table of PODNET_MAGLEV_SIZE entries, weights honoured)
+ */
+enum podnet_sched {
+	PODNET_SCHED_RANDOM,
+	PODNET_SCHED_RR,
+	PODNET_SCHED_MAGLEV,
+	__PODNET_SCHED_MAX
+};
+#define PODNET_SCHED_MAX (__PODNET_SCHED_MAX - 1)
+#define PODNET_MAGLEV_SIZE 16381
+
+/**
+ * enum podnet_policy - externalTrafficPolicy
+ * @PODNET_POLICY_CLUSTER: any endpoint; traffic from outside the node is
+ *	masqueraded to the node's address
+ * @PODNET_POLICY_LOCAL: traffic from outside the node goes to local
+ *	endpoints only, keeps its client address, and is dropped when there
+ *	is none
+ */
+enum podnet_policy {
+	PODNET_POLICY_CLUSTER,
+	PODNET_POLICY_LOCAL,
+	__PODNET_POLICY_MAX
+};
+#define PODNET_POLICY_MAX (__PODNET_POLICY_MAX - 1)
+
+/* PODNET_SVC_A_FLAGS: masquerade every connection to the service. */
+#define PODNET_SVC_F_MASQUERADE (1U << 0)
+#define PODNET_SVC_F_ALL PODNET_SVC_F_MASQUERADE
+
+/* PODNET_EP_A_FLAGS: the endpoint runs on this node. */
+#define PODNET_EP_F_LOCAL (1U << 0)
+/* PODNET_EP_A_FLAGS: the endpoint is terminating (serving, not ready). */
+#define PODNET_EP_F_TERMINATING (1U << 1)
+#define PODNET_EP_F_ALL (PODNET_EP_F_LOCAL | PODNET_EP_F_TERMINATING)
+
+/**
+ * enum podnet_svc_attr - attributes of a service port, in PODNET_A_SERVICE
+ * @PODNET_SVC_A_UNSPEC: unused
+ * @PODNET_SVC_A_PROTO: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP (u8)
+ * @PODNET_SVC_A_ADDR: the ClusterIP, nested enum podnet_addr_attr
+ * @PODNET_SVC_A_PORT: the service port (u16)
+ * @PODNET_SVC_A_SCHED: enum podnet_sched (u8)
+ * @PODNET_SVC_A_AFFINITY: ClientIP affinity timeout, seconds (u32)
+ * @PODNET_SVC_A_NODEPORT: NodePort (u16)
+ * @PODNET_SVC_A_EXTERNAL: external/LoadBalancer IPs, nested
+ *	enum podnet_addr_attr
+ * @PODNET_SVC_A_POLICY: enum podnet_policy (u8)
+ * @PODNET_SVC_A_FLAGS: PODNET_SVC_F_* (u32)
+ * @PODNET_SVC_A_STATS: counters, nested enum podnet_svc_stats_attr (replies)
+ * @PODNET_SVC_A_ENDPOINTS: endpoints, nested enum podnet_eps_attr (replies)
+ * @PODNET_SVC_A_PAD: padding for 64-bit attributes
+ */
+enum podnet_svc_attr {
+	PODNET_SVC_A_UNSPEC,
+	PODNET_SVC_A_PROTO,
+	PODNET_SVC_A_ADDR,
+	PODNET_SVC_A_PORT,
+	PODNET_SVC_A_SCHED,
+	PODNET_SVC_A_AFFINITY,
+	PODNET_SVC_A_NODEPORT,
+	PODNET_SVC_A_EXTERNAL,
+	PODNET_SVC_A_POLICY,
+	PODNET_SVC_A_FLAGS,
+	PODNET_SVC_A_STATS,
+	PODNET_SVC_A_ENDPOINTS,
+	PODNET_SVC_A_PAD,
+	__PODNET_SVC_A_MAX
+};
+#define PODNET_SVC_A_MAX (__PODNET_SVC_A_MAX - 1)
+
+/**
+ * enum podnet_svc_stats_attr - service counters, in PODNET_SVC_A_STATS
+ * @PODNET_SVC_STATS_A_UNSPEC: unused
+ * @PODNET_SVC_STATS_A_CONNS: connections translated (u64)
+ * @PODNET_SVC_STATS_A_PACKETS: packets of translated connections (u64)
+ * @PODNET_SVC_STATS_A_BYTES: bytes of translated connections (u64)
+ * @PODNET_SVC_STATS_A_REJECTED: new connections rejected or dropped for
+ *	want of an endpoint (u64)
+ * @PODNET_SVC_STATS_A_PAD: padding for 64-bit attributes
+ */
+enum podnet_svc_stats_attr {
+	PODNET_SVC_STATS_A_UNSPEC,
+	PODNET_SVC_STATS_A_CONNS,
+	PODNET_SVC_STATS_A_PACKETS,
+	PODNET_SVC_STATS_A_BYTES,
+	PODNET_SVC_STATS_A_REJECTED,
+	PODNET_SVC_STATS_A_PAD,
+	__PODNET_SVC_STATS_A_MAX
+};
+#define PODNET_SVC_STATS_A_MAX (__PODNET_SVC_STATS_A_MAX - 1)
+
+/**
+ * enum podnet_eps_attr - an endpoint set (PODNET_A_ENDPOINTS,
+ *	PODNET_SVC_A_ENDPOINTS)
+ * @PODNET_EPS_A_UNSPEC: unused
+ * @PODNET_EPS_A_ENDPOINT: one endpoint, nested enum podnet_ep_attr
+ */
+enum podnet_eps_attr {
+	PODNET_EPS_A_UNSPEC,
+	PODNET_EPS_A_ENDPOINT,
+	__PODNET_EPS_A_MAX
+};
+#define PODNET_EPS_A_MAX (__PODNET_EPS_A_MAX - 1)
+
+/**
+ * enum podnet_ep_attr - attributes of an endpoint
+ * @PODNET_EP_A_UNSPEC: unused
+ * @PODNET_EP_A_ADDR: its address, nested enum podnet_addr_attr
+ * @PODNET_EP_A_PORT: its port (u16)
+ * @PODNET_EP_A_WEIGHT: its weight, 1 to 65535 (u16)
+ * @PODNET_EP_A_FLAGS: PODNET_EP_F_* (u32)
+ * @PODNET_EP_A_CONNS: connections given to it (u64, replies)
+ * @PODNET_EP_A_PAD: padding for 64-bit attributes
+ */
+enum podnet_ep_attr {
+	PODNET_EP_A_UNSPEC,
+	PODNET_EP_A_ADDR,
+	PODNET_EP_A_PORT,
+	PODNET_EP_A_WEIGHT,
+	PODNET_EP_A_FLAGS,
+	PODNET_EP_A_CONNS,
+	PODNET_EP_A_PAD,
+	__PODNET_EP_A_MAX
+};
+#define PODNET_EP_A_MAX (__PODNET_EP_A_MAX - 1)
 
 /**
  * enum podnet_link_attr - rtnetlink attributes of a podnet device
