@@ -22,8 +22,8 @@ int addr_parse(const char *s, struct pn_addr *addr)
 		uint32_t a = ntohl(addr->v4.s_addr);
 
 		addr->family = AF_INET;
-		if (a == 0)
-			return fail("invalid address `%s': unspecified", s);
+		if ((a >> 24) == 0)
+			return fail("invalid address `%s': in 0.0.0.0/8", s);
 		if ((a >> 24) == 127)
 			return fail("invalid address `%s': loopback", s);
 		if ((a >> 28) == 0xe)
@@ -40,6 +40,10 @@ int addr_parse(const char *s, struct pn_addr *addr)
 			return fail("invalid address `%s': loopback", s);
 		if (IN6_IS_ADDR_MULTICAST(&addr->v6))
 			return fail("invalid address `%s': multicast", s);
+		if (IN6_IS_ADDR_LINKLOCAL(&addr->v6))
+			return fail("invalid address `%s': link-local", s);
+		if (IN6_IS_ADDR_V4MAPPED(&addr->v6))
+			return fail("invalid address `%s': IPv4-mapped (give the IPv4 address)", s);
 		return 0;
 	}
 	return fail("invalid address `%s'", s);

@@ -33,8 +33,9 @@ static inline unsigned int addr_len(int family)
 bool addr_equal(const struct pn_addr *a, const struct pn_addr *b);
 
 /*
- * Parse a pod address: an IPv4 or IPv6 literal, no prefix length, not the
- * unspecified, loopback, multicast or broadcast address. 0, or -1 with
+ * Parse a pod address: an IPv4 or IPv6 literal without prefix length, and
+ * unicast as the kernel wants it: not in 0.0.0.0/8, loopback, multicast,
+ * the broadcast address, IPv6 link-local or IPv4-mapped. 0, or -1 with
  * fail() set naming @s.
  */
 int addr_parse(const char *s, struct pn_addr *addr);

@@ -7,6 +7,7 @@
  * kernel's extended ack message for the error line.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -31,6 +32,7 @@ struct req {
 	bool fn_failed;		/* @fn failed; fail() holds its message */
 	int error;		/* negative errno from the kernel */
 	char msg[256];		/* the kernel's extended ack message */
+	uint32_t bad_attr;	/* offset of the attribute it blames, or 0 */
 };
 
 static int ext_ack_on(struct nl_sock *sk)
@@ -48,14 +50,17 @@ static int ext_ack_on(struct nl_sock *sk)
 /*
  * Find the extended ack TLVs of @nlh, which start @off bytes into the
  * message, and copy the message text (or, lacking one, which attribute is
- * missing) to @buf; empty if there is none.
+ * missing) to @buf, empty if there is none, and the offset of the attribute
+ * it blames to *@bad_attr (0: none).
  */
 static void ext_ack_parse(const struct nlmsghdr *nlh, size_t off, char *buf,
-			  size_t size)
+			  size_t size, uint32_t *bad_attr)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 
 	buf[0] = '\0';
+	if (bad_attr)
+		*bad_attr = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	off = NLMSG_ALIGN(off);
@@ -81,6 +86,8 @@ static void ext_ack_parse(const struct nlmsghdr *nlh, size_t off, char *buf,
 		snprintf(buf, size, "missing attribute %u",
 			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
 	}
+	if (bad_attr && tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
+		*bad_attr = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
 /* Where the TLVs of an NLMSG_ERROR message start. */
@@ -102,7 +109,8 @@ static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	(void)nla;
 	r->done = true;
 	r->error = e->error;
-	ext_ack_parse(nlh, ack_tlv_offset(nlh), r->msg, sizeof(r->msg));
+	ext_ack_parse(nlh, ack_tlv_offset(nlh), r->msg, sizeof(r->msg),
+		      &r->bad_attr);
 	return NL_STOP;
 }
 
@@ -114,7 +122,7 @@ static int ack_cb(struct nl_msg *msg, void *arg)
 
 	r->done = true;
 	/* A successful request may carry a warning. */
-	ext_ack_parse(nlh, ack_tlv_offset(nlh), buf, sizeof(buf));
+	ext_ack_parse(nlh, ack_tlv_offset(nlh), buf, sizeof(buf), NULL);
 	if (buf[0])
 		warn("warning: %s", buf);
 	return NL_STOP;
@@ -133,7 +141,7 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 		if (err < 0) {
 			r->error = err;
 			ext_ack_parse(nlh, NLMSG_HDRLEN + sizeof(int), r->msg,
-				      sizeof(r->msg));
+				      sizeof(r->msg), &r->bad_attr);
 		}
 	}
 	return NL_STOP;
@@ -159,8 +167,38 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int transact(struct nl_sock *sk, struct nl_msg *msg, ipc_reply_fn fn,
-		    void *arg)
+void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
+{
+	struct ipc_label *l;
+
+	if (ipc->nlabels == ipc->size) {
+		unsigned int size = ipc->size ? 2 * ipc->size : 16;
+
+		l = realloc(ipc->labels, size * sizeof(*l));
+		if (!l)
+			return;	/* only the error message is the poorer */
+		ipc->labels = l;
+		ipc->size = size;
+	}
+	l = &ipc->labels[ipc->nlabels++];
+	/* libnl keeps nlmsg_len aligned: the next attribute starts there. */
+	l->offset = nlmsg_hdr(msg)->nlmsg_len;
+	snprintf(l->token, sizeof(l->token), "%s", token);
+}
+
+/* The token the user typed for the attribute at @offset, if labelled. */
+static const char *label_find(const struct ipc *ipc, uint32_t offset)
+{
+	unsigned int i;
+
+	for (i = 0; offset && i < ipc->nlabels; i++)
+		if (ipc->labels[i].offset == offset)
+			return ipc->labels[i].token;
+	return NULL;
+}
+
+static int transact(struct ipc *ipc, struct nl_sock *sk, struct nl_msg *msg,
+		    ipc_reply_fn fn, void *arg)
 {
 	struct req r = { .fn = fn, .arg = arg };
 	struct nl_cb *cb;
@@ -201,7 +239,13 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg, ipc_reply_fn fn,
 	nl_cb_put(cb);
 
 	if (r.error < 0) {
-		fail("%s", r.msg[0] ? r.msg : strerror(-r.error));
+		const char *text = r.msg[0] ? r.msg : strerror(-r.error);
+		const char *token = label_find(ipc, r.bad_attr);
+
+		if (token && !strstr(text, token))
+			fail("%s `%s'", text, token);
+		else
+			fail("%s", text);
 		return r.error;
 	}
 	if (r.fn_failed)
@@ -211,7 +255,7 @@ static int transact(struct nl_sock *sk, struct nl_msg *msg, ipc_reply_fn fn,
 
 int ipc_transact(struct ipc *ipc, struct nl_msg *msg, ipc_reply_fn fn, void *arg)
 {
-	return transact(ipc->sk, msg, fn, arg);
+	return transact(ipc, ipc->sk, msg, fn, arg);
 }
 
 int ipc_open(struct ipc *ipc)
@@ -252,6 +296,7 @@ void ipc_close(struct ipc *ipc)
 		nl_socket_free(ipc->sk);
 	if (ipc->rtnl)
 		nl_socket_free(ipc->rtnl);
+	free(ipc->labels);
 	memset(ipc, 0, sizeof(*ipc));
 }
 
@@ -259,6 +304,7 @@ struct nl_msg *ipc_msg(struct ipc *ipc, uint8_t cmd, int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
+	ipc->nlabels = 0;	/* a new request */
 	if (!msg) {
 		fail("out of memory");
 		return NULL;
@@ -299,12 +345,13 @@ int ipc_set_master(struct ipc *ipc, uint32_t ifindex, uint32_t master)
 	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
 	if (!msg)
 		goto nomem;
+	ipc->nlabels = 0;
 	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_u32(msg, IFLA_MASTER, master) < 0) {
 		nlmsg_free(msg);
 		goto nomem;
 	}
-	return transact(ipc->rtnl, msg, NULL, NULL);
+	return transact(ipc, ipc->rtnl, msg, NULL, NULL);
 nomem:
 	fail("out of memory");
 	return -ENOMEM;

@@ -6,16 +6,27 @@
 #include <stdint.h>
 #include <netlink/msg.h>
 
+/* What the user typed for one attribute of a request: see ipc_label(). */
+struct ipc_label {
+	uint32_t offset;	/* of the attribute in the request */
+	char token[48];
+};
+
 /**
  * struct ipc - the netlink sockets of one podnetctl run
  * @sk: generic netlink socket, extended acks on
  * @family: the podnet family id
  * @rtnl: rtnetlink socket, opened on first use (batch undo only)
+ * @labels: labels of the request being built
+ * @nlabels: how many
+ * @size: room for how many
  */
 struct ipc {
 	struct nl_sock *sk;
 	int family;
 	struct nl_sock *rtnl;
+	struct ipc_label *labels;
+	unsigned int nlabels, size;
 };
 
 /*
@@ -30,6 +41,14 @@ void ipc_close(struct ipc *ipc);
 struct nl_msg *ipc_msg(struct ipc *ipc, uint8_t cmd, int flags);
 
 /*
+ * Label the next attribute to be put in @msg with @token, what the user
+ * typed for it. The kernel (6.1 cannot format its messages) names a bad
+ * attribute by its offset in the request; an error about a labelled
+ * attribute is printed as "<kernel message> `<token>'".
+ */
+void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token);
+
+/*
  * A reply handler: 0 to go on, or -1 with fail() set to stop; the request
  * then fails with that message once the kernel's answer is drained.
  */
@@ -39,7 +58,7 @@ typedef int (*ipc_reply_fn)(struct nl_msg *msg, void *arg);
 #define IPC_DUMP_INTR 1
 
 /*
- * Send @msg (consumed) and read the answer: each reply message goes to
+ * Send @msg (consumed; its labels too) and read the answer: each reply message goes to
  * @fn (may be NULL), until the ack or the end of the dump. Requests that
  * are not dumps get NLM_F_ACK added. Returns 0, IPC_DUMP_INTR, or a
  * negative errno with fail() set to the kernel's extended ack message, or

@@ -195,21 +195,25 @@ cJSON *pod_info_json(const struct pod_info *pod)
 
 /* Requests. A pod and its device are named by index if known, else by name. */
 
-static int put_dev(struct nl_msg *msg, const struct pod_info *pod)
+static int put_dev(struct ipc *ipc, struct nl_msg *msg, const struct pod_info *pod)
 {
+	ipc_label(ipc, msg, pod->dev);
 	if (pod->dev_ifindex)
 		return nla_put_u32(msg, PODNET_A_DEV_IFINDEX, pod->dev_ifindex);
 	return nla_put_string(msg, PODNET_A_DEV_IFNAME, pod->dev);
 }
 
-static int put_pod(struct nl_msg *msg, const struct pod_info *pod, bool full)
+static int put_pod(struct ipc *ipc, struct nl_msg *msg, const struct pod_info *pod,
+		   bool full)
 {
+	char buf[ADDR_STRLEN];
 	struct nlattr *nest, *addrs;
 	unsigned int i;
 
 	nest = nla_nest_start(msg, PODNET_A_POD);
 	if (!nest)
 		return -1;
+	ipc_label(ipc, msg, pod->ifname);
 	if (pod->ifindex ?
 	    nla_put_u32(msg, PODNET_POD_A_IFINDEX, pod->ifindex) :
 	    nla_put_string(msg, PODNET_POD_A_IFNAME, pod->ifname))
@@ -221,28 +225,35 @@ static int put_pod(struct nl_msg *msg, const struct pod_info *pod, bool full)
 		for (i = 0; i < pod->naddrs; i++) {
 			const struct pn_addr *a = &pod->addrs[i];
 
+			ipc_label(ipc, msg, addr_fmt(a, buf));
 			if (nla_put(msg, a->family == AF_INET ? PODNET_ADDR_A_IPV4 :
 				    PODNET_ADDR_A_IPV6, addr_len(a->family), a->bytes))
 				return -1;
 		}
 		nla_nest_end(msg, addrs);
-		if (pod->has_mac && nla_put(msg, PODNET_POD_A_MAC, MAC_LEN, pod->mac))
-			return -1;
+		if (pod->has_mac) {
+			ipc_label(ipc, msg, mac_fmt(pod->mac, buf));
+			if (nla_put(msg, PODNET_POD_A_MAC, MAC_LEN, pod->mac))
+				return -1;
+		}
 	}
 	nla_nest_end(msg, nest);
 	return 0;
 }
 
-/* Send PODNET_CMD_POD_ADD (@cmd) or _DEL/_GET, without dump. */
+/*
+ * Send PODNET_CMD_POD_ADD, _DEL or _GET (not a dump) for @pod; the device
+ * is sent with _ADD, and with the others if @with_dev.
+ */
 static int pod_request(struct ipc *ipc, uint8_t cmd, const struct pod_info *pod,
-		       ipc_reply_fn fn, void *arg)
+		       bool with_dev, ipc_reply_fn fn, void *arg)
 {
 	struct nl_msg *msg = ipc_msg(ipc, cmd, 0);
 
 	if (!msg)
 		return -ENOMEM;
-	if ((cmd == PODNET_CMD_POD_ADD && put_dev(msg, pod)) ||
-	    put_pod(msg, pod, cmd == PODNET_CMD_POD_ADD)) {
+	if (((cmd == PODNET_CMD_POD_ADD || with_dev) && put_dev(ipc, msg, pod)) ||
+	    put_pod(ipc, msg, pod, cmd == PODNET_CMD_POD_ADD)) {
 		nlmsg_free(msg);
 		fail("netlink message too long");
 		return -EMSGSIZE;
@@ -255,10 +266,10 @@ static int get_one_cb(struct nl_msg *msg, void *arg)
 	return pod_info_parse(msg, arg);
 }
 
-static int pod_get(struct ipc *ipc, const struct pod_info *which,
+static int pod_get(struct ipc *ipc, const struct pod_info *which, bool with_dev,
 		   struct pod_info *pod)
 {
-	return pod_request(ipc, PODNET_CMD_POD_GET, which, get_one_cb, pod);
+	return pod_request(ipc, PODNET_CMD_POD_GET, which, with_dev, get_one_cb, pod);
 }
 
 /* pod add, pod del: run, save, undo */
@@ -266,13 +277,13 @@ static int pod_get(struct ipc *ipc, const struct pod_info *which,
 static int pod_add_run(struct ipc *ipc, struct cmd *cmd)
 {
 	return pod_request(ipc, PODNET_CMD_POD_ADD, &to_pod_cmd(cmd)->pod,
-			   NULL, NULL) < 0 ? -1 : 0;
+			   false, NULL, NULL) < 0 ? -1 : 0;
 }
 
 static int pod_del_run(struct ipc *ipc, struct cmd *cmd)
 {
 	return pod_request(ipc, PODNET_CMD_POD_DEL, &to_pod_cmd(cmd)->pod,
-			   NULL, NULL) < 0 ? -1 : 0;
+			   false, NULL, NULL) < 0 ? -1 : 0;
 }
 
 /*
@@ -284,7 +295,7 @@ static int pod_save(struct ipc *ipc, struct cmd *cmd)
 {
 	struct pod_cmd *pc = to_pod_cmd(cmd);
 
-	pc->saved = pod_get(ipc, &pc->pod, &pc->before) == 0;
+	pc->saved = pod_get(ipc, &pc->pod, false, &pc->before) == 0;
 	return 0;
 }
 
@@ -297,15 +308,15 @@ static int pod_restore(struct ipc *ipc, struct pod_cmd *pc)
 		return ipc_set_master(ipc, pc->before.ifindex,
 				      pc->before.dev_ifindex) < 0 ? -1 : 0;
 	/* By index: names can change; MAC as it was (learned or given). */
-	return pod_request(ipc, PODNET_CMD_POD_ADD, &pc->before, NULL, NULL) < 0 ?
-	       -1 : 0;
+	return pod_request(ipc, PODNET_CMD_POD_ADD, &pc->before, false, NULL,
+			   NULL) < 0 ? -1 : 0;
 }
 
 static int pod_add_undo(struct ipc *ipc, struct cmd *cmd)
 {
 	struct pod_cmd *pc = to_pod_cmd(cmd);
 
-	if (pod_request(ipc, PODNET_CMD_POD_DEL, &pc->pod, NULL, NULL) < 0)
+	if (pod_request(ipc, PODNET_CMD_POD_DEL, &pc->pod, false, NULL, NULL) < 0)
 		return -1;
 	return pod_restore(ipc, pc);
 }
@@ -320,7 +331,6 @@ static int pod_del_undo(struct ipc *ipc, struct cmd *cmd)
 struct pod_list {
 	struct pod_info *v;
 	size_t n, size;
-	const char *dev;	/* filter, for a single GET */
 };
 
 static int list_cb(struct nl_msg *msg, void *arg)
@@ -352,8 +362,7 @@ static int pod_dump(struct ipc *ipc, const struct pod_cmd *pc, struct pod_list *
 		msg = ipc_msg(ipc, PODNET_CMD_POD_GET, NLM_F_DUMP);
 		if (!msg)
 			return -1;
-		if (pc->dev_given &&
-		    nla_put_string(msg, PODNET_A_DEV_IFNAME, pc->pod.dev)) {
+		if (pc->dev_given && put_dev(ipc, msg, &pc->pod)) {
 			nlmsg_free(msg);
 			return fail("netlink message too long");
 		}
@@ -407,10 +416,8 @@ static int pod_show_run(struct ipc *ipc, struct cmd *cmd)
 		l.v = malloc(sizeof(*l.v));
 		if (!l.v)
 			return fail("out of memory");
-		ret = pod_get(ipc, &pc->pod, l.v) < 0 ? -1 : 0;
-		if (!ret && pc->dev_given && strcmp(l.v->dev, pc->pod.dev))
-			ret = fail("`%s' is not a port of `%s' but of `%s'",
-				   l.v->ifname, pc->pod.dev, l.v->dev);
+		/* The kernel checks that it is a port of the device given. */
+		ret = pod_get(ipc, &pc->pod, pc->dev_given, l.v) < 0 ? -1 : 0;
 		l.n = !ret;
 	} else {
 		ret = pod_dump(ipc, pc, &l);
@@ -513,17 +520,24 @@ static int parse_ifname(const char *s, struct pod_cmd *pc)
 	return 0;
 }
 
-/* "ip ADDR [ADDR]...": addresses up to the next keyword. */
+/*
+ * "ip ADDR [ADDR]...": addresses up to the next keyword, or up to a word
+ * that does not look like an address at all (no '.' or ':').
+ */
 static int parse_ip(int argc, char **argv, int *i, struct pod_cmd *pc)
 {
 	struct pod_info *pod = &pc->pod;
 	int first = *i + 1;
 
-	for (; *i + 1 < argc && (*i + 1 == first || !is_keyword(argv[*i + 1])); ++*i) {
+	if (first == argc || is_keyword(argv[first]))
+		return fail("`ip' needs an address");
+	for (; *i + 1 < argc; ++*i) {
 		const char *s = argv[*i + 1];
 		struct pn_addr a;
 		unsigned int j;
 
+		if (*i + 1 > first && (is_keyword(s) || !strpbrk(s, ".:")))
+			break;
 		if (addr_parse(s, &a) < 0)
 			return -1;
 		for (j = 0; j < pod->naddrs; j++)
@@ -534,8 +548,6 @@ static int parse_ip(int argc, char **argv, int *i, struct pod_cmd *pc)
 				    s, PODNET_POD_MAX_ADDRS);
 		pod->addrs[pod->naddrs++] = a;
 	}
-	if (*i + 1 == first)
-		return fail("`ip' needs an address");
 	return 0;
 }
 

@@ -1,0 +1,227 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# podnetctl's command line and batch parsing, without a kernel module.
+#
+# Every error case runs with "-n <a netns that does not exist>": podnetctl
+# parses everything before it enters the namespace and opens its socket, so
+# the parse error must be what it prints (not "cannot open network
+# namespace"), exactly one line, with exit code 1 and nothing on stdout.
+# Valid commands run with --dry-run, which prints each parsed command in
+# canonical form and sends nothing.
+#
+# Usage: tools/tests/cli-parse.sh [PODNETCTL]   (TAP output; exit 0 or 1)
+
+here=$(cd "$(dirname "$0")" && pwd)
+P=${1:-$here/../podnetctl/podnetctl}
+[ -x "$P" ] || { echo "cli-parse.sh: $P not built (make -C tools)" >&2; exit 1; }
+
+NONS=podnetctl-cli-parse-no-such-netns
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail_test() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	printf '#   %s\n' "$@"
+}
+
+# run ARGS...: run podnetctl; $out, $err, $rc
+run() {
+	"$P" "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# error EXPECTED ARGS...: podnetctl -n NONS ARGS fails with exactly the
+# line "podnetctl: EXPECTED", exit 1, nothing on stdout.
+error() {
+	local want="podnetctl: $1"
+	shift
+	run -n "$NONS" "$@"
+	if [ "$rc" -eq 1 ] && [ "$err" = "$want" ] && [ -z "$out" ]; then
+		pass "error: $*"
+	else
+		fail_test "error: $*" "want: $want (exit 1)" "got:  $err (exit $rc)" \
+			"stdout: $out"
+	fi
+}
+
+# parses EXPECTED ARGS...: podnetctl --dry-run ARGS prints EXPECTED, exit 0.
+parses() {
+	local want=$1
+	shift
+	run --dry-run "$@"
+	if [ "$rc" -eq 0 ] && [ "$out" = "$want" ] && [ -z "$err" ]; then
+		pass "parses: $*"
+	else
+		fail_test "parses: $*" "want: $want" "got:  $out (exit $rc)" "stderr: $err"
+	fi
+}
+
+# batch_error EXPECTED FILE-CONTENT: -b FILE fails with EXPECTED.
+batch_error() {
+	printf '%b' "$2" >"$tmp/batch"
+	error "$1" -b "$tmp/batch"
+}
+
+echo "TAP version 13"
+
+# --- global options ---
+error "missing command; try \`podnetctl help'"
+error "unknown option \`-x'" -x pod
+error "unknown option \`--bogus'" --bogus pod
+run -n
+[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: option \`-n' needs an argument" ] &&
+	pass "error: -n without argument" ||
+	fail_test "error: -n without argument" "got: $err (exit $rc)"
+error "invalid network namespace name \`a/b'" -n a/b pod show
+error "unknown command \`frobnicate'" frobnicate
+error "unexpected argument \`pod' after -b /dev/null" -b /dev/null pod
+run -V
+[ "$rc" -eq 0 ] && [[ "$out" == "podnetctl "* ]] && pass "-V" || fail_test "-V" "got: $out"
+for h in -h --help help "help pod" "help p" "pod help" "monitor help"; do
+	# shellcheck disable=SC2086
+	run $h
+	[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ] &&
+		pass "$h: usage on stdout, exit 0" ||
+		fail_test "$h: usage on stdout, exit 0" "got: $out / $err (exit $rc)"
+done
+error "unknown command \`nope'" help nope
+error "help: unexpected argument \`b'" help pod b
+
+# --- pod add ---
+error "pod add needs the pod's interface name" pod add
+error "pod add needs \`dev DEV'" pod add veth1 ip 10.0.0.1
+error "pod add needs \`ip ADDR'" pod add veth1 dev pn0
+error "invalid address \`10.0.0.300'" pod add veth1 dev pn0 ip 10.0.0.300
+error "invalid address \`10.0.0.1/24': a pod address takes no prefix length" \
+	pod add veth1 dev pn0 ip 10.0.0.1/24
+error "invalid address \`fd00::1/64': a pod address takes no prefix length" \
+	pod add veth1 dev pn0 ip fd00::1/64
+error "invalid address \`10.0.0'" pod add veth1 dev pn0 ip 10.0.0.1 10.0.0
+error "pod add: unexpected argument \`pn1'" pod add veth1 dev pn0 ip 10.0.0.1 pn1
+error "invalid address \`pn1'" pod add veth1 dev pn0 ip pn1
+error "invalid address \`0.0.0.0': in 0.0.0.0/8" pod add veth1 dev pn0 ip 0.0.0.0
+error "invalid address \`127.0.0.1': loopback" pod add veth1 dev pn0 ip 127.0.0.1
+error "invalid address \`224.0.0.5': multicast" pod add veth1 dev pn0 ip 224.0.0.5
+error "invalid address \`255.255.255.255': broadcast" pod add veth1 dev pn0 ip 255.255.255.255
+error "invalid address \`::': unspecified" pod add veth1 dev pn0 ip ::
+error "invalid address \`::1': loopback" pod add veth1 dev pn0 ip ::1
+error "invalid address \`ff02::1': multicast" pod add veth1 dev pn0 ip ff02::1
+error "invalid address \`fe80::1': link-local" pod add veth1 dev pn0 ip fe80::1
+error "invalid address \`::ffff:10.0.0.1': IPv4-mapped (give the IPv4 address)" \
+	pod add veth1 dev pn0 ip ::ffff:10.0.0.1
+error "duplicate address \`10.0.0.1'" pod add veth1 dev pn0 ip 10.0.0.1 ip 10.0.0.1
+error "duplicate address \`fd00:0::1'" pod add veth1 dev pn0 ip fd00::1 fd00:0::1
+error "too many addresses at \`10.0.0.9' (a pod has at most 8)" \
+	pod add veth1 dev pn0 ip 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 \
+	10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9
+error "\`ip' needs an address" pod add veth1 dev pn0 ip
+error "\`ip' needs an address" pod add veth1 dev pn0 ip mac 02:00:00:00:00:01
+error "\`dev' needs a podnet device name" pod add veth1 ip 10.0.0.1 dev
+error "duplicate \`dev pn1'" pod add veth1 dev pn0 dev pn1 ip 10.0.0.1
+error "invalid MAC address \`02:00:00:00:00'" pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00
+error "invalid MAC address \`02:00:00:00:00:0g'" pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:0g
+error "invalid MAC address \`02:00:00:00:00:001'" pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:001
+error "invalid MAC address \`2:0:0:0:0:1'" pod add veth1 dev pn0 ip 10.0.0.1 mac 2:0:0:0:0:1
+error "invalid MAC address \`01:00:5e:00:00:01': multicast" \
+	pod add veth1 dev pn0 ip 10.0.0.1 mac 01:00:5e:00:00:01
+error "invalid MAC address \`00:00:00:00:00:00': all zero" \
+	pod add veth1 dev pn0 ip 10.0.0.1 mac 00:00:00:00:00:00
+error "\`mac' needs a MAC address" pod add veth1 dev pn0 ip 10.0.0.1 mac
+error "duplicate \`mac 02:00:00:00:00:02'" \
+	pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:01 mac 02:00:00:00:00:02
+error "interface name \`veth0123456789ab' is too long (at most 15 characters)" \
+	pod add veth0123456789ab dev pn0 ip 10.0.0.1
+error "device name \`pn0123456789abcd' is too long (at most 15 characters)" \
+	pod add veth1 dev pn0123456789abcd ip 10.0.0.1
+error "invalid interface name \`a/b': no '/', ':' or white space allowed" \
+	pod add a/b dev pn0 ip 10.0.0.1
+error "invalid device name \`..'" pod add veth1 dev .. ip 10.0.0.1
+error "pod add: unexpected argument \`weight'" pod add veth1 dev pn0 ip 10.0.0.1 weight 3
+
+parses "pod add veth1 dev pn0 ip 10.244.1.2" pod add veth1 dev pn0 ip 10.244.1.2
+parses "pod add veth1 dev pn0 ip 10.244.1.2 ip fd00::2 mac aa:bb:cc:dd:ee:0f" \
+	pod add veth1 ip 10.244.1.2 mac AA:BB:CC:DD:EE:0F dev pn0 ip fd00:0:0::2
+parses "pod add veth1 dev pn0 ip 10.244.1.2 ip fd00::2" \
+	pod add veth1 dev pn0 ip 10.244.1.2 fd00::2
+parses "pod add veth1 dev pn0 ip 10.0.0.1 ip 10.0.0.2 ip 10.0.0.3 ip 10.0.0.4 ip 10.0.0.5 ip 10.0.0.6 ip 10.0.0.7 ip 10.0.0.8" \
+	pod add veth1 dev pn0 ip 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 \
+	10.0.0.6 10.0.0.7 10.0.0.8
+parses "pod add veth0123456789a dev pn0 ip 10.0.0.1" pod add veth0123456789a dev pn0 ip 10.0.0.1
+parses "pod add dev dev pn0 ip 10.0.0.1" pod add dev dev pn0 ip 10.0.0.1
+
+# --- pod del, pod show, abbreviations ---
+error "pod del needs the pod's interface name" pod del
+error "pod del: unexpected argument \`dev'" pod del veth1 dev pn0
+error "pod show: unexpected argument \`veth2'" pod show veth1 veth2
+error "\`dev' needs a podnet device name" pod show dev
+error "unknown pod command \`frob'" pod frob
+error "unknown pod command \`veth1'" pod veth1
+parses "pod del veth1" pod del veth1
+parses "pod del veth1" pod delete veth1
+parses "pod del veth1" p d veth1
+parses "pod add veth1 dev pn0 ip 10.0.0.1" p a veth1 dev pn0 ip 10.0.0.1
+parses "pod show" pod
+parses "pod show" p
+parses "pod show" pod show
+parses "pod show" pod list
+parses "pod show" pod s
+parses "pod show dev pn0" pod show dev pn0
+parses "pod show veth1" pod show veth1
+parses "pod show dev pn0 veth1" pod show veth1 dev pn0
+parses "pod show dev pn0 veth1" -j -p pod show dev pn0 veth1
+parses "monitor" monitor
+parses "monitor -j" m -j
+error "monitor: unexpected argument \`pod'" monitor pod
+
+# --- batches ---
+error "cannot open batch file \`$tmp/none': No such file or directory" -b "$tmp/none"
+batch_error "line 3: invalid address \`10.0.0.300'" \
+	"pod add veth1 dev pn0 ip 10.0.0.1\n\npod add veth2 dev pn0 ip 10.0.0.300\npod del veth3\n"
+batch_error "line 4: unknown command \`podnetctl'" \
+	"# pods\n  # indented comment\npod add veth1 dev pn0 ip 10.0.0.1 # two\npodnetctl pod del veth1\n"
+batch_error "line 2: \`monitor' cannot be used in a batch" "pod show\nmonitor\n"
+batch_error "line 1: pod add needs \`ip ADDR'" "pod add veth1 dev pn0 #ip 10.0.0.1\n"
+batch_error "line 2: unknown command \`-j'" "pod show\n-j pod show\n"
+# The error is on the first bad line, even if a later one is bad too.
+batch_error "line 2: duplicate address \`10.0.0.2'" \
+	"pod add a dev pn0 ip 10.0.0.1\npod add b dev pn0 ip 10.0.0.2 10.0.0.2\npod x\n"
+
+printf 'pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:01 # comment\n\n# comment\n\tp d veth2\r\npod\n' >"$tmp/batch"
+parses "pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:01
+pod del veth2
+pod show" -b "$tmp/batch"
+STDIN=$tmp/batch parses "pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:01
+pod del veth2
+pod show" -b -
+printf '\n# nothing\n' >"$tmp/batch"
+parses "" -b "$tmp/batch"
+# An empty batch needs no socket: it succeeds even in a missing netns.
+run -n "$NONS" -b "$tmp/batch"
+[ "$rc" -eq 0 ] && [ -z "$out$err" ] && pass "empty batch: exit 0, no socket" ||
+	fail_test "empty batch: exit 0, no socket" "got: $err (exit $rc)"
+
+# --- after parsing: the namespace and the socket ---
+run -n "$NONS" pod show
+[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: cannot open network namespace \`$NONS': No such file or directory" ] &&
+	pass "valid command: then the netns is entered" ||
+	fail_test "valid command: then the netns is entered" "got: $err (exit $rc)"
+if [ ! -d /sys/module/podnet ]; then
+	run pod show
+	[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: podnet module not loaded (modprobe podnet)" ] &&
+		pass "no module: podnet module not loaded" ||
+		fail_test "no module: podnet module not loaded" "got: $err (exit $rc)"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ] || echo "# $failed of $n failed"
+exit $((failed > 0))
