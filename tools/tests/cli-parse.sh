@@ -32,6 +32,15 @@ fail_test() {
 	printf '#   %s\n' "$@"
 }
 
+# verdict NAME DETAIL: pass if the last command succeeded, else fail.
+verdict() {
+	if [ $? -eq 0 ]; then
+		pass "$1"
+	else
+		fail_test "$1" "$2"
+	fi
+}
+
 # run ARGS...: run podnetctl; $out, $err, $rc
 run() {
 	"$P" "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
@@ -79,20 +88,19 @@ error "missing command; try \`podnetctl help'"
 error "unknown option \`-x'" -x pod
 error "unknown option \`--bogus'" --bogus pod
 run -n
-[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: option \`-n' needs an argument" ] &&
-	pass "error: -n without argument" ||
-	fail_test "error: -n without argument" "got: $err (exit $rc)"
+[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: option \`-n' needs an argument" ]
+verdict "error: -n without argument" "got: $err (exit $rc)"
 error "invalid network namespace name \`a/b'" -n a/b pod show
 error "unknown command \`frobnicate'" frobnicate
 error "unexpected argument \`pod' after -b /dev/null" -b /dev/null pod
 run -V
-[ "$rc" -eq 0 ] && [[ "$out" == "podnetctl "* ]] && pass "-V" || fail_test "-V" "got: $out"
+[ "$rc" -eq 0 ] && [[ "$out" == "podnetctl "* ]]
+verdict "-V" "got: $out"
 for h in -h --help help "help pod" "help p" "pod help" "monitor help"; do
 	# shellcheck disable=SC2086
 	run $h
-	[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ] &&
-		pass "$h: usage on stdout, exit 0" ||
-		fail_test "$h: usage on stdout, exit 0" "got: $out / $err (exit $rc)"
+	[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ]
+	verdict "$h: usage on stdout, exit 0" "got: $out / $err (exit $rc)"
 done
 error "unknown command \`nope'" help nope
 error "help: unexpected argument \`b'" help pod b
@@ -207,19 +215,17 @@ printf '\n# nothing\n' >"$tmp/batch"
 parses "" -b "$tmp/batch"
 # An empty batch needs no socket: it succeeds even in a missing netns.
 run -n "$NONS" -b "$tmp/batch"
-[ "$rc" -eq 0 ] && [ -z "$out$err" ] && pass "empty batch: exit 0, no socket" ||
-	fail_test "empty batch: exit 0, no socket" "got: $err (exit $rc)"
+[ "$rc" -eq 0 ] && [ -z "$out$err" ]
+verdict "empty batch: exit 0, no socket" "got: $err (exit $rc)"
 
 # --- after parsing: the namespace and the socket ---
 run -n "$NONS" pod show
-[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: cannot open network namespace \`$NONS': No such file or directory" ] &&
-	pass "valid command: then the netns is entered" ||
-	fail_test "valid command: then the netns is entered" "got: $err (exit $rc)"
+[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: cannot open network namespace \`$NONS': No such file or directory" ]
+verdict "valid command: then the netns is entered" "got: $err (exit $rc)"
 if [ ! -d /sys/module/podnet ]; then
 	run pod show
-	[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: podnet module not loaded (modprobe podnet)" ] &&
-		pass "no module: podnet module not loaded" ||
-		fail_test "no module: podnet module not loaded" "got: $err (exit $rc)"
+	[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: podnet module not loaded (modprobe podnet)" ]
+	verdict "no module: podnet module not loaded" "got: $err (exit $rc)"
 fi
 
 echo "1..$n"
