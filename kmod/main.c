@@ -8,6 +8,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "nat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
@@ -16,6 +17,9 @@ static int __init podnet_mod_init(void)
 {
 	int err;
 
+	err = podnet_nat_init();
+	if (err)
+		goto err_nat;
 	err = podnet_netns_init();
 	if (err)
 		goto err_netns;
@@ -38,6 +42,8 @@ err_genl:
 err_port:
 	podnet_netns_uninit();
 err_netns:
+	podnet_nat_uninit();
+err_nat:
 	return err;
 }
 
@@ -47,6 +53,9 @@ static void __exit podnet_mod_exit(void)
 	podnet_genl_uninit();
 	podnet_port_uninit();
 	podnet_netns_uninit();
+	podnet_nat_uninit();
+	/* Ports, services and endpoint sets are freed by RCU callbacks. */
+	rcu_barrier();
 }
 
 module_init(podnet_mod_init);

@@ -18,17 +18,11 @@
 #include "netns.h"
 #include "port.h"
 
-static struct genl_family podnet_family;
-
-enum podnet_mcgrp {
-	PODNET_MCGRP_EVENTS_ID,
-};
-
 static const struct genl_multicast_group podnet_mcgrps[] = {
 	[PODNET_MCGRP_EVENTS_ID] = { .name = PODNET_MCGRP_EVENTS },
 };
 
-static const struct nla_policy podnet_addr_policy[PODNET_ADDR_A_MAX + 1] = {
+const struct nla_policy podnet_addr_policy[PODNET_ADDR_A_MAX + 1] = {
 	[PODNET_ADDR_A_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[PODNET_ADDR_A_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
@@ -46,6 +40,9 @@ static const struct nla_policy podnet_policy[PODNET_A_MAX + 1] = {
 	[PODNET_A_DEV_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PODNET_A_DEV_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[PODNET_A_POD] = NLA_POLICY_NESTED(podnet_pod_policy),
+	[PODNET_A_SERVICE] = NLA_POLICY_NESTED(podnet_svc_policy),
+	[PODNET_A_ENDPOINT] = NLA_POLICY_NESTED(podnet_ep_policy),
+	[PODNET_A_ENDPOINTS] = NLA_POLICY_NESTED(podnet_eps_policy),
 };
 
 /* A device named by exactly one of an index and a name attribute. */
@@ -117,8 +114,16 @@ static struct net_device *podnet_nl_pod_dev(struct net *net,
 				tb[PODNET_POD_A_IFNAME], true, info->extack);
 }
 
-static int podnet_nl_parse_addr(const struct nlattr *nla, struct in6_addr *addr,
-				struct netlink_ext_ack *extack)
+/**
+ * podnet_nl_parse_addr() - a unicast address from a PODNET_ADDR_A_* attribute
+ * @nla: the attribute
+ * @addr: the address (IPv4 as IPv4-mapped)
+ * @extack: error reporting
+ *
+ * Return: 0 or -EINVAL.
+ */
+int podnet_nl_parse_addr(const struct nlattr *nla, struct in6_addr *addr,
+			 struct netlink_ext_ack *extack)
 {
 	if (nla_type(nla) == PODNET_ADDR_A_IPV4) {
 		__be32 a = nla_get_in_addr(nla);
@@ -144,7 +149,7 @@ static int podnet_nl_parse_addr(const struct nlattr *nla, struct in6_addr *addr,
 	NL_SET_BAD_ATTR(extack, nla);
 	return -EINVAL;
 bad:
-	NL_SET_ERR_MSG_MOD(extack, "pod address must be a unicast address");
+	NL_SET_ERR_MSG_MOD(extack, "address must be a unicast address");
 	NL_SET_BAD_ATTR(extack, nla);
 	return -EINVAL;
 }
@@ -188,11 +193,33 @@ static int podnet_nl_parse_spec(struct nlattr **tb, struct podnet_pod_spec *spec
 	return 0;
 }
 
-static int podnet_nl_put_addr(struct sk_buff *skb, const struct in6_addr *a)
+/**
+ * podnet_nl_put_addr() - put an address as PODNET_ADDR_A_IPV4 or _IPV6
+ * @skb: the message
+ * @type: the attribute to nest it in, or 0 to put it bare
+ * @a: the address (IPv4 as IPv4-mapped)
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int podnet_nl_put_addr(struct sk_buff *skb, int type, const struct in6_addr *a)
 {
+	struct nlattr *nest = NULL;
+	int err;
+
+	if (type) {
+		nest = nla_nest_start(skb, type);
+		if (!nest)
+			return -EMSGSIZE;
+	}
 	if (ipv6_addr_v4mapped(a))
-		return nla_put_in_addr(skb, PODNET_ADDR_A_IPV4, a->s6_addr32[3]);
-	return nla_put_in6_addr(skb, PODNET_ADDR_A_IPV6, a);
+		err = nla_put_in_addr(skb, PODNET_ADDR_A_IPV4, a->s6_addr32[3]);
+	else
+		err = nla_put_in6_addr(skb, PODNET_ADDR_A_IPV6, a);
+	if (err)
+		return err;
+	if (nest)
+		nla_nest_end(skb, nest);
+	return 0;
 }
 
 static int podnet_nl_put_stats(struct sk_buff *skb,
@@ -255,7 +282,7 @@ static int podnet_nl_fill_pod(struct sk_buff *skb,
 		if (!addrs)
 			goto cancel;
 		for (i = 0; i < port->naddrs; i++)
-			if (podnet_nl_put_addr(skb, &port->addrs[i]->key))
+			if (podnet_nl_put_addr(skb, 0, &port->addrs[i]->key))
 				goto cancel;
 		nla_nest_end(skb, addrs);
 	}
@@ -486,9 +513,40 @@ static const struct genl_ops podnet_genl_ops[] = {
 		.dumpit = podnet_nl_pod_dump,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = PODNET_CMD_SERVICE_ADD,
+		.doit = podnet_nl_svc_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_SERVICE_DEL,
+		.doit = podnet_nl_svc_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_SERVICE_GET,
+		.doit = podnet_nl_svc_get,
+		.dumpit = podnet_nl_svc_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_ENDPOINT_ADD,
+		.doit = podnet_nl_ep_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_ENDPOINT_DEL,
+		.doit = podnet_nl_ep_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_ENDPOINT_SET,
+		.doit = podnet_nl_ep_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family podnet_family __ro_after_init = {
+struct genl_family podnet_family __ro_after_init = {
 	.name = PODNET_GENL_NAME,
 	.version = PODNET_GENL_VERSION,
 	.maxattr = PODNET_A_MAX,
@@ -497,7 +555,7 @@ static struct genl_family podnet_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = podnet_genl_ops,
 	.n_ops = ARRAY_SIZE(podnet_genl_ops),
-	.resv_start_op = PODNET_CMD_POD_GET + 1,
+	.resv_start_op = PODNET_CMD_ENDPOINT_SET + 1,
 	.mcgrps = podnet_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(podnet_mcgrps),
 };

@@ -9,6 +9,7 @@
 
 #include "netns.h"
 #include "device.h"
+#include "service.h"
 
 unsigned int podnet_net_id __read_mostly;
 
@@ -17,7 +18,12 @@ static int __net_init podnet_net_init(struct net *net)
 	struct podnet_net *pnet = podnet_net(net);
 
 	INIT_LIST_HEAD(&pnet->devs);
-	return 0;
+	return podnet_svc_net_init(net);
+}
+
+static void __net_exit podnet_net_exit(struct net *net)
+{
+	podnet_svc_net_exit(net);
 }
 
 /*
@@ -44,6 +50,7 @@ static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
 
 static struct pernet_operations podnet_net_ops = {
 	.init = podnet_net_init,
+	.exit = podnet_net_exit,
 	.exit_batch = podnet_net_exit_batch,
 	.id = &podnet_net_id,
 	.size = sizeof(struct podnet_net),

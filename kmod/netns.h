@@ -3,6 +3,9 @@
 #define _PODNET_NETNS_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -11,10 +14,35 @@
  * @devs: the podnet devices of the namespace (RTNL)
  * @gen: bumped on every change of ports or addresses, so that dumps can
  *	report that they saw the tables change (RTNL)
+ * @svc_lock: serialises changes to services and endpoints
+ * @svcs: service ports, in order of creation (svc_lock)
+ * @nsvcs: how many (svc_lock)
+ * @svc_gen: bumped on every service or endpoint change (svc_lock)
+ * @next_svc_id: id of the next service (svc_lock)
+ * @nodeports: service ports with a NodePort (svc_lock; read locklessly)
+ * @nat_on: the netfilter hooks are registered (svc_lock)
+ * @fes: frontends, struct podnet_fe (RCU readers)
+ * @vips: ClusterIP addresses, struct podnet_vip (RCU readers)
+ * @aff: ClientIP affinity entries (RCU readers, lock-free writers)
+ * @naff: number of affinity entries
+ * @aff_gc: reaps expired affinity entries
  */
 struct podnet_net {
 	struct list_head devs;
 	unsigned int gen;
+
+	struct mutex svc_lock;
+	struct list_head svcs;
+	unsigned int nsvcs;
+	unsigned int svc_gen;
+	u32 next_svc_id;
+	unsigned int nodeports;
+	bool nat_on;
+	struct rhashtable fes;
+	struct rhashtable vips;
+	struct rhashtable aff;
+	atomic_t naff;
+	struct delayed_work aff_gc;
 };
 
 extern unsigned int podnet_net_id;

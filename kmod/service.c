@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Service ports: frontends (ClusterIP, external IPs, NodePort) mapped to
+ * endpoint sets. Changes are incremental: adding, deleting or changing one
+ * service or endpoint touches that service only, whatever the number of
+ * services in the namespace.
+ */
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+
+#include "kunit.h"
+#include "nat.h"
+#include "netlink.h"
+#include "netns.h"
+#include "sched.h"
+#include "service.h"
+
+unsigned int podnet_max_services = 65536;
+module_param_named(max_services, podnet_max_services, uint, 0644);
+MODULE_PARM_DESC(max_services, "service ports per network namespace");
+
+unsigned int podnet_max_endpoints = 512;
+module_param_named(max_endpoints, podnet_max_endpoints, uint, 0644);
+MODULE_PARM_DESC(max_endpoints, "endpoints per service port (at most 65535)");
+
+static const struct rhashtable_params podnet_fe_params = {
+	.key_len = sizeof(struct podnet_fe_key),
+	.key_offset = offsetof(struct podnet_fe, key),
+	.head_offset = offsetof(struct podnet_fe, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params podnet_vip_params = {
+	.key_len = sizeof(struct in6_addr),
+	.key_offset = offsetof(struct podnet_vip, addr),
+	.head_offset = offsetof(struct podnet_vip, node),
+	.automatic_shrinking = true,
+};
+
+static void podnet_fe_wildcard(struct podnet_fe_key *key)
+{
+	bool v4 = ipv6_addr_v4mapped(&key->addr);
+
+	memset(&key->addr, 0, sizeof(key->addr));
+	if (v4)
+		key->addr.s6_addr16[5] = htons(0xffff);
+}
+
+/**
+ * podnet_fe_lookup() - the service a new connection is addressed to
+ * @net: the namespace
+ * @key: destination address, port and protocol of the connection
+ * @local_dst: whether the destination is a local address of the node (only
+ *	asked when a NodePort could match); NULL to match NodePorts anyway
+ * @known_vip: set if nothing matched but the address is a ClusterIP
+ *
+ * Context: RCU read-side section.
+ * Return: the service or NULL.
+ */
+struct podnet_svc *podnet_fe_lookup(struct net *net,
+				    const struct podnet_fe_key *key,
+				    bool (*local_dst)(struct net *net,
+						      const struct in6_addr *a),
+				    bool *known_vip)
+{
+	struct podnet_net *pnet = podnet_net(net);
+	struct podnet_fe_key wild;
+	struct podnet_fe *fe;
+
+	fe = rhashtable_lookup(&pnet->fes, key, podnet_fe_params);
+	if (fe)
+		return fe->svc;
+	if (READ_ONCE(pnet->nodeports) &&
+	    (!local_dst || local_dst(net, &key->addr))) {
+		wild = *key;
+		podnet_fe_wildcard(&wild);
+		fe = rhashtable_lookup(&pnet->fes, &wild, podnet_fe_params);
+		if (fe)
+			return fe->svc;
+	}
+	if (known_vip)
+		*known_vip = rhashtable_lookup(&pnet->vips, &key->addr,
+					       podnet_vip_params);
+	return NULL;
+}
+
+/**
+ * podnet_svc_find() - a service by its ClusterIP, port and protocol
+ * @net: the namespace
+ * @key: the ClusterIP frontend
+ *
+ * Context: svc_lock held.
+ * Return: the service or NULL.
+ */
+struct podnet_svc *podnet_svc_find(struct net *net,
+				   const struct podnet_fe_key *key)
+{
+	struct podnet_net *pnet = podnet_net(net);
+	struct podnet_fe *fe;
+
+	lockdep_assert_held(&pnet->svc_lock);
+	fe = rhashtable_lookup_fast(&pnet->fes, key, podnet_fe_params);
+	return fe && fe->kind == PODNET_FE_CLUSTERIP ? fe->svc : NULL;
+}
+
+static int podnet_vip_get(struct podnet_net *pnet, const struct in6_addr *addr)
+{
+	struct podnet_vip *vip;
+	int err;
+
+	vip = rhashtable_lookup_fast(&pnet->vips, addr, podnet_vip_params);
+	if (vip) {
+		vip->users++;
+		return 0;
+	}
+	vip = kzalloc(sizeof(*vip), GFP_KERNEL);
+	if (!vip)
+		return -ENOMEM;
+	vip->addr = *addr;
+	vip->users = 1;
+	err = rhashtable_insert_fast(&pnet->vips, &vip->node, podnet_vip_params);
+	if (err)
+		kfree(vip);
+	return err;
+}
+
+static void podnet_vip_put(struct podnet_net *pnet, const struct in6_addr *addr)
+{
+	struct podnet_vip *vip;
+
+	vip = rhashtable_lookup_fast(&pnet->vips, addr, podnet_vip_params);
+	if (WARN_ON_ONCE(!vip) || --vip->users)
+		return;
+	rhashtable_remove_fast(&pnet->vips, &vip->node, podnet_vip_params);
+	kfree_rcu(vip, rcu);
+}
+
+static void podnet_svc_free(struct podnet_svc *svc)
+{
+	podnet_eps_free(rcu_dereference_protected(svc->eps, true));
+	free_percpu(svc->stats);
+	kfree(svc);
+}
+
+static void podnet_svc_free_rcu(struct rcu_head *head)
+{
+	podnet_svc_free(container_of(head, struct podnet_svc, rcu));
+}
+
+static void podnet_svc_unlink_fes(struct podnet_net *pnet,
+				  struct podnet_svc *svc)
+{
+	unsigned int i;
+
+	for (i = 0; i < svc->nfes; i++) {
+		rhashtable_remove_fast(&pnet->fes, &svc->fes[i]->node,
+				       podnet_fe_params);
+		kfree_rcu(svc->fes[i], rcu);
+	}
+	svc->nfes = 0;
+}
+
+static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
+			      const struct podnet_fe_key *key, u8 kind,
+			      struct netlink_ext_ack *extack)
+{
+	struct podnet_fe *fe;
+	int err;
+
+	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+	if (!fe)
+		return -ENOMEM;
+	fe->key = *key;
+	fe->svc = svc;
+	fe->kind = kind;
+	err = rhashtable_lookup_insert_fast(&pnet->fes, &fe->node,
+					    podnet_fe_params);
+	if (err) {
+		kfree(fe);
+		if (err != -EEXIST)
+			return err;
+		if (kind == PODNET_FE_CLUSTERIP)
+			NL_SET_ERR_MSG_MOD(extack, "service already exists");
+		else if (kind == PODNET_FE_NODEPORT)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "NodePort already in use for this protocol");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "external address already in use with this port and protocol");
+		return err;
+	}
+	svc->fes[svc->nfes++] = fe;
+	return 0;
+}
+
+/**
+ * podnet_svc_add() - add a service port
+ * @net: the namespace
+ * @spec: the service
+ * @extack: error reporting
+ *
+ * Either the service is added with all its frontends, or nothing changes.
+ *
+ * Context: svc_lock held.
+ * Return: 0, -EEXIST, -ENOSPC (max_services), -ENOMEM.
+ */
+int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
+		   struct netlink_ext_ack *extack)
+{
+	struct podnet_net *pnet = podnet_net(net);
+	struct podnet_fe_key key;
+	struct podnet_svc *svc;
+	struct podnet_eps *eps;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&pnet->svc_lock);
+	if (pnet->nsvcs >= podnet_max_services) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many services (module parameter max_services)");
+		return -ENOSPC;
+	}
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return -ENOMEM;
+	err = -ENOMEM;
+	svc->stats = netdev_alloc_pcpu_stats(struct podnet_svc_stats);
+	eps = podnet_eps_build(NULL, 0, spec->sched, NULL);
+	if (!svc->stats || !eps) {
+		podnet_eps_free(eps);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(svc->eps, eps);
+	svc->spec = *spec;
+	svc->net = net;
+	svc->id = pnet->next_svc_id++;
+
+	err = podnet_svc_link_fe(pnet, svc, &spec->key, PODNET_FE_CLUSTERIP,
+				 extack);
+	for (i = 0; !err && i < spec->next; i++) {
+		key = spec->key;
+		key.addr = spec->ext[i];
+		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_EXTERNAL,
+					 extack);
+	}
+	if (!err && spec->nodeport) {
+		key = spec->key;
+		key.port = spec->nodeport;
+		podnet_fe_wildcard(&key);
+		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_NODEPORT,
+					 extack);
+	}
+	if (err)
+		goto err_unlink;
+	err = podnet_vip_get(pnet, &spec->key.addr);
+	if (err)
+		goto err_unlink;
+	if (!pnet->nat_on) {
+		err = podnet_nat_enable(net);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "cannot register the netfilter NAT hooks");
+			goto err_vip;
+		}
+		pnet->nat_on = true;
+	}
+
+	list_add_tail(&svc->node, &pnet->svcs);
+	pnet->nsvcs++;
+	pnet->svc_gen++;
+	if (spec->nodeport)
+		WRITE_ONCE(pnet->nodeports, pnet->nodeports + 1);
+	podnet_nl_notify_svc(svc, PODNET_CMD_SERVICE_ADD);
+	return 0;
+
+err_vip:
+	podnet_vip_put(pnet, &spec->key.addr);
+err_unlink:
+	podnet_svc_unlink_fes(pnet, svc);
+	/* The frontends may have been seen: free after a grace period. */
+	call_rcu(&svc->rcu, podnet_svc_free_rcu);
+	return err;
+err_free:
+	free_percpu(svc->stats);
+	kfree(svc);
+	return err;
+}
+
+static void podnet_svc_remove(struct podnet_net *pnet, struct podnet_svc *svc)
+{
+	struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+
+	podnet_svc_unlink_fes(pnet, svc);
+	podnet_vip_put(pnet, &svc->spec.key.addr);
+	list_del(&svc->node);
+	pnet->nsvcs--;
+	pnet->svc_gen++;
+	if (svc->spec.nodeport)
+		WRITE_ONCE(pnet->nodeports, pnet->nodeports - 1);
+	if (svc->spec.key.proto == IPPROTO_UDP && eps->n) {
+		struct podnet_ep_spec *gone;
+		unsigned int i;
+
+		gone = kcalloc(eps->n, sizeof(*gone), GFP_KERNEL);
+		if (gone) {
+			for (i = 0; i < eps->n; i++) {
+				gone[i].addr = eps->ep[i].addr;
+				gone[i].port = eps->ep[i].port;
+			}
+			podnet_nat_flush_udp(svc, gone, eps->n);
+			kfree(gone);
+		}
+	}
+	call_rcu(&svc->rcu, podnet_svc_free_rcu);
+}
+
+/**
+ * podnet_svc_del() - delete a service port
+ * @net: the namespace
+ * @svc: the service, found under svc_lock
+ *
+ * Context: svc_lock held.
+ * Return: 0.
+ */
+int podnet_svc_del(struct net *net, struct podnet_svc *svc)
+{
+	struct podnet_net *pnet = podnet_net(net);
+
+	lockdep_assert_held(&pnet->svc_lock);
+	podnet_nl_notify_svc(svc, PODNET_CMD_SERVICE_DEL);
+	podnet_svc_remove(pnet, svc);
+	if (!pnet->nsvcs && pnet->nat_on) {
+		podnet_nat_disable(net);
+		pnet->nat_on = false;
+	}
+	return 0;
+}
+
+static int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
+			  const struct podnet_ep_spec *ep)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (specs[i].port == ep->port &&
+		    ipv6_addr_equal(&specs[i].addr, &ep->addr))
+			return i;
+	return -1;
+}
+
+/*
+ * Publish a new endpoint set built from @specs and flush the UDP conntrack
+ * entries of endpoints it no longer has.
+ */
+static int podnet_eps_replace(struct podnet_svc *svc,
+			      const struct podnet_ep_spec *specs,
+			      unsigned int n, u8 cmd,
+			      struct netlink_ext_ack *extack)
+{
+	struct podnet_net *pnet = podnet_net(svc->net);
+	struct podnet_eps *old, *eps;
+	struct podnet_ep_spec *gone = NULL;
+	unsigned int i, ngone = 0;
+
+	lockdep_assert_held(&pnet->svc_lock);
+	if (n > min(podnet_max_endpoints, 65535U)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many endpoints (module parameter max_endpoints)");
+		return -ENOSPC;
+	}
+	old = rcu_dereference_protected(svc->eps,
+					lockdep_is_held(&pnet->svc_lock));
+	eps = podnet_eps_build(specs, n, svc->spec.sched, old);
+	if (!eps)
+		return -ENOMEM;
+	if (svc->spec.key.proto == IPPROTO_UDP && old->n) {
+		gone = kcalloc(old->n, sizeof(*gone), GFP_KERNEL);
+		if (!gone) {
+			podnet_eps_free(eps);
+			return -ENOMEM;
+		}
+		for (i = 0; i < old->n; i++) {
+			struct podnet_ep_spec e = {
+				.addr = old->ep[i].addr,
+				.port = old->ep[i].port,
+			};
+
+			if (podnet_ep_find(specs, n, &e) < 0)
+				gone[ngone++] = e;
+		}
+	}
+	rcu_assign_pointer(svc->eps, eps);
+	pnet->svc_gen++;
+	podnet_nl_notify_svc(svc, cmd);
+	if (ngone) {
+		/*
+		 * Once every hook that could have picked from the old set is
+		 * done, no new entry to a removed endpoint can appear behind
+		 * the flush.
+		 */
+		synchronize_rcu_expedited();
+		podnet_nat_flush_udp(svc, gone, ngone);
+		podnet_eps_free(old);
+	} else {
+		podnet_eps_free_rcu(old);
+	}
+	kfree(gone);
+	return 0;
+}
+
+static struct podnet_ep_spec *podnet_eps_specs(const struct podnet_eps *eps,
+					       unsigned int extra)
+{
+	struct podnet_ep_spec *specs;
+	unsigned int i;
+
+	specs = kvcalloc(eps->n + extra, sizeof(*specs), GFP_KERNEL);
+	if (!specs)
+		return NULL;
+	for (i = 0; i < eps->n; i++) {
+		specs[i].addr = eps->ep[i].addr;
+		specs[i].port = eps->ep[i].port;
+		specs[i].weight = eps->ep[i].weight;
+		specs[i].flags = eps->ep[i].flags;
+	}
+	return specs;
+}
+
+/**
+ * podnet_ep_add() - add an endpoint, or update its weight and flags
+ * @svc: the service
+ * @ep: the endpoint
+ * @extack: error reporting
+ *
+ * Context: svc_lock held.
+ * Return: 0 or a negative errno.
+ */
+int podnet_ep_add(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
+		  struct netlink_ext_ack *extack)
+{
+	const struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+	struct podnet_ep_spec *specs;
+	unsigned int n = eps->n;
+	int i, err;
+
+	specs = podnet_eps_specs(eps, 1);
+	if (!specs)
+		return -ENOMEM;
+	i = podnet_ep_find(specs, n, ep);
+	if (i < 0)
+		i = n++;
+	specs[i] = *ep;
+	err = podnet_eps_replace(svc, specs, n, PODNET_CMD_ENDPOINT_ADD, extack);
+	kvfree(specs);
+	return err;
+}
+
+/**
+ * podnet_ep_del() - remove an endpoint
+ * @svc: the service
+ * @ep: the endpoint (address and port)
+ * @extack: error reporting
+ *
+ * Context: svc_lock held.
+ * Return: 0, -ENOENT if the service has no such endpoint, -ENOMEM.
+ */
+int podnet_ep_del(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
+		  struct netlink_ext_ack *extack)
+{
+	const struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+	struct podnet_ep_spec *specs;
+	int i, err;
+
+	specs = podnet_eps_specs(eps, 0);
+	if (!specs)
+		return -ENOMEM;
+	i = podnet_ep_find(specs, eps->n, ep);
+	if (i < 0) {
+		kvfree(specs);
+		NL_SET_ERR_MSG_MOD(extack, "service has no such endpoint");
+		return -ENOENT;
+	}
+	specs[i] = specs[eps->n - 1];
+	err = podnet_eps_replace(svc, specs, eps->n - 1,
+				 PODNET_CMD_ENDPOINT_DEL, extack);
+	kvfree(specs);
+	return err;
+}
+
+/**
+ * podnet_ep_set() - replace a service's endpoint set
+ * @svc: the service
+ * @eps: the new endpoints
+ * @n: how many
+ * @extack: error reporting
+ *
+ * Context: svc_lock held.
+ * Return: 0 or a negative errno (-EEXIST for an endpoint given twice).
+ */
+int podnet_ep_set(struct podnet_svc *svc, const struct podnet_ep_spec *eps,
+		  unsigned int n, struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 1; i < n; i++) {
+		if (podnet_ep_find(eps, i, &eps[i]) >= 0) {
+			NL_SET_ERR_MSG_MOD(extack, "endpoint given twice");
+			return -EEXIST;
+		}
+	}
+	return podnet_eps_replace(svc, eps, n, PODNET_CMD_ENDPOINT_SET, extack);
+}
+
+/**
+ * podnet_svc_read_stats() - sum a service's per-CPU counters
+ * @svc: the service
+ * @out: sums, indexed by enum podnet_svc_counter
+ */
+void podnet_svc_read_stats(const struct podnet_svc *svc,
+			   u64 out[PODNET_SC_MAX])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * PODNET_SC_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct podnet_svc_stats *s = per_cpu_ptr(svc->stats, cpu);
+		u64 v[PODNET_SC_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < PODNET_SC_MAX; i++)
+				v[i] = u64_stats_read(&s->c[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < PODNET_SC_MAX; i++)
+			out[i] += v[i];
+	}
+}
+
+/**
+ * podnet_svc_net_init() - set up a namespace's service tables
+ * @net: the namespace
+ *
+ * Return: 0 or a negative errno.
+ */
+int podnet_svc_net_init(struct net *net)
+{
+	struct podnet_net *pnet = podnet_net(net);
+	int err;
+
+	mutex_init(&pnet->svc_lock);
+	INIT_LIST_HEAD(&pnet->svcs);
+	err = rhashtable_init(&pnet->fes, &podnet_fe_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&pnet->vips, &podnet_vip_params);
+	if (err)
+		goto err_fes;
+	err = podnet_aff_net_init(net);
+	if (err)
+		goto err_vips;
+	return 0;
+
+err_vips:
+	rhashtable_destroy(&pnet->vips);
+err_fes:
+	rhashtable_destroy(&pnet->fes);
+	return err;
+}
+
+/**
+ * podnet_svc_net_exit() - delete a dying namespace's services
+ * @net: the namespace
+ */
+void podnet_svc_net_exit(struct net *net)
+{
+	struct podnet_net *pnet = podnet_net(net);
+	struct podnet_svc *svc, *tmp;
+
+	mutex_lock(&pnet->svc_lock);
+	list_for_each_entry_safe(svc, tmp, &pnet->svcs, node)
+		podnet_svc_remove(pnet, svc);
+	if (pnet->nat_on) {
+		podnet_nat_disable(net);
+		pnet->nat_on = false;
+	}
+	mutex_unlock(&pnet->svc_lock);
+	podnet_aff_net_exit(net);
+	rhashtable_destroy(&pnet->vips);
+	rhashtable_destroy(&pnet->fes);
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PODNET_SERVICE_H
+#define _PODNET_SERVICE_H
+
+#include <linux/in6.h>
+#include <linux/podnet.h>
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
+
+struct net;
+struct netlink_ext_ack;
+
+/*
+ * Locking: services, frontends and endpoint sets change under the
+ * namespace's podnet_net.svc_lock mutex. The netfilter hooks find them
+ * under RCU and take no lock: a frontend is looked up in a hash table, and
+ * a service's endpoint set is an immutable object replaced whole with
+ * rcu_assign_pointer() on every change (as Open vSwitch swaps its tables).
+ */
+
+/**
+ * struct podnet_fe_key - what a new connection is matched on
+ * @addr: destination address (IPv4 as IPv4-mapped); for a NodePort, the
+ *	unspecified address of the family (:: or ::ffff:0.0.0.0)
+ * @port: destination port
+ * @proto: IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP
+ * @pad: zero
+ */
+struct podnet_fe_key {
+	struct in6_addr addr;
+	__be16 port;
+	u8 proto;
+	u8 pad;
+};
+
+enum podnet_fe_kind {
+	PODNET_FE_CLUSTERIP,
+	PODNET_FE_EXTERNAL,
+	PODNET_FE_NODEPORT,
+};
+
+/**
+ * struct podnet_fe - a frontend of a service port
+ * @node: in podnet_net.fes
+ * @key: the match
+ * @svc: its service
+ * @kind: enum podnet_fe_kind
+ * @rcu: freed after a grace period
+ */
+struct podnet_fe {
+	struct rhash_head node;
+	struct podnet_fe_key key;
+	struct podnet_svc *svc;
+	u8 kind;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct podnet_vip - a ClusterIP address, for rejecting unknown ports
+ * @node: in podnet_net.vips
+ * @addr: the address (IPv4 as IPv4-mapped)
+ * @users: service ports with this ClusterIP
+ * @rcu: freed after a grace period
+ */
+struct podnet_vip {
+	struct rhash_head node;
+	struct in6_addr addr;
+	unsigned int users;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct podnet_ep - an endpoint
+ * @addr: pod address (IPv4 as IPv4-mapped)
+ * @port: pod port
+ * @weight: relative share of new connections
+ * @flags: PODNET_EP_F_*
+ * @conns: connections given to it
+ */
+struct podnet_ep {
+	struct in6_addr addr;
+	__be16 port;
+	u16 weight;
+	u32 flags;
+	atomic64_t conns;
+};
+
+/**
+ * struct podnet_pool - endpoints eligible for a kind of traffic
+ * @n: how many
+ * @total: sum of their weights
+ * @idx: their indices in podnet_eps.ep
+ * @cum: cumulative weights, @cum[i] = sum of weights of idx[0..i]
+ * @maglev: Maglev lookup table (positions in @idx), or NULL
+ */
+struct podnet_pool {
+	u32 n;
+	u32 total;
+	u32 *idx;
+	u32 *cum;
+	u16 *maglev;
+};
+
+/**
+ * struct podnet_eps - a service's endpoint set, immutable once published
+ * @rcu: freed after a grace period
+ * @cluster: ready endpoints, or the terminating ones if none is ready
+ * @local: the same among local endpoints
+ * @n: number of endpoints
+ * @ep: the endpoints
+ */
+struct podnet_eps {
+	struct rcu_head rcu;
+	struct podnet_pool cluster;
+	struct podnet_pool local;
+	u32 n;
+	struct podnet_ep ep[];
+};
+
+enum podnet_svc_counter {
+	PODNET_SC_CONNS,
+	PODNET_SC_PACKETS,
+	PODNET_SC_BYTES,
+	PODNET_SC_REJECTED,
+	PODNET_SC_MAX
+};
+
+struct podnet_svc_stats {
+	u64_stats_t c[PODNET_SC_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/**
+ * struct podnet_svc_spec - a service port as PODNET_CMD_SERVICE_ADD gives it
+ * @key: ClusterIP, port, protocol
+ * @sched: enum podnet_sched
+ * @policy: enum podnet_policy
+ * @flags: PODNET_SVC_F_*
+ * @affinity: ClientIP affinity timeout in seconds, 0 for none
+ * @nodeport: NodePort in network order, 0 for none
+ * @next: number of external addresses
+ * @ext: external addresses
+ */
+struct podnet_svc_spec {
+	struct podnet_fe_key key;
+	u8 sched;
+	u8 policy;
+	u32 flags;
+	u32 affinity;
+	__be16 nodeport;
+	unsigned int next;
+	struct in6_addr ext[PODNET_SVC_MAX_EXTERNAL];
+};
+
+/**
+ * struct podnet_svc - a service port
+ * @spec: what it was added with
+ * @id: unique in its namespace, for affinity entries
+ * @node: in podnet_net.svcs (svc_lock)
+ * @fes: its frontends: ClusterIP, external addresses, NodePort
+ * @nfes: how many
+ * @eps: current endpoint set (RCU; never NULL once added)
+ * @rr: round-robin position
+ * @stats: per-CPU counters
+ * @net: its namespace
+ * @rcu: freed after a grace period
+ */
+struct podnet_svc {
+	struct podnet_svc_spec spec;
+	u32 id;
+	struct list_head node;
+	struct podnet_fe *fes[PODNET_SVC_MAX_EXTERNAL + 2];
+	unsigned int nfes;
+	struct podnet_eps __rcu *eps;
+	atomic_t rr;
+	struct podnet_svc_stats __percpu *stats;
+	struct net *net;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct podnet_ep_spec - an endpoint as a request gives it
+ * @addr: address (IPv4 as IPv4-mapped)
+ * @port: port, network order
+ * @weight: weight
+ * @flags: PODNET_EP_F_*
+ */
+struct podnet_ep_spec {
+	struct in6_addr addr;
+	__be16 port;
+	u16 weight;
+	u32 flags;
+};
+
+static inline void podnet_svc_count(struct podnet_svc *svc,
+				    enum podnet_svc_counter c, u64 n)
+{
+	struct podnet_svc_stats *s = this_cpu_ptr(svc->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->c[c], n);
+	u64_stats_update_end(&s->syncp);
+}
+
+struct podnet_svc *podnet_fe_lookup(struct net *net,
+				    const struct podnet_fe_key *key,
+				    bool (*local_dst)(struct net *net,
+						      const struct in6_addr *a),
+				    bool *known_vip);
+struct podnet_svc *podnet_svc_find(struct net *net,
+				   const struct podnet_fe_key *key);
+int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
+		   struct netlink_ext_ack *extack);
+int podnet_svc_del(struct net *net, struct podnet_svc *svc);
+int podnet_ep_add(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
+		  struct netlink_ext_ack *extack);
+int podnet_ep_del(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
+		  struct netlink_ext_ack *extack);
+int podnet_ep_set(struct podnet_svc *svc, const struct podnet_ep_spec *eps,
+		  unsigned int n, struct netlink_ext_ack *extack);
+void podnet_svc_read_stats(const struct podnet_svc *svc,
+			   u64 out[PODNET_SC_MAX]);
+int podnet_svc_net_init(struct net *net);
+void podnet_svc_net_exit(struct net *net);
+
+extern unsigned int podnet_max_services;
+extern unsigned int podnet_max_endpoints;
+
+#endif /* _PODNET_SERVICE_H */
