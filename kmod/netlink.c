@@ -14,6 +14,7 @@
 #include <net/ipv6.h>
 
 #include "device.h"
+#include "kunit.h"
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
@@ -153,6 +154,7 @@ bad:
 	NL_SET_BAD_ATTR(extack, nla);
 	return -EINVAL;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_nl_parse_addr);
 
 static int podnet_nl_parse_spec(struct nlattr **tb, struct podnet_pod_spec *spec,
 				struct netlink_ext_ack *extack)

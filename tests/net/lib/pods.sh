@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Pods and nodes for podnet's tests (sourced after lib.sh).
+
+# node_setup NS DEV ADDR...: a node with a podnet device carrying ADDRs,
+# forwarding on.
+node_setup() {
+	local ns=$1 dev=$2 a
+	shift 2
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	ip -n "$ns" link add "$dev" type podnet
+	for a in "$@"; do
+		ip -n "$ns" addr add "$a" dev "$dev"
+	done
+	ip -n "$ns" link set "$dev" up
+}
+
+# pod_veth NODE VETH POD ADDR... [IFNAME]: a veth pair, VETH in NODE, eth0
+# (or the last argument if it is not an address) in POD with ADDRs and
+# default routes via the first address of the subnet.
+pod_veth() {
+	local node=$1 veth=$2 pod=$3 ifname=eth0 a gw
+	shift 3
+	case "${!#}" in */*) ;; *) ifname=${!#}; set -- "${@:1:$(($# - 1))}" ;; esac
+	ip -n "$node" link add "$veth" type veth peer name "$ifname" netns "$pod"
+	ip -n "$node" link set "$veth" up
+	for a in "$@"; do
+		ip -n "$pod" addr add "$a" dev "$ifname" nodad 2>/dev/null ||
+			ip -n "$pod" addr add "$a" dev "$ifname"
+	done
+	ip -n "$pod" link set "$ifname" up
+	for a in "$@"; do
+		case "$a" in
+		*:*) gw=$(python3 -c "import ipaddress,sys; print(next(ipaddress.ip_interface(sys.argv[1]).network.hosts()))" "$a")
+		     ip -n "$pod" -6 route add default via "$gw" 2>/dev/null ;;
+		*) gw=$(python3 -c "import ipaddress,sys; print(next(ipaddress.ip_interface(sys.argv[1]).network.hosts()))" "$a")
+		   ip -n "$pod" route add default via "$gw" 2>/dev/null ;;
+		esac
+	done
+	return 0
+}
+
+# pod_attach NODE DEV VETH POD ADDR/LEN...: pod_veth, then podnetctl pod add.
+pod_attach() {
+	local node=$1 dev=$2 veth=$3 pod=$4 a args=()
+	shift 4
+	pod_veth "$node" "$veth" "$pod" "$@" || return 1
+	for a in "$@"; do
+		args+=(ip "${a%/*}")
+	done
+	podnetctl -n "$node" pod add "$veth" dev "$dev" "${args[@]}"
+}
+
+# pod_stat NODE VETH FIELD: one counter of a pod (podnetctl -j pod show).
+pod_stat() {
+	podnetctl -n "$1" -j pod show "$2" |
+		python3 -c "import json,sys; print(json.load(sys.stdin)[0]['stats']['$3'])"
+}
+
+# arp_is_port NODE VETH POD IP...: POD resolved each IP to VETH's MAC.
+arp_is_port() {
+	local node=$1 veth=$2 pod=$3 mac ip
+	shift 3
+	mac=$(ip -n "$node" -j link show "$veth" | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['address'])")
+	for ip in "$@"; do
+		ip -n "$pod" neigh show "$ip" | grep -q "lladdr $mac" || {
+			echo "$ip: $(ip -n "$pod" neigh show "$ip"), want $mac"
+			return 1
+		}
+	done
+}
+
+# tcp_echo SERVER_NS ADDR PORT CLIENT_NS: a TCP round trip through socat.
+tcp_echo() {
+	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
+	case "$addr" in *:*) fam=6 ;; esac
+	ip netns exec "$sns" socat -T5 "TCP$fam-LISTEN:$port,reuseaddr" EXEC:cat &
+	pid=$!
+	busywait 3000 sh -c "ip netns exec $sns ss -Hltn 'sport = :$port' | grep -q ." >/dev/null
+	case "$addr" in *:*) addr="[$addr]" ;; esac
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -T5 - "TCP:$addr:$port")
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
+}
+
+# udp_echo SERVER_NS ADDR PORT CLIENT_NS: a UDP round trip through socat.
+udp_echo() {
+	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
+	case "$addr" in *:*) fam=6 ;; esac
+	ip netns exec "$sns" socat -T5 "UDP$fam-RECVFROM:$port,reuseaddr,fork" EXEC:cat &
+	pid=$!
+	busywait 3000 sh -c "ip netns exec $sns ss -Hlun 'sport = :$port' | grep -q ." >/dev/null
+	case "$addr" in *:*) addr="[$addr]" ;; esac
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -T3 - "UDP:$addr:$port")
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
+}

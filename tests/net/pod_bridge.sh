@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The pod bridge: a podnet device switches pod traffic through the node's IP
+# stack, answers ARP and neighbour discovery, drops spoofed sources, and lets
+# go of its ports however they leave.
+#
+#  ┌──────────────────────────── node ($NODE) ─────────────────────────────┐
+#  │ pn0  10.244.1.1/24  fd00:244:1::1/64                    up0 192.0.2.1 ├── ext0 192.0.2.2 ($EXT)
+#  │  ├─ vp1 ──────┐     ├─ vp2 ──────┐    ├─ vp3 ─────┐    ├─ vp4 ─────┐  │   (the world, routes
+#  └───────────────┼────────────────────┼───────────────────┼───────────────┼──┘    10.244.1.0/24 back)
+#          pod1 eth0 ($P1)      pod2 eth0 ($P2)     pod3 ($P3)      pod4 ($P4)
+#          10.244.1.2           10.244.1.3          10.244.1.4      10.244.1.5
+#          fd00:244:1::2        fd00:244:1::3       (deleted with   (ip link set
+#                                                    its netns)      master only)
+#
+#  ┌─ node B ($NODEB): pn0 10.244.1.1/24, pod ($PB) 10.244.1.2: same addresses,
+#  └─ another node: nothing is shared.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/pods.sh"
+
+require_podnet
+require_cmd podnetctl socat python3
+echo "TAP version 13"
+
+setup_ns NODE EXT P1 P2 P3 P4 NODEB PB
+node_setup "$NODE" pn0 10.244.1.1/24 fd00:244:1::1/64
+ip -n "$NODE" link add up0 type veth peer name ext0 netns "$EXT"
+ip -n "$NODE" addr add 192.0.2.1/24 dev up0
+ip -n "$NODE" link set up0 up
+ip -n "$EXT" addr add 192.0.2.2/24 dev ext0
+ip -n "$EXT" link set ext0 up
+ip -n "$EXT" route add 10.244.1.0/24 via 192.0.2.1
+
+check "ip -d link show: kind podnet" sh -c "ip -n $NODE -d link show pn0 | grep -qw podnet"
+check "pn0 has carrier when up" sh -c "ip -n $NODE link show pn0 | grep -q LOWER_UP"
+check "pod add pod1 (IPv4 + IPv6)" pod_attach "$NODE" pn0 vp1 "$P1" 10.244.1.2/24 fd00:244:1::2/64
+check "pod add pod2" pod_attach "$NODE" pn0 vp2 "$P2" 10.244.1.3/24 fd00:244:1::3/64
+check "pod add pod3" pod_attach "$NODE" pn0 vp3 "$P3" 10.244.1.4/24
+
+check "pod1 -> gateway (IPv4)" ip netns exec "$P1" ping -c1 -W2 10.244.1.1
+check "pod1 -> gateway (IPv6, neighbour discovery)" ip netns exec "$P1" ping -6 -c1 -W2 fd00:244:1::1
+check "pod1 -> pod2 (IPv4)" ip netns exec "$P1" ping -c1 -W2 10.244.1.3
+check "pod1 -> pod2 (IPv6)" ip netns exec "$P1" ping -6 -c1 -W2 fd00:244:1::3
+check "pod2 -> pod1 and pod3 (IPv4)" sh -c "ip netns exec $P2 ping -c1 -W2 10.244.1.2 && ip netns exec $P2 ping -c1 -W2 10.244.1.4"
+check "node -> pod1 (IPv4)" ip netns exec "$NODE" ping -c1 -W2 10.244.1.2
+check "node -> pod1 (IPv6)" ip netns exec "$NODE" ping -6 -c1 -W2 fd00:244:1::2
+check "pod1 -> the world, routed by the node" ip netns exec "$P1" ping -c1 -W2 192.0.2.2
+check "pod1 ARP cache: gateway and pod2 resolve to vp1's MAC" \
+	arp_is_port "$NODE" vp1 "$P1" 10.244.1.1 10.244.1.3
+check "TCP pod1 -> pod2 (socat)" tcp_echo "$P2" 10.244.1.3 5001 "$P1"
+check "TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5002 "$P1"
+check "UDP pod1 -> pod2 (socat)" udp_echo "$P2" 10.244.1.3 5003 "$P1"
+check "TCP world -> pod2" tcp_echo "$P2" 10.244.1.3 5004 "$EXT"
+
+check "pod show lists pod1 with both addresses" sh -c \
+	"podnetctl -n $NODE pod show vp1 | grep -q '10.244.1.2' && podnetctl -n $NODE pod show vp1 | grep -q 'fd00:244:1::2'"
+check "pod show -j: pod1 received and sent packets" sh -c \
+	"[ \$(pod_stat $NODE vp1 rx_packets) -gt 0 ] && [ \$(pod_stat $NODE vp1 tx_packets) -gt 0 ]"
+check "pod show dev pn0 lists three pods" sh -c \
+	"[ \$(podnetctl -n $NODE -j pod show dev pn0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 3 ]"
+
+# Anti-spoofing: a source the port does not own is dropped and counted.
+before=$(pod_stat "$NODE" vp1 drop_spoof)
+ip -n "$P1" addr add 10.244.1.99/32 dev eth0
+check_fail "spoofed IPv4 source is dropped" ip netns exec "$P1" ping -c1 -W1 -I 10.244.1.99 10.244.1.3
+check_fail "pod2's address as source is dropped" ip netns exec "$P3" sh -c \
+	"ip addr add 10.244.1.3/32 dev eth0 && ping -c1 -W1 -I 10.244.1.3 10.244.1.1"
+check "drop_spoof counted" sh -c "[ \$(pod_stat $NODE vp1 drop_spoof) -gt $before ]"
+ip -n "$P1" addr del 10.244.1.99/32 dev eth0
+
+# A port attached with "ip link set master" has no addresses: it switches nothing.
+pod_veth "$NODE" vp4 "$P4" 10.244.1.5/24
+check "ip link set vp4 master pn0" ip -n "$NODE" link set vp4 master pn0
+check "pod show lists vp4 without addresses" sh -c \
+	"podnetctl -n $NODE -j pod show vp4 | python3 -c 'import json,sys; p=json.load(sys.stdin)[0]; sys.exit(len(p[\"addrs\"]) != 0)'"
+check_fail "vp4 without addresses cannot send" ip netns exec "$P4" ping -c1 -W1 10.244.1.1
+check "pod add binds addresses to vp4" podnetctl -n "$NODE" pod add vp4 dev pn0 ip 10.244.1.5
+check "pod4 -> gateway after pod add" ip netns exec "$P4" ping -c1 -W2 10.244.1.1
+
+# Device behaviour.
+check "MTU 1400" ip -n "$NODE" link set pn0 mtu 1400
+check_fail "MTU 70000 is refused" ip -n "$NODE" link set pn0 mtu 70000
+ip -n "$NODE" link set pn0 mtu 1500
+ip -n "$NODE" link set pn0 down
+check_fail "pn0 down: pod1 -> pod2 stops" ip netns exec "$P1" ping -c1 -W1 10.244.1.3
+ip -n "$NODE" link set pn0 up
+check "pn0 up again: pod1 -> pod2" busywait 5000 ip netns exec "$P1" ping -c1 -W1 10.244.1.3
+check "pn0 counts packets (ip -s link)" sh -c \
+	"[ \$(ip -n $NODE -j -s link show pn0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats64\"][\"rx\"][\"packets\"])') -gt 0 ]"
+
+# Bad input: a clear error and no change.
+ip -n "$NODE" link add pn1 type podnet
+ip -n "$NODE" link add br0 type bridge
+pod_veth "$NODE" vpx "$P4" 10.244.1.50/24 eth1
+ip -n "$NODE" link set vpx master br0
+ip -n "$NODE" link add dummy0 type dummy
+check_fail "loopback cannot be a pod" podnetctl -n "$NODE" pod add lo dev pn0 ip 10.244.1.60
+check_fail "a podnet device cannot be a pod" podnetctl -n "$NODE" pod add pn1 dev pn0 ip 10.244.1.61
+check_fail "unknown device" podnetctl -n "$NODE" pod add nosuch0 dev pn0 ip 10.244.1.62
+check_fail "a dummy device is not a podnet device" podnetctl -n "$NODE" pod add vpx dev dummy0 ip 10.244.1.63
+check_fail "a bridge port cannot be a pod" podnetctl -n "$NODE" pod add vpx dev pn0 ip 10.244.1.64
+check_fail "an address bound to another pod" podnetctl -n "$NODE" pod add dummy0 dev pn0 ip 10.244.1.2
+check_fail "malformed address" podnetctl -n "$NODE" pod add dummy0 dev pn0 ip 10.244.1.300
+check "the error names the problem" sh -c \
+	"podnetctl -n $NODE pod add dummy0 dev pn0 ip 10.244.1.2 2>&1 | grep -q 'address already bound'"
+check "failed adds changed nothing" sh -c \
+	"[ \$(podnetctl -n $NODE -j pod show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 4 ] && ! ip -n $NODE link show dummy0 | grep -q master"
+check "pod1 still owns 10.244.1.2" ip netns exec "$P1" ping -c1 -W2 10.244.1.3
+
+# Another node, same addresses: isolated.
+node_setup "$NODEB" pn0 10.244.1.1/24
+check "node B: pod with the same address" pod_attach "$NODEB" pn0 vb1 "$PB" 10.244.1.2/24
+check "node B: pod -> its gateway" ip netns exec "$PB" ping -c1 -W2 10.244.1.1
+check "node B sees only its own pod" sh -c \
+	"[ \$(podnetctl -n $NODEB -j pod show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 1 ]"
+
+# Ports leave: pod del, veth deleted, pod netns deleted, podnet device deleted.
+check "pod del vp2" podnetctl -n "$NODE" pod del vp2
+check_fail "pod1 -> pod2 after pod del" ip netns exec "$P1" ping -c1 -W1 10.244.1.3
+check "vp2 has no master after pod del" sh -c "! ip -n $NODE link show vp2 | grep -q master"
+check "veth of pod1 deleted while attached" ip -n "$NODE" link del vp1
+check_fail "pod show: vp1 is gone" podnetctl -n "$NODE" pod show vp1
+cleanup_ns "$P3"
+check "pod3's netns deleted: vp3 is gone" busywait 3000 sh -c "! podnetctl -n $NODE pod show | grep -q vp3"
+check "ip link del pn0 with a port attached" ip -n "$NODE" link del pn0
+check "vp4 released (no master)" sh -c "! ip -n $NODE link show vp4 | grep -q master"
+check "node B unaffected" ip netns exec "$PB" ping -c1 -W2 10.244.1.1
+check "node B netns deleted with a pod attached" cleanup_ns "$NODEB"
+
+echo "1..$TAP_N"
+exit_tests
