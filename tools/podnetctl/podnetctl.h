@@ -81,7 +81,8 @@ struct cmd {
  * struct family - an entry of the top-level command table
  * @name: the word on the command line; any unique prefix selects it
  * @parse: parse the words after @name (argv[0] is the first of them) into
- *	*@cmdp; 0, or -1 with fail() set. Sends nothing.
+ *	*@cmdp; 0, or -1 with fail() set. Sends nothing, and keeps no pointer
+ *	into @argv (a batch reuses its line buffer).
  * @usage: print the family's synopsis
  * @help: one-line description for "podnetctl help"
  */
