@@ -172,6 +172,10 @@ int help_parse(int argc, char **argv, struct cmd **cmdp)
 const struct family families[] = {
 	{ "pod", pod_parse, pod_usage,
 	  "attach pods to a podnet device, detach them, show them" },
+	{ "service", service_parse, service_usage,
+	  "add service ports (ClusterIP, NodePort, external IPs), delete, show them" },
+	{ "endpoint", endpoint_parse, endpoint_usage,
+	  "add, remove or replace the endpoints of a service" },
 	{ "monitor", monitor_parse, monitor_usage,
 	  "print changes as they happen" },
 	{ "help", help_parse, NULL,

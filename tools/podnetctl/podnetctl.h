@@ -120,6 +120,10 @@ int word_lookup(const struct word *words, const char *arg, const char *what);
 /* Families. */
 int pod_parse(int argc, char **argv, struct cmd **cmdp);
 void pod_usage(FILE *f);
+int service_parse(int argc, char **argv, struct cmd **cmdp);
+void service_usage(FILE *f);
+int endpoint_parse(int argc, char **argv, struct cmd **cmdp);
+void endpoint_usage(FILE *f);
 int monitor_parse(int argc, char **argv, struct cmd **cmdp);
 void monitor_usage(FILE *f);
 int help_parse(int argc, char **argv, struct cmd **cmdp);
