@@ -13,6 +13,7 @@
 #include "ipc.h"
 #include "pod.h"
 #include "podnetctl.h"
+#include "service.h"
 
 struct monitor_cmd {
 	struct cmd cmd;
@@ -56,6 +57,14 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	case PODNET_CMD_POD_DEL:
 		/* A malformed event is reported, and the monitor goes on. */
 		if (pod_event(g->cmd, msg) < 0)
+			warn("%s", fail_msg());
+		return 0;
+	case PODNET_CMD_SERVICE_ADD:
+	case PODNET_CMD_SERVICE_DEL:
+	case PODNET_CMD_ENDPOINT_ADD:
+	case PODNET_CMD_ENDPOINT_DEL:
+	case PODNET_CMD_ENDPOINT_SET:
+		if (service_event(g->cmd, msg) < 0)
 			warn("%s", fail_msg());
 		return 0;
 	default:
@@ -125,6 +134,7 @@ int monitor_parse(int argc, char **argv, struct cmd **cmdp)
 void monitor_usage(FILE *f)
 {
 	fputs("Usage: " PROG " monitor [-j]\n"
-	      "Print each change (pod add, pod del) as one line, in JSON with -j,\n"
-	      "until killed.\n", f);
+	      "Print each change (pod add, pod del, service add, service del,\n"
+	      "endpoint add, del, set: with the endpoints the service has now) as\n"
+	      "one line, in JSON with -j, until killed.\n", f);
 }
