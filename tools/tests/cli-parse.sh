@@ -191,6 +191,127 @@ parses "monitor" monitor
 parses "monitor -j" m -j
 error "monitor: unexpected argument \`pod'" monitor pod
 
+# --- service add, del, show ---
+S=10.96.0.10:53/udp
+error "service add needs a service (ADDR:PORT/PROTO)" service add
+error "invalid service \`10.96.0.10:0/udp': port must be a number from 1 to 65535" service add 10.96.0.10:0/udp
+error "invalid service \`10.96.0.10:65536/udp': port must be a number from 1 to 65535" service add 10.96.0.10:65536/udp
+error "invalid service \`10.96.0.10:dns/udp': port must be a number from 1 to 65535" service add 10.96.0.10:dns/udp
+error "invalid service \`10.96.0.10:53/icmp': unknown protocol \`icmp' (tcp, udp or sctp)" service add 10.96.0.10:53/icmp
+error "invalid service \`10.96.0.10:53': expected ADDR:PORT/PROTO" service add 10.96.0.10:53
+error "invalid service \`10.96.0.10:53/': expected ADDR:PORT/PROTO" service add 10.96.0.10:53/
+error "invalid service \`10.96.0.10/udp': expected ADDR:PORT/PROTO" service add 10.96.0.10/udp
+error "invalid service \`fd00::10:80/tcp': an IPv6 address goes in brackets, [ADDR]:PORT" \
+	service add fd00::10:80/tcp
+error "invalid service \`[fd00::10:80/tcp': missing \`]'" service add "[fd00::10:80/tcp"
+error "invalid service \`[fd00::10]80/tcp': expected \`:PORT' after \`]'" service add "[fd00::10]80/tcp"
+error "invalid service \`fd00::10]:80/tcp': misplaced bracket" service add "fd00::10]:80/tcp"
+error "invalid service \`[10.96.0.10]:80/tcp': only an IPv6 address goes in brackets" \
+	service add "[10.96.0.10]:80/tcp"
+error "invalid service \`[]:80/tcp': expected ADDR:PORT/PROTO" service add "[]:80/tcp"
+error "invalid service \`10.96.0.10/32:53/udp': an address takes no prefix length" \
+	service add 10.96.0.10/32:53/udp
+error "invalid address \`10.96.0.300'" service add 10.96.0.300:53/udp
+error "invalid address \`ff02::1': multicast" service add "[ff02::1]:53/udp"
+error "invalid affinity timeout \`0' (1 to 86400 seconds)" service add $S affinity 0
+error "invalid affinity timeout \`86401' (1 to 86400 seconds)" service add $S affinity 86401
+error "invalid affinity timeout \`3h' (1 to 86400 seconds)" service add $S affinity 3h
+error "duplicate \`affinity 60'" service add $S affinity affinity 60
+error "unknown scheduler \`wrr'" service add $S sched wrr
+error "\`sched' needs random, rr or maglev" service add $S sched
+error "duplicate \`sched maglev'" service add $S sched rr sched maglev
+error "unknown policy \`global'" service add $S policy global
+error "\`policy' needs cluster or local" service add $S policy
+error "invalid NodePort \`0' (1 to 65535)" service add $S nodeport 0
+error "invalid NodePort \`65536' (1 to 65535)" service add $S nodeport 65536
+error "\`nodeport' needs a port" service add $S nodeport
+error "duplicate \`nodeport 30054'" service add $S nodeport 30053 nodeport 30054
+error "\`external' needs an address" service add $S external
+error "\`external' needs an address" service add $S external policy local
+error "invalid external address \`fd00::1': not IPv4 like the service" service add $S external fd00::1
+error "invalid external address \`192.0.2.1': not IPv6 like the service" \
+	service add "[fd00::10]:53/udp" external 192.0.2.1
+error "invalid external address \`10.96.0.10': it is the service's address" service add $S external 10.96.0.10
+error "duplicate external address \`192.0.2.1'" service add $S external 192.0.2.1 external 192.0.2.1
+error "invalid external address \`192.0.2.1/32': an address takes no prefix length" \
+	service add $S external 192.0.2.1/32
+error "too many external addresses at \`192.0.2.17' (at most 16)" \
+	service add $S external $(seq -f 192.0.2.%g 1 17)
+error "duplicate \`masquerade'" service add $S masquerade masquerade
+error "service add: unexpected argument \`weight'" service add $S weight 2
+error "service add: unexpected argument \`10.244.1.2:53'" service add $S 10.244.1.2:53
+error "service del needs a service (ADDR:PORT/PROTO)" service del
+error "service del: unexpected argument \`sched'" service del $S sched rr
+error "service show: unexpected argument \`x'" service show $S x
+error "unknown service command \`set'" service set $S
+
+parses "service add 10.96.0.10:53/udp" service add 10.96.0.10:53/udp
+parses "service add 10.96.0.10:53/udp sched rr affinity 10800 nodeport 30053 external 192.0.2.10 policy local masquerade" \
+	service add 10.96.0.10:53/udp sched rr affinity nodeport 30053 external 192.0.2.10 policy local masquerade
+parses "service add 10.96.0.10:53/udp sched maglev affinity 60 external 192.0.2.10 external 192.0.2.11 policy cluster" \
+	service add 10.96.0.10:53/UDP policy c external 192.0.2.10 192.0.2.11 affinity 60 sched m
+parses "service add [fd00::10]:80/tcp external fd00::20" service add "[fd00:0::10]:80/tcp" external fd00::20
+parses "service add 10.96.0.10:80/sctp affinity 86400 nodeport 1" \
+	service add 10.96.0.10:80/sctp affinity 86400 nodeport 1
+parses "service del 10.96.0.10:53/udp" service del 10.96.0.10:53/udp
+parses "service del 10.96.0.10:53/udp" s d 10.96.0.10:53/udp
+parses "service show" service
+parses "service show" service list
+parses "service show [fd00::10]:80/tcp" service show "[fd00::10]:80/tcp"
+for h in "help service" "help s" "service help" "help endpoint" "endpoint help"; do
+	# shellcheck disable=SC2086
+	run $h
+	[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ]
+	verdict "$h: usage on stdout, exit 0" "got: $out / $err (exit $rc)"
+done
+
+# --- endpoint add, del, set ---
+error "endpoint needs a command: add, del or set" endpoint
+error "unknown endpoint command \`show'" endpoint show
+error "endpoint add needs a service (ADDR:PORT/PROTO)" endpoint add
+error "endpoint add needs an endpoint (ADDR:PORT)" endpoint add $S
+error "invalid endpoint \`10.244.1.2': expected ADDR:PORT" endpoint add $S 10.244.1.2
+error "invalid endpoint \`10.244.1.2:0': port must be a number from 1 to 65535" endpoint add $S 10.244.1.2:0
+error "invalid endpoint \`fd00::2:8080': an IPv6 address goes in brackets, [ADDR]:PORT" \
+	endpoint add "[fd00::10]:80/tcp" fd00::2:8080
+error "invalid endpoint \`[fd00::2]8080': expected \`:PORT' after \`]'" \
+	endpoint add "[fd00::10]:80/tcp" "[fd00::2]8080"
+error "invalid endpoint \`[fd00::2]:8080': not IPv4 like the service" endpoint add $S "[fd00::2]:8080"
+error "invalid endpoint \`10.244.1.2:8080': not IPv6 like the service" \
+	endpoint add "[fd00::10]:80/tcp" 10.244.1.2:8080
+error "invalid address \`127.0.0.1': loopback" endpoint add $S 127.0.0.1:53
+error "invalid weight \`0' (1 to 65535)" endpoint add $S 10.244.1.2:5353 weight 0
+error "invalid weight \`65536' (1 to 65535)" endpoint add $S 10.244.1.2:5353 weight 65536
+error "\`weight' needs a number" endpoint add $S 10.244.1.2:5353 weight
+error "duplicate \`weight 3'" endpoint add $S 10.244.1.2:5353 weight 2 weight 3
+error "duplicate \`local'" endpoint add $S 10.244.1.2:5353 local local
+error "endpoint add: unexpected argument \`ready'" endpoint add $S 10.244.1.2:5353 ready
+error "endpoint del needs an endpoint (ADDR:PORT)" endpoint del $S
+error "endpoint del: unexpected argument \`weight'" endpoint del $S 10.244.1.2:5353 weight 1
+error "endpoint set needs endpoints (ADDR:PORT[,ADDR:PORT]...) or \`none'" endpoint set $S
+error "endpoint set: unexpected argument \`10.244.1.2:1' after \`none'" endpoint set $S none 10.244.1.2:1
+error "endpoint set: \`none' goes alone" endpoint set $S 10.244.1.2:1,none
+error "invalid endpoint list \`10.244.1.2:1,,10.244.1.3:1': empty endpoint" \
+	endpoint set $S 10.244.1.2:1,,10.244.1.3:1
+error "invalid endpoint list \`10.244.1.2:1,': empty endpoint" endpoint set $S 10.244.1.2:1,
+error "duplicate endpoint \`10.244.1.2:1'" endpoint set $S 10.244.1.2:1,10.244.1.3:1 10.244.1.2:1
+error "invalid endpoint \`[fd00::1]:2': not IPv4 like the service" endpoint set $S "10.244.1.2:1,[fd00::1]:2"
+# The most that fit in one netlink attribute (its length is 16 bits).
+eps=$(for i in $(seq 0 2730); do printf '10.244.%d.%d:80,' $((i / 250)) $((i % 250 + 1)); done)
+batch_error "line 1: too many endpoints at \`10.244.10.231:80' (at most 2730 in one set)" \
+	"endpoint set $S ${eps%,}\n"
+batch_error "line 1: too many endpoints at \`[fd00::71d]:80' (at most 1820 in one set)" \
+	"endpoint set [fd00::10]:80/tcp $(for i in $(seq 1 1821); do printf '[fd00::%x]:80 ' "$i"; done)\n"
+
+parses "endpoint add 10.96.0.10:53/udp 10.244.1.2:5353" endpoint add $S 10.244.1.2:5353
+parses "endpoint add 10.96.0.10:53/udp 10.244.1.2:5353 weight 3 local terminating" \
+	endpoint add $S 10.244.1.2:5353 terminating weight 3 local
+parses "endpoint add [fd00::10]:80/tcp [fd00::2]:8080" e a "[fd00::10]:80/tcp" "[fd00:0::2]:8080"
+parses "endpoint del 10.96.0.10:53/udp 10.244.1.2:5353" endpoint delete $S 10.244.1.2:5353
+parses "endpoint set 10.96.0.10:53/udp 10.244.1.2:5353,10.244.1.3:5353,10.244.1.4:53" \
+	endpoint set $S 10.244.1.2:5353,10.244.1.3:5353 10.244.1.4:53
+parses "endpoint set 10.96.0.10:53/udp none" e s $S none
+
 # --- batches ---
 error "cannot open batch file \`$tmp/none': No such file or directory" -b "$tmp/none"
 batch_error "line 3: invalid address \`10.0.0.300'" \
@@ -203,6 +324,18 @@ batch_error "line 2: unknown command \`-j'" "pod show\n-j pod show\n"
 # The error is on the first bad line, even if a later one is bad too.
 batch_error "line 2: duplicate address \`10.0.0.2'" \
 	"pod add a dev pn0 ip 10.0.0.1\npod add b dev pn0 ip 10.0.0.2 10.0.0.2\npod x\n"
+
+# A bad service or endpoint line: nothing is sent, even for the lines before.
+batch_error "line 3: invalid endpoint \`[fd00::2]:80': not IPv4 like the service" \
+	"service add 10.96.0.10:80/tcp\nendpoint set 10.96.0.10:80/tcp 10.244.1.2:80\nendpoint add 10.96.0.10:80/tcp [fd00::2]:80\n"
+batch_error "line 2: invalid affinity timeout \`0' (1 to 86400 seconds)" \
+	"service del 10.96.0.10:80/tcp\nservice add 10.96.0.10:80/tcp affinity 0\n"
+printf 'service add 10.96.0.10:80/tcp sched rr\nendpoint set 10.96.0.10:80/tcp 10.244.1.2:80,10.244.1.3:80\ne a 10.96.0.10:80/tcp 10.244.1.4:80 weight 2 # comment\nservice del 10.96.0.10:80/tcp\nservice show\n' >"$tmp/batch"
+parses "service add 10.96.0.10:80/tcp sched rr
+endpoint set 10.96.0.10:80/tcp 10.244.1.2:80,10.244.1.3:80
+endpoint add 10.96.0.10:80/tcp 10.244.1.4:80 weight 2
+service del 10.96.0.10:80/tcp
+service show" -b "$tmp/batch"
 
 printf 'pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:01 # comment\n\n# comment\n\tp d veth2\r\npod\n' >"$tmp/batch"
 parses "pod add veth1 dev pn0 ip 10.0.0.1 mac 02:00:00:00:00:01
