@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo, run inside the VM by tests/vm/demo: the VM is the node, pn0 its
+# pod bridge, pod1 and pod2 two pods (network namespaces) on veth pairs.
+#
+#   node: pn0 10.244.1.1/24
+#          ├─ veth-pod1 ── eth0 10.244.1.2  (netns pod1)
+#          └─ veth-pod2 ── eth0 10.244.1.3  (netns pod2)
+set -uo pipefail
+
+run() {
+	echo "\$ $*"
+	"$@"
+}
+
+cleanup() {
+	ip netns del pod1 2>/dev/null
+	ip netns del pod2 2>/dev/null
+	ip link del pn0 2>/dev/null
+}
+trap cleanup EXIT
+
+set -e
+run ip link add pn0 type podnet
+run ip addr add 10.244.1.1/24 dev pn0
+run ip link set pn0 up
+sysctl -qw net.ipv4.ip_forward=1
+
+for i in 1 2; do
+	pod=pod$i addr=10.244.1.$((i + 1))
+	echo
+	echo "# $pod: $addr"
+	run ip netns add $pod
+	run ip link add veth-$pod type veth peer name eth0 netns $pod
+	run ip link set veth-$pod up
+	ip -n $pod link set lo up
+	run ip -n $pod addr add $addr/24 dev eth0
+	run ip -n $pod link set eth0 up
+	run ip -n $pod route add default via 10.244.1.1
+	if command -v podnetctl >/dev/null; then
+		run podnetctl pod add veth-$pod dev pn0 ip $addr
+	else
+		run ip link set veth-$pod master pn0
+	fi
+done
+
+echo
+run ip -d link show pn0
+echo
+run ip netns exec pod1 ping -c 3 10.244.1.3
+echo
+run ip netns exec pod2 ping -c 2 10.244.1.1
+if command -v podnetctl >/dev/null; then
+	echo
+	run podnetctl pod show
+fi
