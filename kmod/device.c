@@ -66,6 +66,7 @@ static void podnet_unreachable(struct sk_buff *skb)
 static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct podnet_dev *pn = netdev_priv(dev);
+	struct net_device *peer;
 	struct podnet_port *port;
 	struct in6_addr nh;
 	struct ethhdr *eth;
@@ -85,15 +86,24 @@ static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 
+	peer = port->dev->netdev_ops->ndo_get_peer_dev(port->dev);
+	if (unlikely(!peer)) {
+		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
+		goto drop;
+	}
 	len = skb->len;
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	ether_addr_copy(eth->h_dest, port->pod_mac);
 	ether_addr_copy(eth->h_source, port->dev->dev_addr);
 	eth->h_proto = skb->protocol;
-	skb->dev = port->dev;
 
-	if (likely(net_xmit_eval(dev_queue_xmit(skb)) == 0)) {
+	/*
+	 * Straight into the pod's end of the veth pair, as veth_xmit() itself
+	 * does. (Queueing on the node end with dev_queue_xmit() from here
+	 * crashed 6.1 in veth_xmit(); see the README.)
+	 */
+	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
 		podnet_port_count2(port, PODNET_PC_TX_PACKETS, len);
 		dev_sw_netstats_tx_add(dev, 1, len);
 	} else {

@@ -276,8 +276,9 @@ int podnet_port_attach(struct podnet_dev *pn, struct net_device *dev,
 				   "a podnet device cannot be a pod port");
 		return -EINVAL;
 	}
-	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
-		NL_SET_ERR_MSG_MOD(extack, "pod port must be an Ethernet device");
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
+	    !dev->netdev_ops->ndo_get_peer_dev) {
+		NL_SET_ERR_MSG_MOD(extack, "pod port must be the node end of a veth pair");
 		return -EINVAL;
 	}
 	if (!net_eq(dev_net(dev), dev_net(pn->dev))) {

@@ -28,8 +28,15 @@ static netdev_tx_t pk_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
+/* Ports must look like veth node ends; these have no peer to deliver to. */
+static struct net_device *pk_peer(struct net_device *dev)
+{
+	return NULL;
+}
+
 static const struct net_device_ops pk_eth_ops = {
 	.ndo_start_xmit = pk_xmit,
+	.ndo_get_peer_dev = pk_peer,
 };
 
 static void pk_eth_setup(struct net_device *dev)

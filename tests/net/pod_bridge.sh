@@ -95,17 +95,19 @@ ip -n "$NODE" link add br0 type bridge
 pod_veth "$NODE" vpx "$P4" 10.244.1.50/24 eth1
 ip -n "$NODE" link set vpx master br0
 ip -n "$NODE" link add dummy0 type dummy
+pod_veth "$NODE" vpy "$P4" 10.244.1.51/24 eth2
 check_fail "loopback cannot be a pod" podnetctl -n "$NODE" pod add lo dev pn0 ip 10.244.1.60
 check_fail "a podnet device cannot be a pod" podnetctl -n "$NODE" pod add pn1 dev pn0 ip 10.244.1.61
 check_fail "unknown device" podnetctl -n "$NODE" pod add nosuch0 dev pn0 ip 10.244.1.62
 check_fail "a dummy device is not a podnet device" podnetctl -n "$NODE" pod add vpx dev dummy0 ip 10.244.1.63
 check_fail "a bridge port cannot be a pod" podnetctl -n "$NODE" pod add vpx dev pn0 ip 10.244.1.64
-check_fail "an address bound to another pod" podnetctl -n "$NODE" pod add dummy0 dev pn0 ip 10.244.1.2
-check_fail "malformed address" podnetctl -n "$NODE" pod add dummy0 dev pn0 ip 10.244.1.300
+check_fail "a dummy device cannot be a pod" podnetctl -n "$NODE" pod add dummy0 dev pn0 ip 10.244.1.65
+check_fail "an address bound to another pod" podnetctl -n "$NODE" pod add vpy dev pn0 ip 10.244.1.51 ip 10.244.1.2
+check_fail "malformed address" podnetctl -n "$NODE" pod add vpy dev pn0 ip 10.244.1.300
 check "the error names the problem" sh -c \
-	"podnetctl -n $NODE pod add dummy0 dev pn0 ip 10.244.1.2 2>&1 | grep -q 'address already bound'"
+	"podnetctl -n $NODE pod add vpy dev pn0 ip 10.244.1.2 2>&1 | grep -q 'address already bound'"
 check "failed adds changed nothing" sh -c \
-	"[ \$(podnetctl -n $NODE -j pod show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 4 ] && ! ip -n $NODE link show dummy0 | grep -q master"
+	"[ \$(podnetctl -n $NODE -j pod show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 4 ] && ! ip -n $NODE link show vpy | grep -q master"
 check "pod1 still owns 10.244.1.2" ip netns exec "$P1" ping -c1 -W2 10.244.1.3
 
 # Another node, same addresses: isolated.

@@ -44,8 +44,8 @@
  *            default it is read from the veth peer and learned from the
  *            pod's ARP and neighbour discovery traffic.
  *
- * The device must be an Ethernet device in the same network namespace, not
- * loopback, not a podnet device and not a port of any other master. An
+ * The device must be the node end of a veth pair in the same network
+ * namespace, and not a port of any other master. An
  * address may be bound to one port of a podnet device at a time. If the
  * device is already a port of this podnet device without addresses (it was
  * attached with "ip link set DEV master pn0"), the addresses are bound to it.
