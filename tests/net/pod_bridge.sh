@@ -55,8 +55,8 @@ check "TCP world -> pod2" tcp_echo "$P2" 10.244.1.3 5004 "$EXT"
 
 check "pod show lists pod1 with both addresses" sh -c \
 	"podnetctl -n $NODE pod show vp1 | grep -q '10.244.1.2' && podnetctl -n $NODE pod show vp1 | grep -q 'fd00:244:1::2'"
-check "pod show -j: pod1 received and sent packets" sh -c \
-	"[ \$(pod_stat $NODE vp1 rx_packets) -gt 0 ] && [ \$(pod_stat $NODE vp1 tx_packets) -gt 0 ]"
+check "pod show -j: pod1 received packets" pod_stat_gt "$NODE" vp1 rx_packets 0
+check "pod show -j: pod1 was sent packets" pod_stat_gt "$NODE" vp1 tx_packets 0
 check "pod show dev pn0 lists three pods" sh -c \
 	"[ \$(podnetctl -n $NODE -j pod show dev pn0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 3 ]"
 
@@ -66,7 +66,7 @@ ip -n "$P1" addr add 10.244.1.99/32 dev eth0
 check_fail "spoofed IPv4 source is dropped" ip netns exec "$P1" ping -c1 -W1 -I 10.244.1.99 10.244.1.3
 check_fail "pod2's address as source is dropped" ip netns exec "$P3" sh -c \
 	"ip addr add 10.244.1.3/32 dev eth0 && ping -c1 -W1 -I 10.244.1.3 10.244.1.1"
-check "drop_spoof counted" sh -c "[ \$(pod_stat $NODE vp1 drop_spoof) -gt $before ]"
+check "drop_spoof counted" pod_stat_gt "$NODE" vp1 drop_spoof "$before"
 ip -n "$P1" addr del 10.244.1.99/32 dev eth0
 
 # A port attached with "ip link set master" has no addresses: it switches nothing.

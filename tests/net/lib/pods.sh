@@ -58,6 +58,13 @@ pod_stat() {
 		python3 -c "import json,sys; print(json.load(sys.stdin)[0]['stats']['$3'])"
 }
 
+# pod_stat_gt NODE VETH FIELD N: that counter is above N.
+pod_stat_gt() {
+	local v
+	v=$(pod_stat "$1" "$2" "$3") || return 1
+	[ "$v" -gt "$4" ] || { echo "$3 = $v, want > $4"; return 1; }
+}
+
 # arp_is_port NODE VETH POD IP...: POD resolved each IP to VETH's MAC.
 arp_is_port() {
 	local node=$1 veth=$2 pod=$3 mac ip
