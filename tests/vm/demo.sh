@@ -25,7 +25,9 @@ set -e
 run ip link add pn0 type podnet
 run ip addr add 10.244.1.1/24 dev pn0
 run ip link set pn0 up
-sysctl -qw net.ipv4.ip_forward=1
+# Pod to pod traffic leaves the node by the device it came in on: no ICMP
+# redirects for that.
+run sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
 
 for i in 1 2; do
 	pod=pod$i addr=10.244.1.$((i + 1))
