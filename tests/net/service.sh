@@ -77,7 +77,8 @@ get() {
 	case "${4:-tcp}" in
 	tcp) ip netns exec "$1" socat -T2 - "TCP:$a:$3,connect-timeout=2" </dev/null 2>&1 ;;
 	udp) echo x | ip netns exec "$1" socat -T2 - "UDP:$a:$3" 2>&1 ;;
-	sctp) ip netns exec "$1" socat -T2 - "SCTP:$a:$3,connect-timeout=2" </dev/null 2>&1 ;;
+	# SCTP has no half-close: keep sending open until the answer is in.
+	sctp) sleep 1 | ip netns exec "$1" socat -T2 - "SCTP:$a:$3,connect-timeout=2" 2>&1 ;;
 	esac
 }
 # spread NS ADDR PORT N: N requests; prints "name count" lines.
