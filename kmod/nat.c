@@ -215,32 +215,46 @@ static unsigned int podnet_nat_count(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-#define PODNET_NAT_OPS(PF, PRI_DST, PRI_SRC)				\
-	{								\
-		.hook = podnet_nat_dst,					\
-		.pf = PF,						\
-		.hooknum = NF_INET_PRE_ROUTING,				\
-		.priority = PRI_DST,					\
-	},								\
-	{								\
-		.hook = podnet_nat_dst,					\
-		.pf = PF,						\
-		.hooknum = NF_INET_LOCAL_OUT,				\
-		.priority = PRI_DST,					\
-	},								\
-	{								\
-		.hook = podnet_nat_masq,				\
-		.pf = PF,						\
-		.hooknum = NF_INET_POST_ROUTING,			\
-		.priority = PRI_SRC,					\
-	}
-
 static const struct nf_hook_ops podnet_nat4_ops[] = {
-	PODNET_NAT_OPS(NFPROTO_IPV4, NF_IP_PRI_NAT_DST, NF_IP_PRI_NAT_SRC),
+	{
+		.hook = podnet_nat_dst,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_NAT_DST,
+	},
+	{
+		.hook = podnet_nat_dst,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_NAT_DST,
+	},
+	{
+		.hook = podnet_nat_masq,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_NAT_SRC,
+	},
 };
 
 static const struct nf_hook_ops podnet_nat6_ops[] = {
-	PODNET_NAT_OPS(NFPROTO_IPV6, NF_IP6_PRI_NAT_DST, NF_IP6_PRI_NAT_SRC),
+	{
+		.hook = podnet_nat_dst,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_NAT_DST,
+	},
+	{
+		.hook = podnet_nat_dst,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_NAT_DST,
+	},
+	{
+		.hook = podnet_nat_masq,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_NAT_SRC,
+	},
 };
 
 static const struct nf_hook_ops podnet_count_ops[] = {

@@ -5,8 +5,10 @@
 # pod bridge, pod1 and pod2 two pods (network namespaces) on veth pairs.
 #
 #   node: pn0 10.244.1.1/24
-#          ├─ veth-pod1 ── eth0 10.244.1.2  (netns pod1)
-#          └─ veth-pod2 ── eth0 10.244.1.3  (netns pod2)
+#          ├─ veth-pod1 ── eth0 10.244.1.2  (netns pod1)  web server :8080
+#          ├─ veth-pod2 ── eth0 10.244.1.3  (netns pod2)  web server :8080
+#          └─ veth-pod3 ── eth0 10.244.1.4  (netns pod3)  client
+#   Service 10.96.0.10:80/tcp -> pod1:8080, pod2:8080
 set -uo pipefail
 
 run() {
@@ -17,6 +19,8 @@ run() {
 cleanup() {
 	ip netns del pod1 2>/dev/null
 	ip netns del pod2 2>/dev/null
+	ip netns del pod3 2>/dev/null
+	[ -z "${servers:-}" ] || kill $servers 2>/dev/null
 	ip link del pn0 2>/dev/null
 }
 trap cleanup EXIT
@@ -29,7 +33,7 @@ run ip link set pn0 up
 # redirects for that.
 run sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
 
-for i in 1 2; do
+for i in 1 2 3; do
 	pod=pod$i addr=10.244.1.$((i + 1))
 	echo
 	echo "# $pod: $addr"
@@ -57,3 +61,39 @@ if command -v podnetctl >/dev/null; then
 	echo
 	run podnetctl pod show
 fi
+
+command -v podnetctl >/dev/null || exit 0
+
+echo
+echo "# a web server in pod1 and pod2, answering with its name"
+servers=
+for i in 1 2; do
+	ip netns exec pod$i socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:"echo hello from pod$i" &
+	servers="$servers $!"
+done
+sleep 1
+echo
+echo "# a Service in front of them"
+run podnetctl service add 10.96.0.10:80/tcp
+run podnetctl endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080
+echo
+echo "# pod3 asks the Service 20 times"
+for i in $(seq 20); do
+	ip netns exec pod3 socat -T2 - TCP:10.96.0.10:80,connect-timeout=2 </dev/null
+done | sort | uniq -c
+echo
+run podnetctl service show
+echo
+echo "# pod2 goes away while pod3 keeps asking"
+( for i in $(seq 20); do
+	ip netns exec pod3 socat -T2 - TCP:10.96.0.10:80,connect-timeout=2 </dev/null 2>&1
+	sleep 0.1
+done | sort | uniq -c ) &
+load=$!
+sleep 1
+run podnetctl endpoint del 10.96.0.10:80/tcp 10.244.1.3:8080
+wait $load
+echo
+run podnetctl service show
+echo
+run conntrack -L -d 10.96.0.10 2>/dev/null || true
