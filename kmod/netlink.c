@@ -129,7 +129,8 @@ int podnet_nl_parse_addr(const struct nlattr *nla, struct in6_addr *addr,
 	if (nla_type(nla) == PODNET_ADDR_A_IPV4) {
 		__be32 a = nla_get_in_addr(nla);
 
-		if (ipv4_is_zeronet(a) || ipv4_is_multicast(a) ||
+		/* 0.0.0.0/8: "this network", a source only. */
+		if (!(ntohl(a) >> 24) || ipv4_is_multicast(a) ||
 		    ipv4_is_lbcast(a) || ipv4_is_loopback(a))
 			goto bad;
 		ipv6_addr_set_v4mapped(a, addr);

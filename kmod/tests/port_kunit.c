@@ -43,6 +43,8 @@ static void pk_eth_setup(struct net_device *dev)
 {
 	ether_setup(dev);
 	dev->netdev_ops = &pk_eth_ops;
+	/* The core insists on it for devices with ndo_get_peer_dev. */
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	dev->needs_free_netdev = true;
 	eth_hw_addr_random(dev);
 }

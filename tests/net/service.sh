@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=900
+# podnet-vm: timeout=1800
 #
 # The Service datapath: ClusterIP, NodePort and external IPs translated to
 # pod endpoints on conntrack NAT, with kube-proxy's semantics.
@@ -20,6 +20,12 @@ source "$(dirname "$0")/lib/pods.sh"
 
 require_podnet
 require_cmd podnetctl socat python3 conntrack
+
+# The debug kernel (KASAN, lockdep) runs about ten times slower: fewer
+# repetitions there, and a looser bound on what "at once" means.
+REPS=1 FAST_MS=1000
+[ "${PODNET_KERNEL:-}" = debug ] && REPS=3 FAST_MS=4000
+reps() { local n=$(($1 / REPS)); [ $n -ge 12 ] || n=12; echo $n; }
 echo "TAP version 13"
 
 setup_ns NODE EXT A1 A2 A3 NODEB B1
@@ -107,7 +113,7 @@ pctl() { podnetctl -n "$NODE" "$@"; }
 # --- ClusterIP, random, two endpoints ---
 check "service add 10.96.0.10:80/tcp" pctl service add 10.96.0.10:80/tcp
 check "endpoint set: two pods" pctl endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080
-check "pod -> ClusterIP reaches both endpoints" both_seen "$A3" 10.96.0.10 80 30
+check "pod -> ClusterIP reaches both endpoints" both_seen "$A3" 10.96.0.10 80 $(reps 30)
 check "service show counts connections" sh -c \
 	"[ \$(podnetctl -n $NODE -j service show 10.96.0.10:80/tcp | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats\"][\"conns\"])') -ge 30 ]"
 check "per-endpoint connection counters add up" sh -c \
@@ -129,7 +135,7 @@ check "service without endpoints" pctl service add 10.96.0.20:80/tcp
 t0=$(date +%s%N)
 check_fail "no endpoint: TCP connection refused" bash -c "$(declare -f get); get $A3 10.96.0.20 80 | grep -q '^A'"
 t1=$(date +%s%N)
-check "no endpoint: refused in under a second ($(( (t1 - t0) / 1000000 )) ms)" [ $(( (t1 - t0) / 1000000 )) -lt 1000 ]
+check "no endpoint: refused at once ($(( (t1 - t0) / 1000000 )) ms, bound $FAST_MS)" [ $(( (t1 - t0) / 1000000 )) -lt "$FAST_MS" ]
 check "no endpoint: the error is 'refused'" bash -c "$(declare -f get); get $A3 10.96.0.20 80 | grep -qi refused"
 check "known ClusterIP, unknown port: refused" bash -c "$(declare -f get); get $A3 10.96.0.10 81 | grep -qi refused"
 check "rejected connections counted" sh -c \
@@ -137,20 +143,20 @@ check "rejected connections counted" sh -c \
 
 # --- endpoint removal and terminating endpoints ---
 check "endpoint del 10.244.1.3:8080" pctl endpoint del 10.96.0.10:80/tcp 10.244.1.3:8080
-check "removed endpoint gets no new connection" only A1 "$A3" 10.96.0.10 80 15
+check "removed endpoint gets no new connection" only A1 "$A3" 10.96.0.10 80 $(reps 15)
 check "endpoint add A2 back, A1 terminating" sh -c \
 	"podnetctl -n $NODE endpoint add 10.96.0.10:80/tcp 10.244.1.3:8080 && podnetctl -n $NODE endpoint add 10.96.0.10:80/tcp 10.244.1.2:8080 terminating"
-check "terminating endpoint gets no new connection while one is ready" only A2 "$A3" 10.96.0.10 80 15
+check "terminating endpoint gets no new connection while one is ready" only A2 "$A3" 10.96.0.10 80 $(reps 15)
 check "all terminating: they still serve" sh -c \
 	"podnetctl -n $NODE endpoint add 10.96.0.10:80/tcp 10.244.1.3:8080 terminating"
-check "all terminating: both serve" both_seen "$A3" 10.96.0.10 80 30
+check "all terminating: both serve" both_seen "$A3" 10.96.0.10 80 $(reps 30)
 
 # --- schedulers, affinity ---
 check "rr service" sh -c "podnetctl -n $NODE service add 10.96.0.11:80/tcp sched rr && podnetctl -n $NODE endpoint set 10.96.0.11:80/tcp 10.244.1.2:8080,10.244.1.3:8080"
 check "rr alternates" bash -c \
 	"$(declare -f get); a=\$(for i in 1 2 3 4; do get $A3 10.96.0.11 80 | cut -d' ' -f1; done | tr '\n' ' '); echo \$a; case \"\$a\" in 'A1 A2 A1 A2 '|'A2 A1 A2 A1 ') ;; *) exit 1;; esac"
 check "maglev service" sh -c "podnetctl -n $NODE service add 10.96.0.12:80/tcp sched maglev && podnetctl -n $NODE endpoint set 10.96.0.12:80/tcp 10.244.1.2:8080,10.244.1.3:8080"
-check "maglev spreads client ports over both" both_seen "$A3" 10.96.0.12 80 30
+check "maglev spreads client ports over both" both_seen "$A3" 10.96.0.12 80 $(reps 30)
 check "weights: weight 4 gets most" sh -c \
 	"podnetctl -n $NODE service add 10.96.0.13:80/tcp sched rr && podnetctl -n $NODE endpoint add 10.96.0.13:80/tcp 10.244.1.2:8080 weight 4 && podnetctl -n $NODE endpoint add 10.96.0.13:80/tcp 10.244.1.3:8080"
 check "weights: 4 to 1 over 10 connections" bash -c \
@@ -197,7 +203,7 @@ check "no endpoint: UDP gets port unreachable" bash -c \
 
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" sh -c "podnetctl -n $NODE service add '[fd00:96::10]:80/tcp' && podnetctl -n $NODE endpoint set '[fd00:96::10]:80/tcp' '[fd00:244:1::2]:8080,[fd00:244:1::3]:8080'"
-check "pod -> IPv6 ClusterIP reaches both" both_seen "$A3" fd00:96::10 80 20
+check "pod -> IPv6 ClusterIP reaches both" both_seen "$A3" fd00:96::10 80 $(reps 20)
 if [ "$HAVE_SCTP" = 1 ]; then
 	check "SCTP service" sh -c "podnetctl -n $NODE service add 10.96.0.30:9000/sctp && podnetctl -n $NODE endpoint set 10.96.0.30:9000/sctp 10.244.1.2:9000"
 	check "pod -> pod over SCTP" bash -c "$(declare -f get); get $A3 10.244.1.2 9000 sctp | grep -q '^A1'"

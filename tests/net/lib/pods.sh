@@ -82,11 +82,11 @@ arp_is_port() {
 tcp_echo() {
 	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
 	case "$addr" in *:*) fam=6 ;; esac
-	ip netns exec "$sns" socat -T5 "TCP$fam-LISTEN:$port,reuseaddr" EXEC:cat &
+	ip netns exec "$sns" socat -T10 "TCP$fam-LISTEN:$port,reuseaddr" EXEC:cat &
 	pid=$!
-	busywait 3000 sh -c "ip netns exec $sns ss -Hltn 'sport = :$port' | grep -q ." >/dev/null
+	busywait 20000 sh -c "ip netns exec $sns ss -Hltn 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
-	out=$(echo podnet-hello | ip netns exec "$cns" socat -T5 - "TCP:$addr:$port")
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -T10 - "TCP:$addr:$port")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
@@ -96,11 +96,11 @@ tcp_echo() {
 udp_echo() {
 	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
 	case "$addr" in *:*) fam=6 ;; esac
-	ip netns exec "$sns" socat -T5 "UDP$fam-RECVFROM:$port,reuseaddr,fork" EXEC:cat &
+	ip netns exec "$sns" socat -T10 "UDP$fam-RECVFROM:$port,reuseaddr,fork" EXEC:cat &
 	pid=$!
-	busywait 3000 sh -c "ip netns exec $sns ss -Hlun 'sport = :$port' | grep -q ." >/dev/null
+	busywait 20000 sh -c "ip netns exec $sns ss -Hlun 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
-	out=$(echo podnet-hello | ip netns exec "$cns" socat -T3 - "UDP:$addr:$port")
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -T10 - "UDP:$addr:$port")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
