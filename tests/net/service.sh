@@ -115,7 +115,7 @@ check "service add 10.96.0.10:80/tcp" pctl service add 10.96.0.10:80/tcp
 check "endpoint set: two pods" pctl endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080
 check "pod -> ClusterIP reaches both endpoints" both_seen "$A3" 10.96.0.10 80 $(reps 30)
 check "service show counts connections" sh -c \
-	"[ \$(podnetctl -n $NODE -j service show 10.96.0.10:80/tcp | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats\"][\"conns\"])') -ge 30 ]"
+	"[ \$(podnetctl -n $NODE -j service show 10.96.0.10:80/tcp | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats\"][\"conns\"])') -ge $(reps 30) ]"
 check "per-endpoint connection counters add up" sh -c \
 	"podnetctl -n $NODE -j service show 10.96.0.10:80/tcp | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; e=s[\"endpoints\"]; sys.exit(not (len(e)==2 and sum(x[\"conns\"] for x in e)==s[\"stats\"][\"conns\"] and all(x[\"conns\"]>0 for x in e)))'"
 check "packets and bytes counted" sh -c \
