@@ -81,10 +81,11 @@ get() {
 	local a=$2
 	case "$a" in *:*) a="[$a]" ;; esac
 	case "${4:-tcp}" in
-	tcp) ip netns exec "$1" socat -T2 - "TCP:$a:$3,connect-timeout=2" </dev/null 2>&1 ;;
-	udp) echo x | ip netns exec "$1" socat -T2 - "UDP:$a:$3" 2>&1 ;;
+	# -t: wait for the answer after our side is done (slow on the debug kernel).
+	tcp) ip netns exec "$1" socat -t5 -T5 - "TCP:$a:$3,connect-timeout=2" </dev/null 2>&1 ;;
+	udp) echo x | ip netns exec "$1" socat -t3 -T3 - "UDP:$a:$3" 2>&1 ;;
 	# SCTP has no half-close: keep sending open until the answer is in.
-	sctp) sleep 1 | ip netns exec "$1" socat -T2 - "SCTP:$a:$3,connect-timeout=2" 2>&1 ;;
+	sctp) sleep 1 | ip netns exec "$1" socat -t5 -T5 - "SCTP:$a:$3,connect-timeout=2" 2>&1 ;;
 	esac
 }
 # spread NS ADDR PORT N: N requests; prints "name count" lines.
@@ -189,7 +190,7 @@ check "policy local, none local: dropped, not rejected (waited $(( (t1 - t0) / 1
 
 # --- UDP, stale entries flushed on endpoint removal ---
 check "UDP service" sh -c "podnetctl -n $NODE service add 10.96.0.53:53/udp && podnetctl -n $NODE endpoint set 10.96.0.53:53/udp 10.244.1.2:5353,10.244.1.3:5353"
-udp_from() { echo x | ip netns exec "$A3" socat -T2 - "UDP:10.96.0.53:53,sourceport=40053,reuseaddr" 2>&1 | cut -d' ' -f1; }
+udp_from() { echo x | ip netns exec "$A3" socat -t3 -T3 - "UDP:10.96.0.53:53,sourceport=40053,reuseaddr" 2>&1 | cut -d' ' -f1; }
 first=$(udp_from)
 check "UDP through the ClusterIP ($first)" sh -c "echo $first | grep -q '^A[12]$'"
 case "$first" in A1) gone=10.244.1.2 ;; *) gone=10.244.1.3 ;; esac
@@ -199,7 +200,7 @@ check "its UDP conntrack entries are flushed at once" sh -c "! ip netns exec $NO
 second=$(udp_from)
 check "the same UDP flow now reaches the other endpoint ($second)" sh -c "[ -n '$second' ] && [ '$second' != '$first' ] && echo $second | grep -q '^A[12]$'"
 check "no endpoint: UDP gets port unreachable" bash -c \
-	"podnetctl -n $NODE service add 10.96.0.54:53/udp && echo x | ip netns exec $A3 socat -T2 - UDP:10.96.0.54:53 2>&1 | grep -qi refused"
+	"podnetctl -n $NODE service add 10.96.0.54:53/udp && echo x | ip netns exec $A3 socat -t3 -T3 - UDP:10.96.0.54:53 2>&1 | grep -qi refused"
 
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" sh -c "podnetctl -n $NODE service add '[fd00:96::10]:80/tcp' && podnetctl -n $NODE endpoint set '[fd00:96::10]:80/tcp' '[fd00:244:1::2]:8080,[fd00:244:1::3]:8080'"

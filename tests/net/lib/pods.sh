@@ -86,7 +86,7 @@ tcp_echo() {
 	pid=$!
 	busywait 20000 sh -c "ip netns exec $sns ss -Hltn 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
-	out=$(echo podnet-hello | ip netns exec "$cns" socat -T10 - "TCP:$addr:$port")
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -t10 -T10 - "TCP:$addr:$port")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
@@ -100,7 +100,7 @@ udp_echo() {
 	pid=$!
 	busywait 20000 sh -c "ip netns exec $sns ss -Hlun 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
-	out=$(echo podnet-hello | ip netns exec "$cns" socat -T10 - "UDP:$addr:$port")
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -t10 -T10 - "UDP:$addr:$port")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
