@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=1800
+# podnet-vm: timeout=3000
 #
 # The Service datapath: ClusterIP, NodePort and external IPs translated to
 # pod endpoints on conntrack NAT, with kube-proxy's semantics.
@@ -232,11 +232,11 @@ rm -f /tmp/podnet-batch.$$
 ip netns exec "$NODE" podnetctl monitor -j >/tmp/podnet-mon.$$ 2>&1 &
 mon=$!
 PIDS+=($mon)
-sleep 1
+sleep $((REPS == 1 ? 1 : 4))
 pctl service add 10.96.2.1:80/tcp >/dev/null
 pctl endpoint add 10.96.2.1:80/tcp 10.244.1.2:8080 >/dev/null
 pctl service del 10.96.2.1:80/tcp >/dev/null
-check "monitor saw add, endpoint add and del" busywait 3000 sh -c \
+check "monitor saw add, endpoint add and del" busywait 10000 sh -c \
 	"[ \$(grep -c '10.96.2.1' /tmp/podnet-mon.$$) -ge 3 ]"
 kill "$mon" 2>/dev/null
 rm -f /tmp/podnet-mon.$$
