@@ -1,0 +1,296 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for podnet's benchmarks (sourced by tests/bench/*.sh, which run as
+# root inside the test VM: tests/bench/run boots it with tests/vm/run).
+#
+# A benchmark prints what it does as it goes, then a line "@@ results" and
+# its table: tests/bench/run shows the table (and the whole output only when
+# the script failed). It exits 0 when it measured, 1 with a "bench: ..."
+# message when it could not set up.
+#
+# It reuses tests/net/lib.sh (setup_ns, cleanup_ns, the EXIT trap that deletes
+# the namespaces) and tests/net/lib/pods.sh (node_setup, pod_veth,
+# pod_attach).
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../net/lib.sh
+source "$BENCH_DIR/../net/lib.sh"
+# shellcheck source=../net/lib/pods.sh
+source "$BENCH_DIR/../net/lib/pods.sh"
+
+BENCH_TMP=$(mktemp -d /tmp/podnet-bench.XXXXXX)
+BENCH_PIDS=()
+
+# die MESSAGE: the benchmark cannot run.
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# need_cmd CMD...: every CMD is installed (else exit 1).
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || die "'$c' is not installed (tests/install-deps)"
+	done
+}
+
+# need_podnet: root, and the podnet module loaded (tests/vm/run loads
+# it; standalone, it is insmod'ed from $PODNET_KO).
+need_podnet() {
+	[ "$(id -u)" -eq 0 ] || die "needs root (run it with tests/bench/run)"
+	[ -d /sys/module/podnet ] || podnet_insmod 2>/dev/null ||
+		die "the podnet module is not loaded and insmod $PODNET_KO failed"
+	command -v podnetctl >/dev/null ||
+		die "podnetctl is not in PATH (make -C tools; tests/vm/run puts tools/podnetctl in PATH)"
+}
+
+# bg NS CMD...: run CMD in netns NS in the background; killed at exit.
+bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 &
+	BENCH_PIDS+=($!)
+}
+
+bench_cleanup() {
+	local p
+	for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	BENCH_PIDS=()
+	cleanup_all_ns
+	rm -rf "$BENCH_TMP"
+}
+cleanup() { bench_cleanup; }
+
+# kill_bg: stop every background process started with bg.
+kill_bg() {
+	local p
+	for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	BENCH_PIDS=()
+}
+
+# now: seconds since the epoch, microseconds (no fork).
+now() { echo "$EPOCHREALTIME"; }
+
+# elapsed START: seconds since START (a value of now).
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f\n", b - a }'; }
+
+# timed VAR CMD...: run CMD, set VAR to its wall time in seconds; CMD's exit
+# code is returned.
+timed() {
+	local __var=$1 __t0 __rc
+	shift
+	__t0=$EPOCHREALTIME
+	"$@"
+	__rc=$?
+	printf -v "$__var" '%s' "$(elapsed "$__t0")"
+	return $__rc
+}
+
+# median X...: the median of numbers (the mean of the middle two for an even
+# count).
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ratio A B [FORMAT]: A / B ("-" if B is zero or missing).
+ratio() {
+	awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {
+		if (b + 0 == 0 || a == "" || a == "nan" || b == "nan") print "-"; else printf f "\n", a / b }'
+}
+
+# kmem_kb: unreclaimable kernel memory now, in kB: SUnreclaim + VmallocUsed +
+# Percpu of /proc/meminfo (slab objects, vmalloc'ed tables, per-CPU
+# counters; reclaimable caches such as dentries are left out).
+kmem_kb() {
+	awk '/^(SUnreclaim|VmallocUsed|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# --- services: one generator per datapath, same set of services --------------
+#
+# Service i (1..N) is the ClusterIP 10.96.(i/256).(i%256), port 80/tcp, with
+# endpoints 10.244.1.2:8080 and 10.244.1.3:8080. Service N, the last one
+# programmed, is the target of the measurements; with TARGET_EPS=3 it has a
+# third endpoint, 10.244.1.4:8080 (an endpoint change).
+
+EP1=10.244.1.2
+EP2=10.244.1.3
+EP3=10.244.1.4
+EP_PORT=8080
+
+vip() { echo "10.96.$(($1 / 256)).$(($1 % 256))"; }
+
+# The awk prologue every generator shares.
+_gen_awk_lib='
+function vip(i) { return sprintf("10.96.%d.%d", int(i / 256), i % 256) }
+function neps(i) { return i == N ? T : 2 }
+function ep(j) { return j == 0 ? E1 : (j == 1 ? E2 : E3) }
+'
+_gen() { # N TARGET_EPS AWK-PROGRAM
+	awk -v N="$1" -v T="$2" -v E1=$EP1 -v E2=$EP2 -v E3=$EP3 -v P=$EP_PORT \
+		"$_gen_awk_lib BEGIN { $3 }"
+}
+
+# gen_podnet N [TARGET_EPS] [WHAT]: a podnetctl batch. WHAT: all (default),
+# services (service add lines only), endpoints (endpoint set lines only).
+gen_podnet() {
+	_gen "$1" "${2:-2}" '
+		what = "'"${3:-all}"'"
+		for (i = 1; i <= N; i++) {
+			if (what != "endpoints")
+				printf "service add %s:80/tcp\n", vip(i)
+			if (what != "services") {
+				s = ""
+				for (j = 0; j < neps(i); j++)
+					s = s (j ? "," : "") ep(j) ":" P
+				printf "endpoint set %s:80/tcp %s\n", vip(i), s
+			}
+		}'
+}
+
+# gen_iptables N [TARGET_EPS] [STALE]: the nat table as kube-proxy's iptables
+# mode writes it for iptables-restore --noflush: every KUBE-* chain declared
+# (which flushes it), one KUBE-SERVICES rule per service, a KUBE-SVC chain
+# spreading with -m statistic, a KUBE-SEP chain per endpoint doing the DNAT.
+# STALE=1: also delete the target's third KUBE-SEP chain (an endpoint gone).
+gen_iptables() {
+	_gen "$1" "${2:-2}" '
+		stale = "'"${3:-0}"'"
+		print "*nat"
+		print ":KUBE-SERVICES - [0:0]"
+		for (i = 1; i <= N; i++) {
+			printf ":KUBE-SVC-%016X - [0:0]\n", i
+			for (j = 0; j < neps(i); j++)
+				printf ":KUBE-SEP-%015X%c - [0:0]\n", i, 97 + j
+		}
+		if (stale == 1)
+			printf ":KUBE-SEP-%015X%c - [0:0]\n", N, 99
+		for (i = 1; i <= N; i++)
+			printf "-A KUBE-SERVICES -d %s/32 -p tcp -m comment --comment \"bench/svc-%d:http cluster IP\" -m tcp --dport 80 -j KUBE-SVC-%016X\n", vip(i), i, i
+		for (i = 1; i <= N; i++) {
+			n = neps(i)
+			for (j = 0; j < n; j++) {
+				if (j < n - 1)
+					printf "-A KUBE-SVC-%016X -m comment --comment \"bench/svc-%d:http -> %s:%d\" -m statistic --mode random --probability %.11f -j KUBE-SEP-%015X%c\n", i, i, ep(j), P, 1 / (n - j), i, 97 + j
+				else
+					printf "-A KUBE-SVC-%016X -m comment --comment \"bench/svc-%d:http -> %s:%d\" -j KUBE-SEP-%015X%c\n", i, i, ep(j), P, i, 97 + j
+			}
+			for (j = 0; j < n; j++)
+				printf "-A KUBE-SEP-%015X%c -p tcp -m comment --comment \"bench/svc-%d:http\" -m tcp -j DNAT --to-destination %s:%d\n", i, 97 + j, i, ep(j), P
+		}
+		if (stale == 1)
+			printf "-X KUBE-SEP-%015X%c\n", N, 99
+		print "COMMIT"'
+}
+
+# iptables_base NS: the chains kube-proxy ensures before its first restore:
+# KUBE-SERVICES, jumped to from PREROUTING and OUTPUT.
+iptables_base() {
+	ip netns exec "$1" iptables -w -t nat -N KUBE-SERVICES &&
+		ip netns exec "$1" iptables -w -t nat -A PREROUTING -j KUBE-SERVICES &&
+		ip netns exec "$1" iptables -w -t nat -A OUTPUT -j KUBE-SERVICES
+}
+
+# gen_nft N [TARGET_EPS]: kube-proxy's nftables mode: a verdict map keyed on
+# daddr . l4proto . dport jumping to a chain per service, which picks an
+# endpoint chain with numgen random; the endpoint chain does the DNAT.
+gen_nft() {
+	_gen "$1" "${2:-2}" '
+		print "table ip kube-proxy {"
+		print "\tmap service-ips { type ipv4_addr . inet_proto . inet_service : verdict; }"
+		print "\tchain services { ip daddr . meta l4proto . th dport vmap @service-ips; }"
+		print "\tchain nat-prerouting { type nat hook prerouting priority dstnat; policy accept; jump services; }"
+		print "\tchain nat-output { type nat hook output priority -100; policy accept; jump services; }"
+		print "}"
+		for (i = 1; i <= N; i++) {
+			n = neps(i)
+			m = ""
+			for (j = 0; j < n; j++) {
+				printf "add chain ip kube-proxy endpoint-%d-%c\n", i, 97 + j
+				printf "add rule ip kube-proxy endpoint-%d-%c meta l4proto tcp dnat to %s:%d\n", i, 97 + j, ep(j), P
+				m = m (j ? ", " : "") j " : goto endpoint-" i "-" sprintf("%c", 97 + j)
+			}
+			printf "add chain ip kube-proxy service-%d\n", i
+			printf "add rule ip kube-proxy service-%d numgen random mod %d vmap { %s }\n", i, n, m
+		}
+		for (i = 1; i <= N; i++) {
+			if ((i - 1) % 500 == 0)
+				printf "add element ip kube-proxy service-ips { "
+			printf "%s . tcp . 80 : goto service-%d", vip(i), i
+			if (i % 500 == 0 || i == N)
+				print " }"
+			else
+				printf ", "
+		}'
+}
+
+# nft_change N ADD: one endpoint change of the target service, as one nft
+# transaction: ADD=1 adds the third endpoint, ADD=0 removes it.
+nft_change() {
+	local t=$1
+	if [ "$2" = 1 ]; then
+		cat <<EOF
+add chain ip kube-proxy endpoint-$t-c
+add rule ip kube-proxy endpoint-$t-c meta l4proto tcp dnat to $EP3:$EP_PORT
+flush chain ip kube-proxy service-$t
+add rule ip kube-proxy service-$t numgen random mod 3 vmap { 0 : goto endpoint-$t-a, 1 : goto endpoint-$t-b, 2 : goto endpoint-$t-c }
+EOF
+	else
+		cat <<EOF
+flush chain ip kube-proxy service-$t
+add rule ip kube-proxy service-$t numgen random mod 2 vmap { 0 : goto endpoint-$t-a, 1 : goto endpoint-$t-b }
+delete chain ip kube-proxy endpoint-$t-c
+EOF
+	fi
+}
+
+# gen_ipvs N: ipvsadm -R input: a virtual service per ClusterIP (rr), its
+# real servers in masquerading (NAT) mode.
+gen_ipvs() {
+	_gen "$1" 2 '
+		for (i = 1; i <= N; i++) {
+			printf "-A -t %s:80 -s rr\n", vip(i)
+			for (j = 0; j < neps(i); j++)
+				printf "-a -t %s:80 -r %s:%d -m -w 1\n", vip(i), ep(j), P
+		}'
+}
+
+# gen_vips N DEV: ip -batch input putting every ClusterIP on DEV (kube-proxy's
+# IPVS mode binds them to the dummy device kube-ipvs0).
+gen_vips() {
+	_gen "$1" 2 '
+		for (i = 1; i <= N; i++)
+			printf "addr add %s/32 dev '"$2"'\n", vip(i)'
+}
+
+# ipvs_base NS: the dummy device for the VIPs and kube-proxy's IPVS sysctls.
+ipvs_base() {
+	ip -n "$1" link add kube-ipvs0 type dummy &&
+		ip netns exec "$1" sysctl -qw net.ipv4.vs.conntrack=1 net.ipv4.vs.expire_nodest_conn=1
+}
+
+# build_connbench: compile the connection-rate client/server into $BENCH_TMP.
+build_connbench() {
+	need_cmd gcc
+	gcc -O2 -Wall -o "$BENCH_TMP/connbench" "$BENCH_DIR/connbench.c" ||
+		die "cannot compile $BENCH_DIR/connbench.c"
+	# shellcheck disable=SC2034 # used by the scripts
+	CONNBENCH=$BENCH_TMP/connbench
+}
+
+# The datapaths' modules, loaded up front so that no measurement includes a
+# module load.
+load_modules() {
+	local m
+	for m in "$@"; do
+		modprobe "$m" 2>/dev/null || die "modprobe $m failed"
+	done
+}
+
+# results: the table follows.
+results() { echo "@@ results"; }

@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnet-vm: timeout=900
+#
+# Pod-to-pod TCP throughput (iperf3), side by side in one boot:
+#
+#  (a) veth    two namespaces joined by a bare veth pair: no bridge at all
+#  (b) bridge  two pods on a Linux bridge br0 (10.244.1.1/24) in a node netns
+#  (c) podnet  two pods on pn0 (10.244.1.1/24, forwarding on) in a node netns,
+#              attached with podnetctl pod add
+#  (d) podnet  the same node after 198 more pods (each a netns with its veth
+#              attached to pn0) joined it: 200 pods
+#
+# in every case pod 1 is 10.244.1.2 (iperf3 client), pod 2 10.244.1.3
+# (iperf3 server). Each measurement is iperf3 -t $BENCH_SECS after a second
+# left out (-O 1), with 1 and 2 streams, repeated $BENCH_REPS times (a, b, c
+# interleaved); the table gives the median and the runs. Ratios: podnet over
+# bridge and over veth, and 200 pods over 2 pods (d/c: the pod lookups do not
+# depend on how many pods there are).
+#
+# Environment: BENCH_SECS (5), BENCH_REPS (3), BENCH_IDLE_PODS (198).
+#
+# shellcheck source-path=SCRIPTDIR disable=SC2317
+source "$(dirname "$0")/lib.sh"
+
+SECS=${BENCH_SECS:-5}
+REPS=${BENCH_REPS:-3}
+IDLE=${BENCH_IDLE_PODS:-198}
+
+need_podnet
+need_cmd iperf3 python3 ping
+[ "$IDLE" -le 251 ] || die "BENCH_IDLE_PODS=$IDLE: at most 251 (one /24)"
+
+# --- (a) veth pair ---
+setup_ns VA VB
+ip -n "$VA" link add eth0 type veth peer name eth0 netns "$VB" || die "cannot create a veth pair"
+ip -n "$VA" addr add 10.244.1.2/24 dev eth0
+ip -n "$VB" addr add 10.244.1.3/24 dev eth0
+ip -n "$VA" link set eth0 up
+ip -n "$VB" link set eth0 up
+
+# --- (b) Linux bridge ---
+setup_ns BN BP1 BP2
+ip -n "$BN" link add br0 type bridge || die "cannot create a bridge (modprobe bridge)"
+ip -n "$BN" addr add 10.244.1.1/24 dev br0
+ip -n "$BN" link set br0 up
+for i in 1 2; do
+	ns=BP$i
+	pod_veth "$BN" vb$i "${!ns}" 10.244.1.$((i + 1))/24 || die "cannot create pod $i's veth"
+	ip -n "$BN" link set vb$i master br0 || die "cannot attach pod $i to br0"
+done
+
+# --- (c) podnet ---
+setup_ns PN PP1 PP2
+node_setup "$PN" pn0 10.244.1.1/24 || die "cannot create pn0 (ip link add pn0 type podnet)"
+# Pod-to-pod traffic leaves the node by the device it came in on: no ICMP
+# redirects for that.
+ip netns exec "$PN" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
+pod_attach "$PN" pn0 vp1 "$PP1" 10.244.1.2/24 || die "podnetctl pod add vp1 failed"
+pod_attach "$PN" pn0 vp2 "$PP2" 10.244.1.3/24 || die "podnetctl pod add vp2 failed"
+
+declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [podnet]=$PP1 [podnet200]=$PP1)
+declare -A SERVER=([veth]=$VB [bridge]=$BP2 [podnet]=$PP2 [podnet200]=$PP2)
+
+for cfg in veth bridge podnet; do
+	ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 10.244.1.3 >/dev/null ||
+		die "$cfg: pod 1 cannot ping pod 2 (10.244.1.3)"
+	bg "${SERVER[$cfg]}" iperf3 -s
+done
+for cfg in veth bridge podnet; do
+	busywait 5000 sh -c "ip netns exec ${SERVER[$cfg]} ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
+		die "$cfg: the iperf3 server does not listen"
+done
+
+# iperf CFG STREAMS: Gbit/s received, one run.
+iperf() {
+	local out
+	out=$(ip netns exec "${CLIENT[$1]}" iperf3 -c 10.244.1.3 -t "$SECS" -O 1 -P "$2" -J 2>"$BENCH_TMP/iperf.err") || {
+		echo "bench: $1: iperf3 -P $2 failed:"
+		printf '%s\n' "$out" | grep '"error"'
+		cat "$BENCH_TMP/iperf.err"
+		return 1
+	}
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print("%.3f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
+}
+
+declare -A RUNS
+measure() { # REP CFG
+	local p v
+	for p in 1 2; do
+		v=$(iperf "$2" "$p") || die "$2: iperf3 -P $p failed (see above)"
+		RUNS[$2,$p]+=" $v"
+		echo "run $1/$REPS  $2  -P $p  $v Gbit/s"
+	done
+}
+
+echo "iperf3 -t $SECS -O 1, $REPS runs, $(nproc) CPUs, $(uname -r)"
+for ((rep = 1; rep <= REPS; rep++)); do
+	for cfg in veth bridge podnet; do
+		measure "$rep" "$cfg"
+	done
+done
+
+# --- (d) 200 pods: $IDLE idle pods, each a netns with its veth on pn0 ---
+t0=$(now)
+: >"$BENCH_TMP/idle-node.ip"
+: >"$BENCH_TMP/idle.podnet"
+for ((i = 3; i < 3 + IDLE; i++)); do
+	ns=idle$i-${PN#PN-}
+	ip netns add "$ns" || die "cannot create netns $ns"
+	NS_LIST+=("$ns")
+	echo "link add vp$i type veth peer name eth0 netns $ns" >>"$BENCH_TMP/idle-node.ip"
+	echo "link set vp$i up" >>"$BENCH_TMP/idle-node.ip"
+	echo "pod add vp$i dev pn0 ip 10.244.1.$((i + 1))" >>"$BENCH_TMP/idle.podnet"
+done
+ip -n "$PN" -b "$BENCH_TMP/idle-node.ip" || die "cannot create the idle pods' veths"
+for ((i = 3; i < 3 + IDLE; i++)); do
+	printf '%s\n' "addr add 10.244.1.$((i + 1))/24 dev eth0" "link set eth0 up" \
+		"route add default via 10.244.1.1" | ip -n "idle$i-${PN#PN-}" -b - ||
+		die "cannot configure idle pod $i"
+done
+podnetctl -n "$PN" -b "$BENCH_TMP/idle.podnet" || die "podnetctl -b (pod add of $IDLE idle pods) failed"
+npods=$(podnetctl -n "$PN" -j pod show dev pn0 | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+[ "$npods" -eq $((IDLE + 2)) ] || die "pn0 has $npods pods, want $((IDLE + 2))"
+echo "attached $IDLE idle pods in $(elapsed "$t0") s: pn0 has $npods pods"
+ip netns exec "$PP1" ping -c1 -W3 10.244.1.3 >/dev/null || die "podnet, $npods pods: pod 1 cannot ping pod 2"
+ip netns exec "idle3-${PN#PN-}" ping -c1 -W3 10.244.1.1 >/dev/null || die "idle pod 3 cannot ping its gateway"
+for ((rep = 1; rep <= REPS; rep++)); do
+	measure "$rep" podnet200
+done
+
+# --- the table ---
+med() { # CFG STREAMS
+	local -a v
+	read -ra v <<<"${RUNS[$1,$2]}"
+	median "${v[@]}"
+}
+row() { # LABEL CFG
+	local p m runs line
+	line=$(printf '%-24s' "$1")
+	for p in 1 2; do
+		m=$(med "$2" "$p")
+		runs=${RUNS[$2,$p]# }
+		line+=$(printf '  %6.2f  %-20s' "$m" "[$runs]")
+	done
+	echo "$line"
+}
+rrow() { # LABEL A B
+	printf '%-24s  %6s  %-20s  %6s\n' "$1" "$(ratio "$(med "$2" 1)" "$(med "$3" 1)")" "" \
+		"$(ratio "$(med "$2" 2)" "$(med "$3" 2)")"
+}
+
+results
+echo "Pod-to-pod TCP throughput, Gbit/s: iperf3 -t $SECS (first second omitted), median of $REPS runs [runs]"
+printf '%-24s  %-28s  %s\n' "" "1 stream" "2 streams (-P 2)"
+row "(a) veth pair, direct" veth
+row "(b) Linux bridge" bridge
+row "(c) podnet, 2 pods" podnet
+row "(d) podnet, $npods pods" podnet200
+echo
+printf '%-24s  %-28s  %s\n' "ratio" "1 stream" "2 streams"
+rrow "podnet / bridge (c/b)" podnet bridge
+rrow "podnet / veth (c/a)" podnet veth
+rrow "$npods pods / 2 (d/c)" podnet200 podnet
+exit 0
