@@ -61,16 +61,25 @@ echo "$N services x 2 endpoints; input: podnet $(wc -l <"$F/podnet") lines," \
 	"nft $(wc -l <"$F/nft") lines, ipvsadm $(wc -l <"$F/ipvs") lines"
 echo "$(nproc) CPUs, $(uname -r), $(iptables --version)"
 
-declare -A LOAD MEM CHG CHGRUNS
+declare -A LOAD MEM CHG CHGRUNS SLABTOP
 
-# mem_begin / mem_end KEY: kernel memory delta of what ran between them.
+# mem_begin / mem_end KEY: kernel memory delta of what ran between them
+# (MEM[KEY], kB), and the slab caches that grew most (SLABTOP[KEY]).
+slab_snap() { # bytes in use per slab cache
+	awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo 2>/dev/null | sort
+}
 mem_begin() {
 	sleep 2
+	slab_snap >"$F/slab.0"
 	M0=$(kmem_kb)
 }
 mem_end() {
 	sleep 2
 	MEM[$1]=$(($(kmem_kb) - M0))
+	slab_snap >"$F/slab.1"
+	SLABTOP[$1]=$(join "$F/slab.0" "$F/slab.1" | awk '{ d = $3 - $2; if (d >= 102400) print d, $1 }' |
+		sort -rn | head -n 3 | awk '{ printf "%s%s +%d KiB", (NR > 1 ? ", " : ""), $2, $1 / 1024 }')
+	echo "$1: kernel memory +${MEM[$1]} kB; slab caches that grew most: ${SLABTOP[$1]:-none}"
 }
 
 # changes DP ADD-CMD... -- DEL-CMD...: CHANGES changes, alternately ADD and
@@ -217,5 +226,6 @@ printf '  service add x %d:      %6d KiB  %5d bytes/service   (%.3f s)\n' "$N" "
 	"$((${MEM[podnet_svc]} * 1024 / N))" "${LOAD[podnet_svc]}"
 printf '  endpoint set x %d:     %6d KiB  %5d bytes/endpoint  (%.3f s, %d endpoints)\n' "$N" "${MEM[podnet_eps]}" \
 	"$((${MEM[podnet_eps]} * 1024 / (2 * N)))" "${LOAD[podnet_eps]}" "$((2 * N))"
+echo "  slab caches that grew most: services: ${SLABTOP[podnet_svc]:-none}; endpoints: ${SLABTOP[podnet_eps]:-none}"
 echo "(kernel memory: SUnreclaim + VmallocUsed + Percpu of /proc/meminfo, after minus before)"
 exit 0
