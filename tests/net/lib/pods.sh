@@ -82,7 +82,7 @@ arp_is_port() {
 tcp_echo() {
 	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
 	case "$addr" in *:*) fam=6 ;; esac
-	ip netns exec "$sns" socat -T10 "TCP$fam-LISTEN:$port,reuseaddr" EXEC:cat &
+	ip netns exec "$sns" socat -t10 -T10 "TCP$fam-LISTEN:$port,reuseaddr" EXEC:cat &
 	pid=$!
 	busywait 20000 sh -c "ip netns exec $sns ss -Hltn 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
@@ -96,7 +96,7 @@ tcp_echo() {
 udp_echo() {
 	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
 	case "$addr" in *:*) fam=6 ;; esac
-	ip netns exec "$sns" socat -T10 "UDP$fam-RECVFROM:$port,reuseaddr,fork" EXEC:cat &
+	ip netns exec "$sns" socat -t10 -T10 "UDP$fam-RECVFROM:$port,reuseaddr,fork" EXEC:cat &
 	pid=$!
 	busywait 20000 sh -c "ip netns exec $sns ss -Hlun 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
