@@ -225,8 +225,14 @@ static int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
 	return 0;
 }
 
+/*
+ * Put @svc as PODNET_A_SERVICE with its endpoints from *@ep on. With @cut (a
+ * dump), endpoints that do not fit are left for the next message: returns 1
+ * with *@ep set to the first of them, once at least one endpoint is in.
+ * Return: 0 (all in), 1 (cut), -EMSGSIZE.
+ */
 static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
-			     bool stats)
+			     bool stats, unsigned int *ep, bool cut)
 {
 	static const u16 sattr[PODNET_SC_MAX] = {
 		[PODNET_SC_CONNS] = PODNET_SVC_STATS_A_CONNS,
@@ -279,43 +285,60 @@ static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 	n2 = nla_nest_start(skb, PODNET_SVC_A_ENDPOINTS);
 	if (!n2)
 		return -EMSGSIZE;
-	for (i = 0; i < eps->n; i++) {
-		const struct podnet_ep *ep = &eps->ep[i];
+	for (i = *ep; i < eps->n; i++) {
+		const struct podnet_ep *e = &eps->ep[i];
 
 		n3 = nla_nest_start(skb, PODNET_EPS_A_ENDPOINT);
 		if (!n3 ||
-		    podnet_nl_put_addr(skb, PODNET_EP_A_ADDR, &ep->addr) ||
-		    nla_put_u16(skb, PODNET_EP_A_PORT, ntohs(ep->port)) ||
-		    nla_put_u16(skb, PODNET_EP_A_WEIGHT, ep->weight) ||
-		    nla_put_u32(skb, PODNET_EP_A_FLAGS, ep->flags) ||
+		    podnet_nl_put_addr(skb, PODNET_EP_A_ADDR, &e->addr) ||
+		    nla_put_u16(skb, PODNET_EP_A_PORT, ntohs(e->port)) ||
+		    nla_put_u16(skb, PODNET_EP_A_WEIGHT, e->weight) ||
+		    nla_put_u32(skb, PODNET_EP_A_FLAGS, e->flags) ||
 		    (stats && nla_put_u64_64bit(skb, PODNET_EP_A_CONNS,
-						atomic64_read(&ep->conns),
-						PODNET_EP_A_PAD)))
-			return -EMSGSIZE;
+						atomic64_read(&e->conns),
+						PODNET_EP_A_PAD))) {
+			if (!cut || i == *ep)
+				return -EMSGSIZE;
+			if (n3)
+				nla_nest_cancel(skb, n3);
+			break;
+		}
 		nla_nest_end(skb, n3);
 	}
 	nla_nest_end(skb, n2);
 	nla_nest_end(skb, nest);
+	if (i < eps->n) {
+		*ep = i;
+		return 1;
+	}
 	return 0;
 }
 
+/*
+ * One message about @svc. In a dump (@cb), from endpoint *@ep on, and cut
+ * where the message is full: see podnet_nl_put_svc().
+ */
 static int podnet_nl_fill_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 			      u32 portid, u32 seq, int flags, u8 cmd,
-			      struct netlink_callback *cb)
+			      struct netlink_callback *cb, unsigned int *ep)
 {
+	unsigned int from = 0;
 	void *hdr;
+	int err;
 
 	hdr = genlmsg_put(skb, portid, seq, &podnet_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (podnet_nl_put_svc(skb, svc, cmd == PODNET_CMD_SERVICE_GET)) {
+	err = podnet_nl_put_svc(skb, svc, cmd == PODNET_CMD_SERVICE_GET,
+				ep ?: &from, cb);
+	if (err < 0) {
 		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
+		return err;
 	}
 	genlmsg_end(skb, hdr);
-	return 0;
+	return err;
 }
 
 static size_t podnet_nl_svc_size(const struct podnet_svc *svc)
@@ -342,7 +365,7 @@ void podnet_nl_notify_svc(const struct podnet_svc *svc, u8 cmd)
 	skb = genlmsg_new(podnet_nl_svc_size(svc), GFP_KERNEL);
 	if (!skb)
 		return;
-	if (podnet_nl_fill_svc(skb, svc, 0, 0, 0, cmd, NULL)) {
+	if (podnet_nl_fill_svc(skb, svc, 0, 0, 0, cmd, NULL, NULL)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -417,7 +440,7 @@ int podnet_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(podnet_nl_svc_size(svc), GFP_KERNEL);
 	err = msg ? podnet_nl_fill_svc(msg, svc, info->snd_portid,
 				       info->snd_seq, 0, PODNET_CMD_SERVICE_GET,
-				       NULL) : -ENOMEM;
+				       NULL, NULL) : -ENOMEM;
 	mutex_unlock(&pnet->svc_lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -426,26 +449,39 @@ int podnet_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* Dump cursor: args[0] services already sent. */
+/*
+ * Dump cursor: args[0] services already sent, args[1] endpoints already sent
+ * of the next one (a service with more endpoints than one message holds is
+ * continued in the next).
+ */
 int podnet_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct podnet_net *pnet = podnet_net(sock_net(skb->sk));
 	struct podnet_svc *svc;
 	unsigned long i = 0;
+	unsigned int ep;
 	int err = 0;
 
 	mutex_lock(&pnet->svc_lock);
 	cb->seq = pnet->svc_gen;
 	list_for_each_entry(svc, &pnet->svcs, node) {
-		if (i++ < cb->args[0])
+		if (i < cb->args[0]) {
+			i++;
 			continue;
+		}
+		ep = cb->args[1];
 		err = podnet_nl_fill_svc(skb, svc, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 PODNET_CMD_SERVICE_GET, cb);
-		if (err) {
-			i--;
+					 PODNET_CMD_SERVICE_GET, cb, &ep);
+		if (err < 0)
+			break;
+		if (err > 0) {	/* cut: the rest in the next message */
+			cb->args[1] = ep;
+			err = 0;
 			break;
 		}
+		cb->args[1] = 0;
+		i++;
 	}
 	cb->args[0] = i;
 	mutex_unlock(&pnet->svc_lock);

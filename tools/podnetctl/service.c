@@ -1026,6 +1026,11 @@ static void svc_list_clear(struct svc_list *l)
 		svc_info_free(&l->v[--l->n]);
 }
 
+/*
+ * A dump message. One that repeats the previous message's service carries
+ * more of its endpoints (the kernel cuts a service too large for one
+ * message): they are appended.
+ */
 static int list_cb(struct nl_msg *msg, void *arg)
 {
 	struct svc_list *l = arg;
@@ -1041,6 +1046,17 @@ static int list_cb(struct nl_msg *msg, void *arg)
 	}
 	if (svc_info_parse(msg, &l->v[l->n]) < 0)
 		return -1;
+	if (l->n && !key_cmp(&l->v[l->n - 1].key, &l->v[l->n].key)) {
+		struct ep_list *to = &l->v[l->n - 1].eps;
+		struct svc_info *more = &l->v[l->n];
+		unsigned int i;
+		int err = 0;
+
+		for (i = 0; i < more->eps.n && !err; i++)
+			err = ep_list_add(to, &more->eps.v[i]);
+		svc_info_free(more);
+		return err;
+	}
 	l->n++;
 	return 0;
 }
@@ -1052,11 +1068,10 @@ static int svc_dump(struct ipc *ipc, struct svc_list *l)
 	int err, tries;
 
 	/*
-	 * Each service is one message, endpoints and all, and must fit in
-	 * what the kernel allocates for a part of a dump: as much as the
-	 * reader's last recvmsg() asked for, up to 32 KiB. Ask for that
-	 * much; a dump that failed with EMSGSIZE before the kernel saw it
-	 * is tried again.
+	 * The kernel fills each part of a dump up to what the reader's
+	 * last recvmsg() asked for, up to 32 KiB: ask for that much, fewer
+	 * messages. A dump that failed with EMSGSIZE before the kernel saw
+	 * it is tried again.
 	 */
 	nl_socket_set_msg_buf_size(ipc->sk, 32768);
 	for (tries = 0; ; tries++) {

@@ -144,6 +144,10 @@
  *            endpoint:
  *            PODNET_EP_A_ADDR, PODNET_EP_A_PORT, PODNET_EP_A_WEIGHT,
  *            PODNET_EP_A_FLAGS, PODNET_EP_A_CONNS (connections given to it)
+ * In a dump, a service whose endpoints do not fit in one message is cut:
+ * the next message repeats the service (same attributes) and carries the
+ * endpoints that follow. Readers append the endpoints of consecutive
+ * messages about the same service.
  *
  * PODNET_CMD_ENDPOINT_ADD, PODNET_CMD_ENDPOINT_DEL
  * ------------------------------------------------

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Limits: the module parameters max_services (service ports per network
+# namespace) and max_endpoints (endpoints per service port) are enforced with
+# a clear error and no state change, per namespace, and can be changed at
+# run time (/sys/module/podnet/parameters).
+#
+#  ┌─ node A ($A): pn0 10.244.1.1/24, services 10.96.0.1-4:80/tcp
+#  └─ node B ($B): pn0 10.244.2.1/24, its own services: A's count is not B's
+#
+# (SC2317: functions run by check and the trap.)
+# shellcheck source-path=SCRIPTDIR disable=SC2317
+source "$(dirname "$0")/lib.sh"
+
+require_podnet
+require_cmd podnetctl python3
+
+P=/sys/module/podnet/parameters
+[ -w "$P/max_services" ] && [ -w "$P/max_endpoints" ] ||
+	ksft_skip "no writable $P/max_services, $P/max_endpoints"
+OLD_SVCS=$(cat "$P/max_services")
+OLD_EPS=$(cat "$P/max_endpoints")
+cleanup() {
+	echo "$OLD_SVCS" >"$P/max_services"
+	echo "$OLD_EPS" >"$P/max_endpoints"
+	cleanup_all_ns
+}
+
+# errline WANT-GLOB CMD...: CMD exits 1 with one stderr line matching WANT-GLOB.
+errline() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -ne 1 ] || [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
+		echo "exit $rc, stderr:"
+		printf '%s\n' "$out"
+		return 1
+	fi
+	# shellcheck disable=SC2053 # a glob
+	[[ "$out" == $want ]] || { echo "got: $out"; echo "want: $want"; return 1; }
+}
+# count_is NS "SERVICES ENDPOINTS": what service show -j lists in NS.
+count_is() {
+	local n
+	n=$(podnetctl -n "$1" -j service show | python3 -c 'import json, sys
+s = json.load(sys.stdin)
+print(len(s), sum(len(x["endpoints"]) for x in s))') || return 1
+	[ "$n" = "$2" ] || { echo "got $n, want $2"; return 1; }
+}
+# eps N: N endpoints 10.244.1.2:8080, 10.244.1.3:8080, ... comma-separated.
+eps() {
+	local i s=
+	for ((i = 0; i < $1; i++)); do
+		s+="${s:+,}10.244.$((1 + (i + 2) / 256)).$(((i + 2) % 256)):8080"
+	done
+	echo "$s"
+}
+
+tap_plan 21
+setup_ns A B
+ip -n "$A" link add pn0 type podnet
+ip -n "$B" link add pn0 type podnet
+
+# --- max_services ---
+echo 3 >"$P/max_services"
+check "max_services=3: three services" sh -c \
+	"printf 'service add 10.96.0.%d:80/tcp\n' 1 2 3 | podnetctl -n $A -b -"
+check "the fourth is refused, naming the limit" \
+	errline "podnetctl: podnet: too many services (module parameter max_services)*" \
+	podnetctl -n "$A" service add 10.96.0.4:80/tcp
+check "... and not added" count_is "$A" "3 0"
+check "a batch over the limit applies nothing" \
+	errline "podnetctl: line 3: podnet: too many services*" sh -c \
+	"printf 'service del 10.96.0.3:80/tcp\nservice add 10.96.0.4:80/tcp\nservice add 10.96.0.5:80/tcp\n' | podnetctl -n $A -b -"
+check "... the deleted service is back, the added one gone" sh -c \
+	"podnetctl -n $A service show 10.96.0.3:80/tcp >/dev/null && ! podnetctl -n $A service show 10.96.0.4:80/tcp 2>/dev/null"
+check "the limit is per namespace: node B has three of its own" sh -c \
+	"printf 'service add 10.96.0.%d:80/tcp\n' 1 2 3 | podnetctl -n $B -b -"
+check "a service deleted makes room" sh -c \
+	"podnetctl -n $A service del 10.96.0.3:80/tcp && podnetctl -n $A service add 10.96.0.4:80/tcp"
+echo 4 >"$P/max_services"
+check "max_services raised at run time: a fourth" podnetctl -n "$A" service add 10.96.0.5:80/tcp
+echo 2 >"$P/max_services"
+check "lowered below the count: existing services stay" count_is "$A" "4 0"
+check_fail "... and no new one" podnetctl -n "$A" service add 10.96.0.6:80/tcp
+
+# --- max_endpoints ---
+echo 4 >"$P/max_endpoints"
+check "max_endpoints=4: endpoint set of four" \
+	podnetctl -n "$A" endpoint set 10.96.0.1:80/tcp "$(eps 4)"
+check "endpoint set of five is refused, naming the limit" \
+	errline "podnetctl: podnet: too many endpoints (module parameter max_endpoints)*" \
+	podnetctl -n "$A" endpoint set 10.96.0.1:80/tcp "$(eps 5)"
+check "endpoint add of a fifth is refused" \
+	errline "podnetctl: podnet: too many endpoints*" \
+	podnetctl -n "$A" endpoint add 10.96.0.1:80/tcp 10.244.1.200:8080
+check "the four endpoints are unchanged" count_is "$A" "4 4"
+check "another service has its own four" \
+	podnetctl -n "$A" endpoint set 10.96.0.2:80/tcp "$(eps 4)"
+echo 70000 >"$P/max_endpoints"
+check "max_endpoints over 65535 is read as 65535: 2000 endpoints" \
+	podnetctl -n "$A" endpoint set 10.96.0.4:80/tcp "$(eps 2000)"
+echo "$OLD_EPS" >"$P/max_endpoints"
+check "back to the default ($OLD_EPS): a set of $OLD_EPS" \
+	podnetctl -n "$A" endpoint set 10.96.0.5:80/tcp "$(eps "$OLD_EPS")"
+check "service show lists all of them" count_is "$A" "4 $((8 + 2000 + OLD_EPS))"
+check "service show of one service with $OLD_EPS endpoints" sh -c \
+	"[ \$(podnetctl -n $A -j service show 10.96.0.5:80/tcp | python3 -c 'import json, sys; print(len(json.load(sys.stdin)[0][\"endpoints\"]))') -eq $OLD_EPS ]"
+check "an endpoint more is refused" \
+	errline "podnetctl: podnet: too many endpoints*" \
+	podnetctl -n "$A" endpoint add 10.96.0.5:80/tcp 10.244.9.9:8080
+check "node B unaffected" count_is "$B" "3 0"
+exit_tests
