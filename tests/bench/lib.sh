@@ -101,7 +101,7 @@ median() {
 # ratio A B [FORMAT]: A / B ("-" if B is zero or missing).
 ratio() {
 	awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {
-		if (b + 0 == 0 || a == "" || a == "nan" || b == "nan") print "-"; else printf f "\n", a / b }'
+		if (b + 0 == 0 || a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "-"; else printf f "\n", a / b }'
 }
 
 # kmem_kb: unreclaimable kernel memory now, in kB: SUnreclaim + VmallocUsed +

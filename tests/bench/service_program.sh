@@ -27,7 +27,12 @@
 #     (endpoint set), giving bytes per service and per endpoint.
 #
 # Times are wall seconds of the command, as run from a shell (process start
-# included: that is what a control plane pays too).
+# included: that is what a control plane pays too), and kernel seconds: the
+# time the kernel spent handling the command's netlink requests, summed over
+# its requests, from ftrace's function_graph tracer on the functions every
+# request goes through: genl_rcv_msg (podnet, IPVS) and nfnetlink_rcv
+# (iptables-nft, nft); none for ipvsadm's setsockopt interface or ip addr
+# (it is not used here). Without tracefs the kernel columns say "-".
 #
 # Environment: BENCH_SVCS (10000), BENCH_CHANGES (3).
 #
@@ -61,7 +66,7 @@ echo "$N services x 2 endpoints; input: podnet $(wc -l <"$F/podnet") lines," \
 	"nft $(wc -l <"$F/nft") lines, ipvsadm $(wc -l <"$F/ipvs") lines"
 echo "$(nproc) CPUs, $(uname -r), $(iptables --version)"
 
-declare -A LOAD MEM CHG CHGRUNS SLABTOP
+declare -A LOAD MEM CHG CHGRUNS SLABTOP KLOAD KCHG KCHGRUNS
 
 # mem_begin / mem_end KEY: kernel memory delta of what ran between them
 # (MEM[KEY], kB), and the slab caches that grew most (SLABTOP[KEY]).
@@ -82,8 +87,45 @@ mem_end() {
 	echo "$1: kernel memory +${MEM[$1]} kB; slab caches that grew most: ${SLABTOP[$1]:-none}"
 }
 
+# Kernel time of netlink requests (see the top): ktrace_start before a
+# command, ktrace_stop VAR after it sets VAR to the seconds the traced
+# functions took, summed ("-" without tracing; "?" if the buffer overran).
+TR=/sys/kernel/tracing
+KTRACE=0
+ktrace_setup() {
+	local fn
+	mountpoint -q $TR || mount -t tracefs nodev $TR 2>/dev/null || return 1
+	grep -qw function_graph $TR/available_tracers || return 1
+	echo 0 >$TR/tracing_on
+	: >$TR/set_ftrace_filter
+	for fn in genl_rcv_msg nfnetlink_rcv; do
+		echo "$fn" >>$TR/set_ftrace_filter 2>/dev/null || return 1
+	done
+	echo 32768 >$TR/buffer_size_kb
+	echo function_graph >$TR/current_tracer || return 1
+	KTRACE=1
+}
+ktrace_start() {
+	[ $KTRACE = 1 ] || return 0
+	: >$TR/trace
+	echo 1 >$TR/tracing_on
+}
+ktrace_stop() {
+	local __v=-
+	if [ $KTRACE = 1 ]; then
+		echo 0 >$TR/tracing_on
+		if grep -q '^overrun: [1-9]' $TR/per_cpu/cpu*/stats; then
+			__v='?'
+		else
+			__v=$(grep -o '[0-9.]* us' $TR/trace | awk '{ s += $1 } END { printf "%.6f\n", s / 1e6 }')
+		fi
+	fi
+	printf -v "$1" '%s' "$__v"
+}
+ktrace_setup || echo "no ftrace function_graph tracer: kernel times not measured"
+
 # changes DP ADD-CMD... -- DEL-CMD...: CHANGES changes, alternately ADD and
-# DEL, each timed; only one if it takes more than 10 s.
+# DEL, each timed (wall and kernel); only one if it takes more than 10 s.
 changes() {
 	local dp=$1 add=() del=() k t
 	shift
@@ -91,13 +133,16 @@ changes() {
 	shift
 	del=("$@")
 	for ((k = 1; k <= CHANGES; k++)); do
+		ktrace_start
 		if ((k % 2)); then
 			timed t "${add[@]}" || die "$dp: endpoint change $k (add: ${add[*]}) failed"
 		else
 			timed t "${del[@]}" || die "$dp: endpoint change $k (del: ${del[*]}) failed"
 		fi
+		ktrace_stop kt
 		CHGRUNS[$dp]+=" $t"
-		echo "$dp: endpoint change $k: $t s"
+		KCHGRUNS[$dp]+=" $kt"
+		echo "$dp: endpoint change $k: $t s, kernel $kt s"
 		# One change that slow is enough to see it (and repeating it would
 		# take minutes under TCG).
 		if awk -v t="$t" 'BEGIN { exit !(t > 10) }'; then
@@ -108,12 +153,28 @@ changes() {
 	local -a v
 	read -ra v <<<"${CHGRUNS[$dp]}"
 	CHG[$dp]=$(median "${v[@]}")
+	read -ra v <<<"${KCHGRUNS[$dp]}"
+	case "${v[*]}" in
+	*[-?]*) KCHG[$dp]=${v[0]} ;;
+	*) KCHG[$dp]=$(median "${v[@]}") ;;
+	esac
+}
+
+# kload DP CMD...: timed "LOAD[DP]" CMD, with the kernel time in KLOAD[DP].
+kload() {
+	local __dp=$1 __rc
+	shift
+	ktrace_start
+	timed "LOAD[$__dp]" "$@"
+	__rc=$?
+	ktrace_stop "KLOAD[$__dp]"
+	return $__rc
 }
 
 # --- podnet ---
 setup_ns P
 mem_begin
-timed "LOAD[podnet]" podnetctl -n "$P" -b "$F/podnet" || die "podnet: podnetctl -b of $N services failed"
+kload podnet podnetctl -n "$P" -b "$F/podnet" || die "podnet: podnetctl -b of $N services failed"
 mem_end podnet
 n=$(podnetctl -n "$P" -j service show | python3 -c 'import json, sys
 s = json.load(sys.stdin)
@@ -142,7 +203,7 @@ cleanup_ns "$P"
 setup_ns I
 iptables_base "$I" || die "iptables: cannot create KUBE-SERVICES"
 mem_begin
-timed "LOAD[iptables]" ip netns exec "$I" iptables-restore -w --noflush "$F/ipt" ||
+kload iptables ip netns exec "$I" iptables-restore -w --noflush "$F/ipt" ||
 	die "iptables: iptables-restore of $N services failed"
 mem_end iptables
 n=$(ip netns exec "$I" iptables -w -t nat -S KUBE-SERVICES | grep -c -- '-j KUBE-SVC-')
@@ -157,7 +218,7 @@ cleanup_ns "$I"
 # --- nftables ---
 setup_ns X
 mem_begin
-timed "LOAD[nftables]" ip netns exec "$X" nft -f "$F/nft" || die "nftables: nft -f of $N services failed"
+kload nftables ip netns exec "$X" nft -f "$F/nft" || die "nftables: nft -f of $N services failed"
 mem_end nftables
 n=$(ip netns exec "$X" nft list chains ip | grep -c 'chain service-')
 [ "$n" -eq "$N" ] || die "nftables: $n service chains, want $N"
@@ -172,7 +233,7 @@ setup_ns V
 ipvs_base "$V" || die "ipvs: cannot create kube-ipvs0"
 mem_begin
 timed "LOAD[ipvs_vips]" ip -n "$V" -b "$F/vips" || die "ipvs: adding $N VIPs to kube-ipvs0 failed"
-timed "LOAD[ipvs]" ip netns exec "$V" ipvsadm -R <"$F/ipvs" || die "ipvs: ipvsadm -R of $N services failed"
+kload ipvs ip netns exec "$V" ipvsadm -R <"$F/ipvs" || die "ipvs: ipvsadm -R of $N services failed"
 mem_end ipvs
 n=$(ip netns exec "$V" ipvsadm -Ln | grep -c '^TCP')
 [ "$n" -eq "$N" ] || die "ipvs: ipvsadm -Ln lists $n services, want $N"
@@ -205,21 +266,29 @@ how() {
 
 results
 echo "Programming $N services x 2 endpoints from empty (load), and one endpoint change"
-echo "with them present (median of $CHANGES: add, remove, add; once if over 10 s); wall seconds"
-printf '%-22s  %9s  %-30s  %-34s  %s\n' datapath load "one endpoint change [runs]" "how (load | change)" "kernel memory"
+echo "with them present (median of $CHANGES: add, remove, add; once if over 10 s);"
+echo "seconds: wall (of the command) and kernel (handling its netlink requests)"
+printf '%-22s  %8s %8s  %-30s  %-40s  %-34s  %s\n' datapath "load" "kernel" "one endpoint change [runs]" \
+	"kernel [runs]" "how (load | change)" "kernel memory"
+fmt() { case "$1" in [0-9]*) printf "$2" "$1" ;; *) echo "$1" ;; esac; }
+runs() { local -a v; read -ra v <<<"$1"; local x o=; for x in "${v[@]}"; do o+="${o:+ }$(fmt "$x" "$2")"; done; echo "$o"; }
 for dp in "${DPS[@]}"; do
-	read -ra v <<<"${CHGRUNS[$dp]}"
-	runs=$(printf '%.4f ' "${v[@]}" | sed 's/ $//')
-	printf '%-22s  %9.3f  %-30s  %-34s  %6d KiB  %5d B/service\n' "$(label "$dp")" "${LOAD[$dp]}" \
-		"$(printf '%.4f' "${CHG[$dp]}") [$runs]" "$(how "$dp")" "${MEM[$dp]}" "$((${MEM[$dp]} * 1024 / N))"
+	printf '%-22s  %8.3f %8s  %-30s  %-40s  %-34s  %6d KiB  %5d B/service\n' "$(label "$dp")" "${LOAD[$dp]}" \
+		"$(fmt "${KLOAD[$dp]}" %.3f)" "$(printf '%.4f' "${CHG[$dp]}") [$(runs "${CHGRUNS[$dp]}" %.4f)]" \
+		"$(fmt "${KCHG[$dp]}" %.6f) [$(runs "${KCHGRUNS[$dp]}" %.6f)]" "$(how "$dp")" \
+		"${MEM[$dp]}" "$((${MEM[$dp]} * 1024 / N))"
 done
-printf '%-22s  %9.3f  %-30s  %-34s\n' "  + VIPs on kube-ipvs0" "${LOAD[ipvs_vips]}" "" "ip -b (addr add x $N)"
+printf '%-22s  %8.3f %8s  %-30s  %-40s  %-34s\n' "  + VIPs on kube-ipvs0" "${LOAD[ipvs_vips]}" "" "" "" "ip -b (addr add x $N)"
 echo
-printf '%-22s  %9s  %s\n' "other / podnet" load "endpoint change"
+printf '%-22s  %9s  %14s  %15s  %15s\n' "other / podnet" load "load (kernel)" "endpoint change" "change (kernel)"
 for dp in iptables nftables ipvs; do
-	printf '%-22s  %9s  %s\n' "$(label "$dp")" "$(ratio "${LOAD[$dp]}" "${LOAD[podnet]}" %.1f)x" \
-		"$(ratio "${CHG[$dp]}" "${CHG[podnet]}" %.1f)x"
+	printf '%-22s  %9s  %14s  %15s  %15s\n' "$(label "$dp")" "$(ratio "${LOAD[$dp]}" "${LOAD[podnet]}" %.1f)x" \
+		"$(ratio "${KLOAD[$dp]}" "${KLOAD[podnet]}" %.1f)x" \
+		"$(ratio "${CHG[$dp]}" "${CHG[podnet]}" %.1f)x" "$(ratio "${KCHG[$dp]}" "${KCHG[podnet]}" %.1f)x"
 done
+best=$(printf '%s\n' "${LOAD[iptables]}" "${LOAD[nftables]}" "${LOAD[ipvs]}" | sort -g | head -n 1)
+echo "load: podnet takes $(ratio "${LOAD[podnet]}" "$best" %.3f) of the best other's time (wall; goal <= 0.1)"
+echo "one endpoint change, podnet kernel time: ${KCHG[podnet]} s (goal < 0.001)"
 echo
 echo "podnet kernel memory, $N services loaded in two steps:"
 printf '  service add x %d:      %6d KiB  %5d bytes/service   (%.3f s)\n' "$N" "${MEM[podnet_svc]}" \
