@@ -96,4 +96,7 @@ wait $load
 echo
 run podnetctl service show
 echo
-run conntrack -L -d 10.96.0.10 2>/dev/null || true
+# the translations are the kernel's own conntrack entries
+echo "\$ conntrack -L -d 10.96.0.10 | head -n 3"
+conntrack -L -d 10.96.0.10 2>/dev/null | head -n 3 || true
+echo "... $(conntrack -L -d 10.96.0.10 2>/dev/null | wc -l) entries, of which $(conntrack -L -d 10.96.0.10 2>/dev/null | grep -c 'src=10.244.1.3 ') went to pod2"
