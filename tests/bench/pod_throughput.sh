@@ -6,6 +6,10 @@
 #
 #  (a) veth    two namespaces joined by a bare veth pair: no bridge at all
 #  (b) bridge  two pods on a Linux bridge br0 (10.244.1.1/24) in a node netns
+#  (e) bridge, as a Kubernetes node runs it: (b) with br_netfilter
+#              (bridge-nf-call-iptables=1, so that kube-proxy's NAT sees
+#              bridged pod traffic) and kube-proxy's nat chains hooked in
+#              (KUBE-SERVICES, empty): conntrack on, as on a podnet node
 #  (c) podnet  two pods on pn0 (10.244.1.1/24, forwarding on) in a node netns,
 #              attached with podnetctl pod add
 #  (d) podnet  the same node after 198 more pods (each a netns with its veth
@@ -28,7 +32,7 @@ REPS=${BENCH_REPS:-3}
 IDLE=${BENCH_IDLE_PODS:-198}
 
 need_podnet
-need_cmd iperf3 python3 ping
+need_cmd iperf3 python3 ping iptables-restore
 [ "$IDLE" -le 251 ] || die "BENCH_IDLE_PODS=$IDLE: at most 251 (one /24)"
 
 # --- (a) veth pair ---
@@ -50,6 +54,27 @@ for i in 1 2; do
 	ip -n "$BN" link set vb$i master br0 || die "cannot attach pod $i to br0"
 done
 
+# --- (e) Linux bridge + br_netfilter + conntrack (kube-proxy's nat hooks) ---
+load_modules br_netfilter
+setup_ns FN FP1 FP2
+ip -n "$FN" link add br0 type bridge || die "cannot create a bridge"
+ip -n "$FN" addr add 10.244.1.1/24 dev br0
+ip -n "$FN" link set br0 up
+for i in 1 2; do
+	ns=FP$i
+	pod_veth "$FN" vf$i "${!ns}" 10.244.1.$((i + 1))/24 || die "cannot create pod $i's veth"
+	ip -n "$FN" link set vf$i master br0 || die "cannot attach pod $i to br0"
+done
+ip netns exec "$FN" sysctl -qw net.bridge.bridge-nf-call-iptables=1 ||
+	die "cannot set net.bridge.bridge-nf-call-iptables in the node netns"
+{
+	echo '*nat'
+	echo ':KUBE-SERVICES - [0:0]'
+	echo '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
+	echo '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
+	echo 'COMMIT'
+} | ip netns exec "$FN" iptables-restore -w || die "cannot load kube-proxy's nat chains"
+
 # --- (c) podnet ---
 setup_ns PN PP1 PP2
 node_setup "$PN" pn0 10.244.1.1/24 || die "cannot create pn0 (ip link add pn0 type podnet)"
@@ -59,15 +84,15 @@ ip netns exec "$PN" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.
 pod_attach "$PN" pn0 vp1 "$PP1" 10.244.1.2/24 || die "podnetctl pod add vp1 failed"
 pod_attach "$PN" pn0 vp2 "$PP2" 10.244.1.3/24 || die "podnetctl pod add vp2 failed"
 
-declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [podnet]=$PP1 [podnet200]=$PP1)
-declare -A SERVER=([veth]=$VB [bridge]=$BP2 [podnet]=$PP2 [podnet200]=$PP2)
+declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [bridgenf]=$FP1 [podnet]=$PP1 [podnet200]=$PP1)
+declare -A SERVER=([veth]=$VB [bridge]=$BP2 [bridgenf]=$FP2 [podnet]=$PP2 [podnet200]=$PP2)
 
-for cfg in veth bridge podnet; do
+for cfg in veth bridge bridgenf podnet; do
 	ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 10.244.1.3 >/dev/null ||
 		die "$cfg: pod 1 cannot ping pod 2 (10.244.1.3)"
 	bg "${SERVER[$cfg]}" iperf3 -s
 done
-for cfg in veth bridge podnet; do
+for cfg in veth bridge bridgenf podnet; do
 	busywait 5000 sh -c "ip netns exec ${SERVER[$cfg]} ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
 		die "$cfg: the iperf3 server does not listen"
 done
@@ -98,7 +123,7 @@ measure() { # REP CFG
 
 echo "iperf3 -t $SECS -O 1, $REPS runs, $(nproc) CPUs, $(uname -r)"
 for ((rep = 1; rep <= REPS; rep++)); do
-	for cfg in veth bridge podnet; do
+	for cfg in veth bridge bridgenf podnet; do
 		measure "$rep" "$cfg"
 	done
 done
@@ -157,11 +182,13 @@ echo "Pod-to-pod TCP throughput, Gbit/s: iperf3 -t $SECS (first second omitted),
 printf '%-24s  %-28s  %s\n' "" "1 stream" "2 streams (-P 2)"
 row "(a) veth pair, direct" veth
 row "(b) Linux bridge" bridge
+row "(e) bridge+br_netfilter" bridgenf
 row "(c) podnet, 2 pods" podnet
 row "(d) podnet, $npods pods" podnet200
 echo
 printf '%-24s  %-28s  %s\n' "ratio" "1 stream" "2 streams"
 rrow "podnet / bridge (c/b)" podnet bridge
+rrow "podnet / bridge+nf (c/e)" podnet bridgenf
 rrow "podnet / veth (c/a)" podnet veth
 rrow "$npods pods / 2 (d/c)" podnet200 podnet
 exit 0
