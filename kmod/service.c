@@ -75,12 +75,12 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 	fe = rhashtable_lookup(&pnet->fes, key, podnet_fe_params);
 	if (fe)
 		return fe->svc;
-	if (READ_ONCE(pnet->nodeports) &&
-	    (!local_dst || local_dst(net, &key->addr))) {
+	if (READ_ONCE(pnet->nodeports)) {
+		/* The hash first: most packets are to no NodePort at all. */
 		wild = *key;
 		podnet_fe_wildcard(&wild);
 		fe = rhashtable_lookup(&pnet->fes, &wild, podnet_fe_params);
-		if (fe)
+		if (fe && (!local_dst || local_dst(net, &key->addr)))
 			return fe->svc;
 	}
 	if (known_vip)
