@@ -98,6 +98,12 @@ static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 	ether_addr_copy(eth->h_source, port->dev->dev_addr);
 	eth->h_proto = skb->protocol;
 
+	/* Taps on the node end (tcpdump -i vethX) see what goes to the pod. */
+	if (unlikely(dev_nit_active(port->dev))) {
+		skb->dev = port->dev;
+		dev_queue_xmit_nit(skb, port->dev);
+	}
+
 	/*
 	 * Straight into the pod's end of the veth pair, as veth_xmit() itself
 	 * does. (Queueing on the node end with dev_queue_xmit() from here

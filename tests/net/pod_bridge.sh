@@ -20,7 +20,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib/pods.sh"
 
 require_podnet
-require_cmd podnetctl socat python3
+require_cmd podnetctl socat python3 tcpdump
 echo "TAP version 13"
 
 setup_ns NODE EXT P1 P2 P3 P4 NODEB PB
@@ -48,6 +48,7 @@ check "node -> pod1 (IPv6)" ip netns exec "$NODE" ping -6 -c1 -W2 fd00:244:1::2
 check "pod1 -> the world, routed by the node" ip netns exec "$P1" ping -c1 -W2 192.0.2.2
 check "pod1 ARP cache: gateway and pod2 resolve to vp1's MAC" \
 	arp_is_port "$NODE" vp1 "$P1" 10.244.1.1 10.244.1.3
+check "tcpdump on vp2 sees pod1's ping to pod2 and the reply" tap_sees "$NODE" vp2 "$P1" 10.244.1.3
 check "TCP pod1 -> pod2 (socat)" tcp_echo "$P2" 10.244.1.3 5001 "$P1"
 check "TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5002 "$P1"
 check "UDP pod1 -> pod2 (socat)" udp_echo "$P2" 10.244.1.3 5003 "$P1"

@@ -105,3 +105,20 @@ udp_echo() {
 	wait "$pid" 2>/dev/null
 	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
 }
+
+# tap_sees NODE_NS PORT CLIENT_NS DST: tcpdump on the node end PORT sees an
+# echo request from CLIENT_NS to DST (a pod behind PORT) and its reply.
+tap_sees() {
+	local f rc
+	f=$(mktemp /tmp/tap.XXXXXX)
+	ip netns exec "$1" timeout 30 tcpdump -l -n -c 2 --immediate-mode -i "$2" \
+		"icmp and host $4" >"$f" 2>"$f.err" &
+	busywait 20000 grep -q "listening on" "$f.err" >/dev/null
+	ip netns exec "$3" ping -c1 -W5 "$4" >/dev/null
+	wait $!
+	cat "$f"
+	grep -q "echo request" "$f" && grep -q "echo reply" "$f"
+	rc=$?
+	rm -f "$f" "$f.err"
+	return $rc
+}
