@@ -4,11 +4,14 @@
  *
  * One request at a time: send, then read until the ack (or the end of a
  * dump), with callbacks that hand replies to the caller and keep the
- * kernel's extended ack message for the error line.
+ * kernel's extended ack message for the error line. Or, for batches,
+ * pipelined: requests that expect only an ack are queued, sent many to a
+ * sendmsg(), and their acks read in bulk (see ipc_pipeline()).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
@@ -44,6 +47,13 @@ static int ext_ack_on(struct nl_sock *sk)
 		       &one, sizeof(one)) < 0)
 		return fail("cannot enable netlink extended acks: %s",
 			    strerror(errno));
+	/*
+	 * An error ack need not echo the request: a pipelined batch's acks
+	 * are kept small, and so fit in the receive buffer.
+	 */
+	if (setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		       &one, sizeof(one)) < 0)
+		return fail("cannot cap netlink acks: %s", strerror(errno));
 	return 0;
 }
 
@@ -187,14 +197,30 @@ void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
 }
 
 /* The token the user typed for the attribute at @offset, if labelled. */
-static const char *label_find(const struct ipc *ipc, uint32_t offset)
+static const char *label_find(const struct ipc_label *labels, unsigned int n,
+			      uint32_t offset)
 {
 	unsigned int i;
 
-	for (i = 0; offset && i < ipc->nlabels; i++)
-		if (ipc->labels[i].offset == offset)
-			return ipc->labels[i].token;
+	for (i = 0; offset && i < n; i++)
+		if (labels[i].offset == offset)
+			return labels[i].token;
 	return NULL;
+}
+
+/*
+ * The error line of a refused request: the kernel's message @msg (or
+ * strerror() of @error), and the token it blames unless it names it.
+ */
+static void error_text(int error, const char *msg, const char *token,
+		       char *buf, size_t size)
+{
+	const char *text = msg[0] ? msg : strerror(-error);
+
+	if (token && !strstr(text, token))
+		snprintf(buf, size, "%s `%s'", text, token);
+	else
+		snprintf(buf, size, "%s", text);
 }
 
 static int transact(struct ipc *ipc, struct nl_sock *sk, struct nl_msg *msg,
@@ -239,13 +265,12 @@ static int transact(struct ipc *ipc, struct nl_sock *sk, struct nl_msg *msg,
 	nl_cb_put(cb);
 
 	if (r.error < 0) {
-		const char *text = r.msg[0] ? r.msg : strerror(-r.error);
-		const char *token = label_find(ipc, r.bad_attr);
+		char text[sizeof(r.msg) + 64];
 
-		if (token && !strstr(text, token))
-			fail("%s `%s'", text, token);
-		else
-			fail("%s", text);
+		error_text(r.error, r.msg,
+			   label_find(ipc->labels, ipc->nlabels, r.bad_attr),
+			   text, sizeof(text));
+		fail("%s", text);
 		return r.error;
 	}
 	if (r.fn_failed)
@@ -253,8 +278,272 @@ static int transact(struct ipc *ipc, struct nl_sock *sk, struct nl_msg *msg,
 	return r.intr ? IPC_DUMP_INTR : 0;
 }
 
+/*
+ * Pipelining. The queue is one sendmsg()'s worth of requests: at most
+ * QUEUE_BYTES of them, or what the send buffer allows (one longer request
+ * goes alone), and no more than the receive buffer holds the acks of,
+ * since the kernel handles them all before sendmsg() returns and drops an
+ * ack that finds the buffer full.
+ */
+#define QUEUE_BYTES	65536
+#define SNDBUF_WANTED	(4 * QUEUE_BYTES)
+#define RCVBUF_WANTED	(4 << 20)
+#define ACK_TRUESIZE	1024	/* what an ack takes of the receive buffer, at most */
+#define RECV_BATCH	32	/* acks read by one recvmmsg() */
+#define ACK_BUFSIZE	4096
+
+/* A queued request: its tag, and the labels of its attributes. */
+struct pending {
+	uint32_t seq;
+	unsigned int tag;
+	unsigned int label, nlabels;	/* in ipc_queue.labels */
+	bool answered;
+};
+
+struct ipc_queue {
+	char *buf;			/* the requests, back to back */
+	size_t len;
+	unsigned int bufsize;
+	struct pending *v;
+	unsigned int n, answered, size;
+	struct ipc_label *labels;
+	unsigned int nlabels, labelsize;
+	size_t bytes;			/* of requests in one sendmsg() */
+	unsigned int max;		/* requests the receive buffer holds the acks of */
+	uint32_t seq;
+	char *rbuf;			/* RECV_BATCH acks */
+};
+
+/* Make room for @need elements of @elem bytes in *@v; 0 or -1. */
+static int grow(void **v, unsigned int *size, size_t need, size_t elem)
+{
+	size_t n = *size ? *size : 16;
+	void *p;
+
+	if (need <= *size)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*v, n * elem);
+	if (!p)
+		return -1;
+	*v = p;
+	*size = n;
+	return 0;
+}
+
+/*
+ * Size a buffer of the socket (libnl made both 32 KiB): beyond
+ * net.core.[rw]mem_max with CAP_NET_ADMIN, else up to it. Returns what
+ * the kernel then allows (twice what was asked for), 0 if unknown.
+ */
+static int buf_size(int fd, int opt, int force, int size)
+{
+	socklen_t len = sizeof(size);
+
+	if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+	if (getsockopt(fd, SOL_SOCKET, opt, &size, &len) < 0)
+		return 0;
+	return size;
+}
+
+static int queue_init(struct ipc *ipc)
+{
+	int fd = nl_socket_get_fd(ipc->sk), size;
+	struct ipc_queue *q = calloc(1, sizeof(*q));
+
+	if (q)
+		q->rbuf = malloc(RECV_BATCH * ACK_BUFSIZE);
+	if (!q || !q->rbuf) {
+		free(q);
+		return fail("out of memory");
+	}
+	/* netlink_sendmsg() takes up to the send buffer, less 32 bytes. */
+	size = buf_size(fd, SO_SNDBUF, SO_SNDBUFFORCE, SNDBUF_WANTED) - 32;
+	q->bytes = size < QUEUE_BYTES ? (size > 4096 ? size : 4096) : QUEUE_BYTES;
+	size = buf_size(fd, SO_RCVBUF, SO_RCVBUFFORCE, RCVBUF_WANTED);
+	q->max = size / ACK_TRUESIZE ?: 1;
+	ipc->queue = q;
+	return 0;
+}
+
+static void queue_free(struct ipc_queue *q)
+{
+	if (!q)
+		return;
+	free(q->buf);
+	free(q->v);
+	free(q->labels);
+	free(q->rbuf);
+	free(q);
+}
+
+static int queue_msg(struct ipc *ipc, struct nl_msg *msg)
+{
+	struct ipc_queue *q = ipc->queue;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	struct pending *p;
+
+	if (q->n && (q->len + len > q->bytes || q->n == q->max) &&
+	    ipc_flush(ipc) < 0) {
+		nlmsg_free(msg);
+		return -EIO;
+	}
+	if (grow((void **)&q->buf, &q->bufsize, q->len + len, 1) < 0 ||
+	    grow((void **)&q->v, &q->size, q->n + 1, sizeof(*q->v)) < 0 ||
+	    grow((void **)&q->labels, &q->labelsize, q->nlabels + ipc->nlabels,
+		 sizeof(*q->labels)) < 0) {
+		nlmsg_free(msg);
+		fail("out of memory");
+		return -ENOMEM;
+	}
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++q->seq;
+	nlh->nlmsg_pid = nl_socket_get_local_port(ipc->sk);
+	memset(q->buf + q->len, 0, len);
+	memcpy(q->buf + q->len, nlh, nlh->nlmsg_len);
+	q->len += len;
+	p = &q->v[q->n++];
+	*p = (struct pending){
+		.seq = nlh->nlmsg_seq,
+		.tag = ipc->tag,
+		.label = q->nlabels,
+		.nlabels = ipc->nlabels,
+	};
+	memcpy(q->labels + q->nlabels, ipc->labels, ipc->nlabels * sizeof(*q->labels));
+	q->nlabels += ipc->nlabels;
+	nlmsg_free(msg);
+	return 0;
+}
+
+/* Hand the ack @nlh to the ack handler; @whole: not truncated. */
+static void ack_one(struct ipc *ipc, const struct nlmsghdr *nlh, bool whole)
+{
+	struct ipc_queue *q = ipc->queue;
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	uint32_t i = nlh->nlmsg_seq - q->v[0].seq, bad_attr = 0;
+	char msg[256], text[sizeof(msg) + 64];
+	struct pending *p;
+
+	if (i >= q->n || q->v[i].seq != nlh->nlmsg_seq || q->v[i].answered)
+		return;		/* not one of ours */
+	p = &q->v[i];
+	p->answered = true;
+	q->answered++;
+	msg[0] = '\0';
+	if (whole)
+		ext_ack_parse(nlh, ack_tlv_offset(nlh), msg, sizeof(msg), &bad_attr);
+	if (!e->error) {
+		/* A successful request may carry a warning. */
+		if (msg[0])
+			warn("warning: %s", msg);
+		ipc->ack_fn(ipc->ack_arg, p->tag, 0, "");
+		return;
+	}
+	error_text(e->error, msg,
+		   label_find(q->labels + p->label, p->nlabels, bad_attr),
+		   text, sizeof(text));
+	ipc->ack_fn(ipc->ack_arg, p->tag, e->error, text);
+}
+
+/* The acks in the @len bytes read at @buf; @trunc: there was more. */
+static void acks_parse(struct ipc *ipc, const char *buf, size_t len, bool trunc)
+{
+	while (len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
+		const struct nlmsghdr *nlh = (const void *)buf;
+		size_t mlen = nlh->nlmsg_len;
+
+		if (mlen < NLMSG_HDRLEN || (mlen > len && !trunc))
+			return;
+		if (nlh->nlmsg_type == NLMSG_ERROR)
+			ack_one(ipc, nlh, mlen <= len);
+		if (NLMSG_ALIGN(mlen) >= len)
+			return;
+		buf += NLMSG_ALIGN(mlen);
+		len -= NLMSG_ALIGN(mlen);
+	}
+}
+
+/* Read acks until every queued request has one. */
+static int acks_read(struct ipc *ipc)
+{
+	struct ipc_queue *q = ipc->queue;
+	struct mmsghdr mm[RECV_BATCH];
+	struct iovec iov[RECV_BATCH];
+	int fd = nl_socket_get_fd(ipc->sk), i, n;
+
+	while (q->answered < q->n) {
+		n = q->n - q->answered < RECV_BATCH ? q->n - q->answered : RECV_BATCH;
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < n; i++) {
+			iov[i].iov_base = q->rbuf + i * ACK_BUFSIZE;
+			iov[i].iov_len = ACK_BUFSIZE;
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, mm, n, MSG_WAITFORONE, NULL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS)
+			return fail("netlink acks lost: receive buffer overrun");
+		if (n < 0)
+			return fail("cannot read netlink acks: %s", strerror(errno));
+		for (i = 0; i < n; i++)
+			acks_parse(ipc, iov[i].iov_base, mm[i].msg_len,
+				   mm[i].msg_hdr.msg_flags & MSG_TRUNC);
+	}
+	return 0;
+}
+
+int ipc_flush(struct ipc *ipc)
+{
+	struct ipc_queue *q = ipc->queue;
+	ssize_t n;
+	int ret;
+
+	if (!q || !q->n)
+		return 0;
+	do
+		n = send(nl_socket_get_fd(ipc->sk), q->buf, q->len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		ret = fail("cannot send netlink requests: %s", strerror(errno));
+	else if ((size_t)n != q->len)
+		ret = fail("netlink requests sent in part");
+	else
+		ret = acks_read(ipc);
+	q->len = 0;
+	q->n = 0;
+	q->answered = 0;
+	q->nlabels = 0;
+	return ret;
+}
+
+int ipc_pipeline(struct ipc *ipc, ipc_ack_fn fn, void *arg)
+{
+	int ret;
+
+	if (fn == ipc->ack_fn && arg == ipc->ack_arg)
+		return 0;	/* no change: the queue fills on */
+	ret = ipc_flush(ipc);
+	if (fn && !ipc->queue && queue_init(ipc) < 0)
+		return -1;
+	ipc->ack_fn = fn;
+	ipc->ack_arg = arg;
+	return ret;
+}
+
 int ipc_transact(struct ipc *ipc, struct nl_msg *msg, ipc_reply_fn fn, void *arg)
 {
+	if (ipc->ack_fn && !fn && !(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
+		return queue_msg(ipc, msg);
+	/* Answers come in order: those queued before this one first. */
+	if (ipc_flush(ipc) < 0) {
+		nlmsg_free(msg);
+		return -EIO;
+	}
 	return transact(ipc, ipc->sk, msg, fn, arg);
 }
 
@@ -297,6 +586,7 @@ void ipc_close(struct ipc *ipc)
 	if (ipc->rtnl)
 		nl_socket_free(ipc->rtnl);
 	free(ipc->labels);
+	queue_free(ipc->queue);
 	memset(ipc, 0, sizeof(*ipc));
 }
 
@@ -327,6 +617,8 @@ int ipc_set_master(struct ipc *ipc, uint32_t ifindex, uint32_t master)
 	struct nl_msg *msg;
 	int err;
 
+	if (ipc_flush(ipc) < 0)
+		return -EIO;
 	if (!ipc->rtnl) {
 		ipc->rtnl = nl_socket_alloc();
 		if (!ipc->rtnl)

@@ -12,14 +12,27 @@ struct ipc_label {
 	char token[48];
 };
 
+/*
+ * What a pipelined request's ack says: the request's @tag (see struct ipc),
+ * 0 or a negative errno, and the error line ("<kernel message> `<token>'",
+ * or strerror()), empty on success.
+ */
+typedef void (*ipc_ack_fn)(void *arg, unsigned int tag, int error, const char *msg);
+
+struct ipc_queue;
+
 /**
  * struct ipc - the netlink sockets of one podnetctl run
- * @sk: generic netlink socket, extended acks on
+ * @sk: generic netlink socket, extended acks on, acks capped
  * @family: the podnet family id
  * @rtnl: rtnetlink socket, opened on first use (batch undo only)
  * @labels: labels of the request being built
  * @nlabels: how many
  * @size: room for how many
+ * @ack_fn: pipelining on (ipc_pipeline()): where the acks go
+ * @ack_arg: its argument
+ * @tag: the tag of the requests queued next, set by the caller
+ * @queue: the requests queued and not yet answered
  */
 struct ipc {
 	struct nl_sock *sk;
@@ -27,6 +40,10 @@ struct ipc {
 	struct nl_sock *rtnl;
 	struct ipc_label *labels;
 	unsigned int nlabels, size;
+	ipc_ack_fn ack_fn;
+	void *ack_arg;
+	unsigned int tag;
+	struct ipc_queue *queue;
 };
 
 /*
@@ -58,13 +75,35 @@ typedef int (*ipc_reply_fn)(struct nl_msg *msg, void *arg);
 #define IPC_DUMP_INTR 1
 
 /*
- * Send @msg (consumed; its labels too) and read the answer: each reply message goes to
- * @fn (may be NULL), until the ack or the end of the dump. Requests that
- * are not dumps get NLM_F_ACK added. Returns 0, IPC_DUMP_INTR, or a
- * negative errno with fail() set to the kernel's extended ack message, or
- * to strerror() when it sent none.
+ * Send @msg (consumed; its labels too) and read the answer: each reply
+ * message goes to @fn (may be NULL), until the ack or the end of the dump.
+ * Requests that are not dumps get NLM_F_ACK added. Returns 0,
+ * IPC_DUMP_INTR, or a negative errno with fail() set to the kernel's
+ * extended ack message, or to strerror() when it sent none.
+ *
+ * With pipelining on, a request that expects only an ack (no @fn, not a
+ * dump) is queued instead, tagged with @ipc->tag, and 0 returned: its ack
+ * goes to the ack handler when the queue is flushed. Any other request
+ * flushes the queue first.
  */
 int ipc_transact(struct ipc *ipc, struct nl_msg *msg, ipc_reply_fn fn, void *arg);
+
+/*
+ * Pipelining (batches): queue the requests that expect only an ack, for
+ * @fn, from now on; @fn NULL: send them one at a time again. What was
+ * queued for another handler is flushed first. The queue is flushed when it holds about 64 KiB of requests,
+ * or as many as the socket's receive buffer holds the acks of: the
+ * requests go in one sendmsg(), and the kernel handles them in order, each
+ * whatever became of the ones before it. Returns what ipc_flush() does.
+ */
+int ipc_pipeline(struct ipc *ipc, ipc_ack_fn fn, void *arg);
+
+/*
+ * Send the queued requests and read their acks, handing each to the ack
+ * handler. 0, or -1 with fail() set if the socket failed: the requests
+ * not answered then may or may not have been carried out.
+ */
+int ipc_flush(struct ipc *ipc);
 
 /* Make @ifindex a port of @master over rtnetlink ("ip link set master"). */
 int ipc_set_master(struct ipc *ipc, uint32_t ifindex, uint32_t master);
