@@ -230,6 +230,53 @@ check "the failed batch applied nothing" sh -c \
 	"[ \$(podnetctl -n $NODE -j service show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq $n_before ]"
 rm -f /tmp/podnet-batch.$$
 
+# The services without their counters (a restored service starts from zero).
+svc_state() {
+	podnetctl -n "$NODE" -j service show | python3 -c 'import json, sys
+svcs = json.load(sys.stdin)
+for s in svcs:
+    s.pop("stats", None)
+    for e in s["endpoints"]:
+        e.pop("conns", None)
+print(json.dumps(sorted(svcs, key=lambda s: s["service"]), indent=1, sort_keys=True))'
+}
+svc_state >/tmp/podnet-state1.$$
+for i in $(seq 1 300); do
+	echo "service add 10.97.$((i / 256)).$((i % 256)):80/tcp"
+	echo "endpoint set 10.97.$((i / 256)).$((i % 256)):80/tcp 10.244.1.2:8080,10.244.1.3:8080"
+done >/tmp/podnet-batch.$$
+echo "endpoint set 10.96.9.9:80/tcp 10.244.1.2:8080" >>/tmp/podnet-batch.$$
+check "a batch of 600 lines whose last fails names it" sh -c \
+	"podnetctl -n $NODE -b /tmp/podnet-batch.$$ 2>&1 | grep -q '^podnetctl: line 601: '"
+svc_state >/tmp/podnet-state2.$$
+check "... and applied nothing" diff -u /tmp/podnet-state1.$$ /tmp/podnet-state2.$$
+
+pctl service add 10.96.3.1:80/tcp sched maglev affinity 600 >/dev/null
+pctl endpoint set 10.96.3.1:80/tcp 10.244.1.2:8080,10.244.1.3:8080 >/dev/null
+pctl endpoint add 10.96.3.1:80/tcp 10.244.1.3:8080 weight 5 terminating >/dev/null
+pctl service add 10.96.3.2:80/tcp nodeport 30302 external 203.0.113.12 policy local masquerade >/dev/null
+pctl endpoint set 10.96.3.2:80/tcp 10.244.1.2:8080 >/dev/null
+pctl endpoint add 10.96.3.2:80/tcp 10.244.1.3:8080 weight 2 local >/dev/null
+svc_state >/tmp/podnet-state1.$$
+cat >/tmp/podnet-batch.$$ <<EOF
+endpoint set 10.96.3.1:80/tcp 10.244.1.4:8080
+endpoint add 10.96.3.1:80/tcp 10.244.1.2:8080 weight 9
+service del 10.96.3.2:80/tcp
+service add 10.96.3.3:80/tcp nodeport 30302
+endpoint set 10.96.3.3:80/tcp 10.244.1.2:8080
+service add 10.96.3.2:80/tcp
+endpoint add 10.96.3.2:80/tcp 10.244.1.4:8080
+service add 10.96.0.10:80/tcp
+endpoint del 10.96.3.1:80/tcp 10.244.1.4:8080
+EOF
+check_fail "batch changing, deleting, re-adding services, then failing" pctl -b /tmp/podnet-batch.$$
+svc_state >/tmp/podnet-state2.$$
+check "... puts both back as they were (settings, endpoints, weights, flags)" \
+	diff -u /tmp/podnet-state1.$$ /tmp/podnet-state2.$$
+pctl service del 10.96.3.1:80/tcp >/dev/null
+pctl service del 10.96.3.2:80/tcp >/dev/null
+rm -f /tmp/podnet-batch.$$ /tmp/podnet-state1.$$ /tmp/podnet-state2.$$
+
 # --- notifications ---
 ip netns exec "$NODE" podnetctl monitor -j >/tmp/podnet-mon.$$ 2>&1 &
 mon=$!

@@ -2,11 +2,21 @@
 /*
  * podnetctl: running parsed commands, and batch files (-b FILE).
  *
- * A batch is all or nothing. Every line is parsed before anything is sent;
- * then the commands run in order, each one's family first recording what
- * it is about to change (cmd_ops.save). If line K fails, the lines before
- * it are undone in reverse order (cmd_ops.undo) and the error is reported
- * as "podnetctl: line K: <message>".
+ * A batch is all or nothing. Every line is parsed before anything is sent.
+ * Then, if the batch has service or endpoint lines, one dump records every
+ * service as it is (svc_batch_save()), and the commands run in order.
+ * Service and endpoint lines are pipelined (CMD_PIPELINE): their requests
+ * are queued and sent many at a time, and the kernel's acks read in bulk,
+ * so their failure is known some lines later, and the lines queued after
+ * a failing one may have been applied too. Other lines (pod) go one at a
+ * time, after the queue is answered, each one's family first recording
+ * what it is about to change (cmd_ops.save).
+ *
+ * If line K fails (the first that does), the error is reported as
+ * "podnetctl: line K: <message>"; every service that an applied line
+ * changed, whichever line it was, is put back as the dump found it
+ * (svc_batch_restore()), and the other applied lines are undone in
+ * reverse order (cmd_ops.undo).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc.h"
 #include "podnetctl.h"
 
 /* Split @line into words, in place; '#' at the start of a word ends it. */
@@ -136,7 +147,7 @@ static void print_error(const struct cmd *cmd)
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 }
 
-/* Undo cmds[n - 1] .. cmds[0]; report what cannot be undone. */
+/* Undo the applied ones of cmds[n - 1] .. cmds[0]; report what cannot be. */
 static void undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
 {
 	while (n--) {
@@ -145,7 +156,7 @@ static void undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
 		size_t len;
 		FILE *f;
 
-		if (!cmd->ops->undo || cmd->ops->undo(ipc, cmd) == 0)
+		if (!cmd->applied || !cmd->ops->undo || cmd->ops->undo(ipc, cmd) == 0)
 			continue;
 		f = open_memstream(&text, &len);
 		if (f) {
@@ -158,16 +169,87 @@ static void undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
 	}
 }
 
-/*
- * Run @cmds in order: a single command as it is; a batch (commands with
- * line numbers) all or nothing, with SIGINT, SIGTERM and SIGHUP held off
- * so that an interrupted batch is undone too. Prints the error; returns
- * the exit status.
+/**
+ * struct batch - a batch being run
+ * @cmds: its commands
+ * @failed: a line failed
+ * @first: the first line that did (index in @cmds)
+ * @msg: its error
  */
-int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
+struct batch {
+	struct cmd **cmds;
+	bool failed;
+	unsigned int first;
+	char msg[1024];
+};
+
+/* cmds[@i] failed with @msg: keep it if no earlier line did. */
+static void batch_fail(struct batch *b, unsigned int i, const char *msg)
 {
-	bool batch = ncmds && cmds[0]->line;
-	sigset_t sigs, old, pending;
+	if (b->failed && b->first <= i)
+		return;
+	b->failed = true;
+	b->first = i;
+	snprintf(b->msg, sizeof(b->msg), "%s", msg);
+}
+
+/* The ack of a pipelined line; its tag is its index. */
+static void batch_ack(void *arg, unsigned int tag, int error, const char *msg)
+{
+	struct batch *b = arg;
+
+	if (!error)
+		return;
+	b->cmds[tag]->applied = false;
+	batch_fail(b, tag, msg);
+}
+
+/* Run line @i: queued if pipelined, else once the queue is answered. */
+static void batch_line(struct ipc *ipc, struct batch *b, unsigned int i)
+{
+	struct cmd *cmd = b->cmds[i];
+	bool pipelined = cmd->ops->flags & CMD_PIPELINE;
+
+	if (ipc_pipeline(ipc, pipelined ? batch_ack : NULL, b) < 0) {
+		batch_fail(b, i, fail_msg());
+		return;
+	}
+	if (b->failed)
+		return;		/* an earlier line, as the queue's acks say */
+	if (!pipelined && cmd->ops->save && cmd->ops->save(ipc, cmd) < 0) {
+		batch_fail(b, i, fail_msg());
+		return;
+	}
+	ipc->tag = i;
+	cmd->applied = true;
+	if (cmd->ops->run(ipc, cmd) < 0) {
+		cmd->applied = false;
+		batch_fail(b, i, fail_msg());
+		/* Lines queued before it may have failed first. */
+		if (ipc_flush(ipc) < 0)
+			warn("%s", fail_msg());
+	}
+}
+
+static bool interrupted(void)
+{
+	sigset_t pending;
+
+	return !sigpending(&pending) &&
+	       (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
+		sigismember(&pending, SIGHUP));
+}
+
+/*
+ * A batch: all or nothing, with SIGINT, SIGTERM and SIGHUP held off so
+ * that an interrupted batch is undone too. They are looked for after
+ * every line sent on its own, and every 64 pipelined lines (which are
+ * not even sent until the queue fills).
+ */
+static int batch_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
+{
+	struct batch b = { .cmds = cmds };
+	sigset_t sigs, old;
 	unsigned int i;
 	int ret = 0;
 
@@ -175,37 +257,58 @@ int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
-	if (batch)
-		sigprocmask(SIG_BLOCK, &sigs, &old);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 
+	for (i = 0; i < ncmds; i++)
+		cmds[i]->applied = false;
+	if (svc_batch_save(ipc) < 0) {
+		print_error(NULL);	/* nothing was changed */
+		ret = 1;
+		goto out;
+	}
+	for (i = 0; i < ncmds && !b.failed; i++) {
+		batch_line(ipc, &b, i);
+		if (b.failed || ((cmds[i]->ops->flags & CMD_PIPELINE) &&
+				 i % 64 != 63 && i != ncmds - 1))
+			continue;
+		if (interrupted()) {
+			/* What was queued is sent: a failure there comes first. */
+			if (ipc_flush(ipc) < 0)
+				batch_fail(&b, i, fail_msg());
+			batch_fail(&b, i, "interrupted");
+		}
+	}
+	if (ipc_pipeline(ipc, NULL, NULL) < 0)
+		batch_fail(&b, i - 1, fail_msg());
+	if (b.failed) {
+		fail("%s", b.msg);
+		print_error(cmds[b.first]);
+		svc_batch_restore(ipc);
+		undo(ipc, cmds, ncmds);
+		ret = 1;
+	}
+out:
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &old, NULL);	/* a pending signal now takes effect */
+	return ret;
+}
+
+/*
+ * Run @cmds in order: a single command as it is; a batch (commands with
+ * line numbers) all or nothing. Prints the error; returns the exit status.
+ */
+int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
+{
+	unsigned int i;
+
+	if (ncmds && cmds[0]->line)
+		return batch_run(ipc, cmds, ncmds);
 	for (i = 0; i < ncmds; i++) {
-		struct cmd *cmd = cmds[i];
-
-		if (batch && cmd->ops->save && cmd->ops->save(ipc, cmd) < 0) {
-			print_error(cmd);
-			undo(ipc, cmds, i);
-			ret = 1;
-			break;
-		}
-		if (cmd->ops->run(ipc, cmd) < 0) {
-			print_error(cmd);
-			if (batch)
-				undo(ipc, cmds, i);
-			ret = 1;
-			break;
-		}
-		if (batch && !sigpending(&pending) &&
-		    (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
-		     sigismember(&pending, SIGHUP))) {
-			fail("interrupted");
-			print_error(cmd);
-			undo(ipc, cmds, i + 1);
-			ret = 1;
-			break;
+		if (cmds[i]->ops->run(ipc, cmds[i]) < 0) {
+			print_error(cmds[i]);
+			return 1;
 		}
 	}
 	fflush(stdout);
-	if (batch)	/* a pending signal now takes effect */
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
+	return 0;
 }

@@ -91,19 +91,16 @@ static void ep_cmd_print(const struct cmd *cmd, FILE *f)
 
 static const struct cmd_ops ep_ops[] = {
 	[EP_ADD] = {
-		.run = ep_add_run, .save = svc_cmd_save_eps,
-		.undo = svc_cmd_restore_eps, .print = ep_cmd_print,
-		.free = svc_cmd_free,
+		.run = ep_add_run, .print = ep_cmd_print, .free = svc_cmd_free,
+		.flags = CMD_PIPELINE,
 	},
 	[EP_DEL] = {
-		.run = ep_del_run, .save = svc_cmd_save_eps,
-		.undo = svc_cmd_restore_eps, .print = ep_cmd_print,
-		.free = svc_cmd_free,
+		.run = ep_del_run, .print = ep_cmd_print, .free = svc_cmd_free,
+		.flags = CMD_PIPELINE,
 	},
 	[EP_SET] = {
-		.run = ep_set_run, .save = svc_cmd_save_eps,
-		.undo = svc_cmd_restore_eps, .print = ep_cmd_print,
-		.free = svc_cmd_free,
+		.run = ep_set_run, .print = ep_cmd_print, .free = svc_cmd_free,
+		.flags = CMD_PIPELINE,
 	},
 	[EP_HELP] = {
 		.run = ep_help_run, .print = ep_cmd_print, .free = svc_cmd_free,

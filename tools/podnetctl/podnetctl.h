@@ -47,6 +47,12 @@ struct cmd;
 enum cmd_flags {
 	CMD_LOCAL	= 1 << 0,	/* needs no netlink socket (help) */
 	CMD_NO_BATCH	= 1 << 1,	/* not allowed in a batch (monitor) */
+	/*
+	 * In a batch, its requests may be pipelined (ipc_pipeline()): @run
+	 * returns before the kernel answers. It has no @save or @undo: what
+	 * it changes is put back by svc_batch_restore().
+	 */
+	CMD_PIPELINE	= 1 << 2,
 };
 
 /**
@@ -55,8 +61,9 @@ enum cmd_flags {
  * @save: batch only, called right before @run: record the state @run is
  *	about to change, so that @undo can restore it. NULL for commands that
  *	change nothing.
- * @undo: batch only, after @run succeeded and a later line failed: put
- *	back what @save recorded. NULL if there is nothing to undo.
+ * @undo: batch only, after @run succeeded and a later line failed (or
+ *	a pipelined one, before or after it): put back what @save recorded.
+ *	NULL if there is nothing to undo.
  * @print: write the command in canonical form (one line, no newline), as
  *	it would be typed; used by --dry-run and in undo failure messages
  * @free: free the command
@@ -75,6 +82,7 @@ struct cmd_ops {
 struct cmd {
 	const struct cmd_ops *ops;
 	unsigned int line;	/* batch line number, 0 on the command line */
+	bool applied;		/* batch: sent, and not refused (as far as known) */
 };
 
 /**
@@ -104,6 +112,15 @@ int cmd_parse(int argc, char **argv, struct cmd **cmdp);
 int batch_parse(const char *path, struct cmd ***cmdsp, unsigned int *ncmdsp);
 int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds);
 void cmds_free(struct cmd **cmds, unsigned int ncmds);
+
+/*
+ * The services a batch changes (service.c): svc_batch_save() records them
+ * all, as they are, before its first line is sent (0, or -1 with fail()
+ * set); after a failure, svc_batch_restore() puts back every service that
+ * a line marked applied changed, and reports what it cannot put back.
+ */
+int svc_batch_save(struct ipc *ipc);
+void svc_batch_restore(struct ipc *ipc);
 
 /*
  * Word tables: match @arg against the names of a NULL-terminated table as a

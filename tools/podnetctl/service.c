@@ -848,11 +848,17 @@ int ep_set_send(struct ipc *ipc, const struct svc_key *key, const struct ep_list
 /*
  * Batches. A batch's lines changing the same service are linked at parse
  * time (struct svc_cmd.prev) through a tree of services, each holding its
- * latest line.
+ * latest line. Before the first of them is sent, one dump records every
+ * service (the snapshot: svc_batch_save()); their requests are then
+ * pipelined, and when the batch fails, every service its applied lines
+ * changed is made as the snapshot has it (svc_batch_restore()).
  */
 
 static void *tracked;		/* tsearch() tree of struct svc_cmd * */
 static unsigned int ntracked;	/* commands that hold it */
+static unsigned int nservices;	/* services in it */
+
+static void snapshot_free(void);
 
 static int key_cmp(const struct svc_key *a, const struct svc_key *b)
 {
@@ -888,6 +894,8 @@ int svc_cmd_track(struct svc_cmd *sc)
 	if (*node != sc) {
 		sc->prev = *node;
 		*node = sc;
+	} else {
+		nservices++;
 	}
 	sc->tracked = true;
 	ntracked++;
@@ -915,50 +923,14 @@ void svc_cmd_free(struct cmd *cmd)
 	if (sc->tracked && !--ntracked) {
 		tdestroy(tracked, track_noop);
 		tracked = NULL;
+		nservices = 0;
+		snapshot_free();
 	}
 	svc_info_free(&sc->svc);
-	svc_info_free(&sc->before);
 	free(sc);
 }
 
-static bool is_ep_op(enum svc_op op)
-{
-	return op == EP_ADD || op == EP_DEL || op == EP_SET;
-}
-
-/* GET the service into @sc->before; a missing one is not an error here. */
-static int save_get(struct ipc *ipc, struct svc_cmd *sc)
-{
-	int err = svc_get(ipc, &sc->svc.key, &sc->before);
-
-	if (err == -ENOENT)
-		return 0;	/* the line will fail, and say why */
-	if (err < 0)
-		return -1;
-	sc->saved = true;
-	return 0;
-}
-
-int svc_cmd_save_eps(struct ipc *ipc, struct cmd *cmd)
-{
-	struct svc_cmd *sc = to_svc_cmd(cmd);
-
-	/* See struct svc_cmd: an earlier line of the batch undoes this one. */
-	if (sc->prev && (sc->prev->op == SVC_ADD || is_ep_op(sc->prev->op)))
-		return 0;
-	return save_get(ipc, sc);
-}
-
-int svc_cmd_restore_eps(struct ipc *ipc, struct cmd *cmd)
-{
-	struct svc_cmd *sc = to_svc_cmd(cmd);
-
-	if (!sc->saved)
-		return 0;	/* undone by an earlier line's undo */
-	return ep_set_send(ipc, &sc->svc.key, &sc->before.eps);
-}
-
-/* service add, service del: run, save, undo */
+/* service add, service del */
 
 static int svc_add_run(struct ipc *ipc, struct cmd *cmd)
 {
@@ -968,49 +940,6 @@ static int svc_add_run(struct ipc *ipc, struct cmd *cmd)
 static int svc_del_run(struct ipc *ipc, struct cmd *cmd)
 {
 	return svc_del_send(ipc, &to_svc_cmd(cmd)->svc.key);
-}
-
-static int svc_add_undo(struct ipc *ipc, struct cmd *cmd)
-{
-	return svc_del_send(ipc, &to_svc_cmd(cmd)->svc.key);
-}
-
-/*
- * Record how to add the service back: with the settings of the batch's
- * service add line that created it, if there is one (its undo deletes it
- * again, endpoints and all), else as a GET finds it, endpoints included
- * (lines of the batch before this one that changed them undo that after).
- */
-static int svc_del_save(struct ipc *ipc, struct cmd *cmd)
-{
-	struct svc_cmd *sc = to_svc_cmd(cmd), *p;
-
-	for (p = sc->prev; p && p->op != SVC_DEL; p = p->prev) {
-		if (p->op == SVC_ADD) {
-			sc->undo_spec = &p->svc;
-			return 0;
-		}
-	}
-	if (p)
-		return 0;	/* deleted earlier in the batch: will fail */
-	if (save_get(ipc, sc) < 0)
-		return -1;
-	if (sc->saved)
-		sc->undo_spec = &sc->before;
-	return 0;
-}
-
-static int svc_del_undo(struct ipc *ipc, struct cmd *cmd)
-{
-	struct svc_cmd *sc = to_svc_cmd(cmd);
-
-	if (!sc->undo_spec)
-		return fail("the service was not recorded before it was deleted");
-	if (svc_add_send(ipc, sc->undo_spec) < 0)
-		return -1;
-	if (sc->undo_spec->eps.n)
-		return ep_set_send(ipc, &sc->svc.key, &sc->undo_spec->eps);
-	return 0;
 }
 
 /* service show */
@@ -1091,6 +1020,188 @@ static int svc_dump(struct ipc *ipc, struct svc_list *l)
 			return 0;
 		}
 	}
+}
+
+/* A batch's snapshot, and putting it back */
+
+static struct svc_list snapshot;	/* sorted by key_cmp() */
+
+static void snapshot_free(void)
+{
+	svc_list_clear(&snapshot);
+	free(snapshot.v);
+	memset(&snapshot, 0, sizeof(snapshot));
+}
+
+static int snapshot_cmp(const void *a, const void *b)
+{
+	return key_cmp(&((const struct svc_info *)a)->key,
+		       &((const struct svc_info *)b)->key);
+}
+
+static int snapshot_find_cmp(const void *key, const void *elem)
+{
+	return key_cmp(key, &((const struct svc_info *)elem)->key);
+}
+
+/*
+ * One dump of all services, taken only if the batch changes some: a GET
+ * of each one the batch names would cost a round trip a line.
+ */
+int svc_batch_save(struct ipc *ipc)
+{
+	if (!ntracked)
+		return 0;
+	if (svc_dump(ipc, &snapshot) < 0)
+		return -1;
+	qsort(snapshot.v, snapshot.n, sizeof(*snapshot.v), snapshot_cmp);
+	return 0;
+}
+
+/* What is sent to put a service back; a request's tag is 4 * index + this. */
+enum restore_step { RESTORE_DEL, RESTORE_ADD, RESTORE_SET };
+
+/**
+ * struct restore - a service that applied lines of the batch changed
+ * @key: its key
+ * @before: the service in the snapshot, or NULL if it was not there
+ * @recreate: a service add or del of it was applied: delete it and add
+ *	it back (settings, endpoints) rather than set its endpoints only
+ * @failed: a request putting it back failed (and was reported)
+ */
+struct restore {
+	const struct svc_key *key;
+	const struct svc_info *before;
+	bool recreate;
+	bool failed;
+};
+
+/* twalk() takes no argument: the restore being built. */
+static struct restore *restores;
+static unsigned int nrestores;
+
+static void restore_collect(const void *node, VISIT which, int depth)
+{
+	const struct svc_cmd *sc = *(struct svc_cmd *const *)node, *p;
+	bool changed = false, recreate = false;
+	struct restore *r;
+
+	(void)depth;
+	if (which != postorder && which != leaf)
+		return;
+	for (p = sc; p; p = p->prev) {
+		if (!p->cmd.applied)
+			continue;
+		changed = true;
+		if (p->op == SVC_ADD || p->op == SVC_DEL)
+			recreate = true;
+	}
+	if (!changed)
+		return;
+	r = &restores[nrestores++];
+	r->key = &sc->svc.key;
+	r->before = bsearch(r->key, snapshot.v, snapshot.n, sizeof(*snapshot.v),
+			    snapshot_find_cmp);
+	r->recreate = recreate;
+	r->failed = false;
+}
+
+/* "podnetctl: cannot restore SVC: `REQUEST' failed: MESSAGE" */
+static void restore_report(struct restore *r, enum restore_step step,
+			   const char *msg)
+{
+	char buf[SVC_STRLEN], ebuf[EP_STRLEN];
+	unsigned int i;
+
+	if (r->failed)
+		return;		/* the first failure says enough */
+	r->failed = true;
+	fflush(stdout);
+	fprintf(stderr, PROG ": cannot restore %s: `", svc_key_fmt(r->key, buf));
+	switch (step) {
+	case RESTORE_DEL:
+		fprintf(stderr, "service del %s", buf);
+		break;
+	case RESTORE_ADD:
+		fputs("service add ", stderr);
+		svc_info_print(r->before, stderr);
+		break;
+	case RESTORE_SET:
+		fprintf(stderr, "endpoint set %s ", buf);
+		if (!r->before->eps.n)
+			fputs("none", stderr);
+		for (i = 0; i < r->before->eps.n; i++)
+			fprintf(stderr, "%s%s", i ? "," : "",
+				ep_fmt(&r->before->eps.v[i], ebuf));
+		break;
+	}
+	fprintf(stderr, "' failed: %s\n", msg);
+}
+
+static void restore_ack(void *arg, unsigned int tag, int error, const char *msg)
+{
+	struct restore *r = &restores[tag / 4];
+
+	(void)arg;
+	/* A service the batch added may be gone already. */
+	if (error && !(tag % 4 == RESTORE_DEL && error == -ENOENT))
+		restore_report(r, tag % 4, msg);
+}
+
+static void restore_send(struct ipc *ipc, unsigned int i, enum restore_step step)
+{
+	struct restore *r = &restores[i];
+	int err;
+
+	ipc->tag = 4 * i + step;
+	switch (step) {
+	case RESTORE_DEL:
+		err = svc_del_send(ipc, r->key);
+		break;
+	case RESTORE_ADD:
+		err = svc_add_send(ipc, r->before);
+		break;
+	default:
+		err = ep_set_send(ipc, r->key, &r->before->eps);
+		break;
+	}
+	if (err < 0)
+		restore_report(r, step, fail_msg());
+}
+
+void svc_batch_restore(struct ipc *ipc)
+{
+	unsigned int i;
+
+	if (!tracked)
+		return;
+	restores = calloc(nservices, sizeof(*restores));
+	if (!restores) {
+		warn("cannot restore the services: out of memory");
+		return;
+	}
+	nrestores = 0;
+	twalk(tracked, restore_collect);
+	if (ipc_pipeline(ipc, restore_ack, NULL) < 0)
+		warn("%s", fail_msg());
+	/* Deletions first: an old service may take back a new one's NodePort. */
+	for (i = 0; i < nrestores; i++)
+		if (!restores[i].before || restores[i].recreate)
+			restore_send(ipc, i, RESTORE_DEL);
+	for (i = 0; i < nrestores; i++) {
+		const struct restore *r = &restores[i];
+
+		if (!r->before)
+			continue;
+		if (r->recreate)
+			restore_send(ipc, i, RESTORE_ADD);
+		if (!r->recreate || r->before->eps.n)
+			restore_send(ipc, i, RESTORE_SET);
+	}
+	if (ipc_pipeline(ipc, NULL, NULL) < 0)
+		warn("cannot restore the services: %s", fail_msg());
+	free(restores);
+	restores = NULL;
 }
 
 static int svc_show_print(const struct svc_list *l)
@@ -1202,12 +1313,12 @@ static int svc_help_run(struct ipc *ipc, struct cmd *cmd)
 
 static const struct cmd_ops svc_ops[] = {
 	[SVC_ADD] = {
-		.run = svc_add_run, .undo = svc_add_undo,
-		.print = svc_print, .free = svc_cmd_free,
+		.run = svc_add_run, .print = svc_print, .free = svc_cmd_free,
+		.flags = CMD_PIPELINE,
 	},
 	[SVC_DEL] = {
-		.run = svc_del_run, .save = svc_del_save, .undo = svc_del_undo,
-		.print = svc_print, .free = svc_cmd_free,
+		.run = svc_del_run, .print = svc_print, .free = svc_cmd_free,
+		.flags = CMD_PIPELINE,
 	},
 	[SVC_SHOW] = {
 		.run = svc_show_run, .print = svc_print, .free = svc_cmd_free,

@@ -150,18 +150,10 @@ enum svc_given {
  * @ep: endpoint add, endpoint del: the endpoint
  * @prev: in a batch, the previous line changing the same service, or NULL
  * @tracked: counted in the batch's table of services
- * @saved: batch: @before holds the service as a GET found it right before
- *	the line ran
- * @before: that service, with its endpoints
- * @undo_spec: service del: the settings to add the service back with
- *	(@before, or those of the service add line that created it earlier
- *	in the batch), NULL if it did not exist
  *
- * In a batch, only the first line that changes a service's endpoints needs
- * to put them back when undone: the lines after it on the same service are
- * undone first, and its undo restores what the service had before the
- * batch. A line after a service add of the same batch needs no undo of its
- * endpoints at all (the undo of the service add deletes the service).
+ * A batch's lines are not undone one by one: if the batch fails, each
+ * service that its applied lines changed is put back as a dump found it
+ * before the batch (svc_batch_save(), svc_batch_restore()).
  */
 struct svc_cmd {
 	struct cmd cmd;
@@ -173,9 +165,6 @@ struct svc_cmd {
 
 	struct svc_cmd *prev;
 	bool tracked;
-	bool saved;
-	struct svc_info before;
-	const struct svc_info *undo_spec;
 };
 
 static inline struct svc_cmd *to_svc_cmd(struct cmd *cmd)
@@ -197,8 +186,5 @@ struct svc_cmd *svc_cmd_new(enum svc_op op, const struct cmd_ops *ops);
 int svc_cmd_track(struct svc_cmd *sc);
 /* cmd_ops.free of both families. */
 void svc_cmd_free(struct cmd *cmd);
-/* cmd_ops.save and .undo of the endpoint commands. */
-int svc_cmd_save_eps(struct ipc *ipc, struct cmd *cmd);
-int svc_cmd_restore_eps(struct ipc *ipc, struct cmd *cmd);
 
 #endif /* PODNETCTL_SERVICE_H */
