@@ -7,11 +7,13 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
+#include "kunit.h"
 #include "netns.h"
 #include "device.h"
 #include "service.h"
 
 unsigned int podnet_net_id __read_mostly;
+PODNET_EXPORT_FOR_KUNIT(podnet_net_id);
 
 static int __net_init podnet_net_init(struct net *net)
 {

@@ -21,6 +21,7 @@
 #include "service.h"
 
 unsigned int podnet_max_services = 65536;
+PODNET_EXPORT_FOR_KUNIT(podnet_max_services);
 module_param_named(max_services, podnet_max_services, uint, 0644);
 MODULE_PARM_DESC(max_services, "service ports per network namespace");
 
@@ -88,6 +89,7 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 					       podnet_vip_params);
 	return NULL;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_fe_lookup);
 
 /**
  * podnet_svc_find() - a service by its ClusterIP, port and protocol
@@ -107,6 +109,7 @@ struct podnet_svc *podnet_svc_find(struct net *net,
 	fe = rhashtable_lookup_fast(&pnet->fes, key, podnet_fe_params);
 	return fe && fe->kind == PODNET_FE_CLUSTERIP ? fe->svc : NULL;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_svc_find);
 
 static int podnet_vip_get(struct podnet_net *pnet, const struct in6_addr *addr)
 {
@@ -290,6 +293,7 @@ err_free:
 	kfree(svc);
 	return err;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_svc_add);
 
 static void podnet_svc_remove(struct podnet_net *pnet, struct podnet_svc *svc)
 {
@@ -340,6 +344,7 @@ int podnet_svc_del(struct net *net, struct podnet_svc *svc)
 	}
 	return 0;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_svc_del);
 
 static int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
 			  const struct podnet_ep_spec *ep)

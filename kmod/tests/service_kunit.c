@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the service tables (kmod/service.c): frontends by ClusterIP,
+ * external address and NodePort; a known ClusterIP with an unknown port; a
+ * refused service (conflict, max_services) leaving the tables as they were.
+ * Runs in init_net with addresses of 10.254.0.0/16 and removes what it adds.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+
+#include "../netns.h"
+#include "../service.h"
+
+static void sv_key(struct podnet_fe_key *key, u32 addr, u16 port)
+{
+	memset(key, 0, sizeof(*key));
+	ipv6_addr_set_v4mapped(htonl(addr), &key->addr);
+	key->port = htons(port);
+	key->proto = IPPROTO_TCP;
+}
+
+static void sv_spec(struct podnet_svc_spec *spec, u32 addr, u16 port,
+		    u16 nodeport)
+{
+	memset(spec, 0, sizeof(*spec));
+	sv_key(&spec->key, addr, port);
+	spec->nodeport = htons(nodeport);
+}
+
+static bool sv_local(struct net *net, const struct in6_addr *a)
+{
+	return true;
+}
+
+static bool sv_not_local(struct net *net, const struct in6_addr *a)
+{
+	return false;
+}
+
+static int sv_add(const struct podnet_svc_spec *spec,
+		  struct netlink_ext_ack *extack)
+{
+	struct podnet_net *pnet = podnet_net(&init_net);
+	int err;
+
+	mutex_lock(&pnet->svc_lock);
+	err = podnet_svc_add(&init_net, spec, extack);
+	mutex_unlock(&pnet->svc_lock);
+	return err;
+}
+
+static struct podnet_svc *sv_find(const struct podnet_fe_key *key)
+{
+	struct podnet_net *pnet = podnet_net(&init_net);
+	struct podnet_svc *svc;
+
+	mutex_lock(&pnet->svc_lock);
+	svc = podnet_svc_find(&init_net, key);
+	mutex_unlock(&pnet->svc_lock);
+	return svc;
+}
+
+static void sv_del(const struct podnet_fe_key *key)
+{
+	struct podnet_net *pnet = podnet_net(&init_net);
+	struct podnet_svc *svc;
+
+	mutex_lock(&pnet->svc_lock);
+	svc = podnet_svc_find(&init_net, key);
+	if (svc)
+		podnet_svc_del(&init_net, svc);
+	mutex_unlock(&pnet->svc_lock);
+}
+
+/* What a new connection to @key finds; *@known: the address is a ClusterIP. */
+static struct podnet_svc *sv_lookup(const struct podnet_fe_key *key,
+				    bool (*local)(struct net *,
+						  const struct in6_addr *),
+				    bool *known)
+{
+	struct podnet_svc *svc;
+	bool dummy;
+
+	rcu_read_lock();
+	svc = podnet_fe_lookup(&init_net, key, local, known ?: &dummy);
+	rcu_read_unlock();
+	return svc;
+}
+
+static unsigned int sv_count(void)
+{
+	return READ_ONCE(podnet_net(&init_net)->nsvcs);
+}
+
+static void sv_clusterip_and_external(struct kunit *test)
+{
+	struct podnet_svc_spec spec;
+	struct podnet_fe_key key;
+	struct podnet_svc *svc;
+	bool known;
+
+	sv_spec(&spec, 0x0afe000a, 80, 0);
+	ipv6_addr_set_v4mapped(htonl(0x0afe0a4d), &spec.ext[0]);
+	spec.next = 1;
+	KUNIT_ASSERT_EQ(test, sv_add(&spec, NULL), 0);
+	svc = sv_find(&spec.key);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&spec.key, sv_local, NULL), svc);
+	sv_key(&key, 0x0afe0a4d, 80);
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&key, sv_local, NULL), svc);
+	/* Another port of the external address is nothing of ours. */
+	sv_key(&key, 0x0afe0a4d, 81);
+	known = true;
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, &known));
+	KUNIT_EXPECT_FALSE(test, known);
+	/* Another port of the ClusterIP: known, to be rejected. */
+	sv_key(&key, 0x0afe000a, 81);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, &known));
+	KUNIT_EXPECT_TRUE(test, known);
+	/* UDP to the same address and port is another service. */
+	sv_key(&key, 0x0afe000a, 80);
+	key.proto = IPPROTO_UDP;
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, NULL));
+	/* The external address is not a ClusterIP: no service by that key. */
+	sv_key(&key, 0x0afe0a4d, 80);
+	KUNIT_EXPECT_NULL(test, sv_find(&key));
+
+	sv_del(&spec.key);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&spec.key, sv_local, &known));
+	KUNIT_EXPECT_FALSE(test, known);
+	sv_key(&key, 0x0afe0a4d, 80);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, NULL));
+}
+
+static void sv_nodeport(struct kunit *test)
+{
+	unsigned int nodeports = READ_ONCE(podnet_net(&init_net)->nodeports);
+	struct podnet_svc_spec spec;
+	struct podnet_fe_key key;
+	struct podnet_svc *svc;
+
+	sv_spec(&spec, 0x0afe0014, 80, 30080);
+	KUNIT_ASSERT_EQ(test, sv_add(&spec, NULL), 0);
+	svc = sv_find(&spec.key);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(podnet_net(&init_net)->nodeports),
+			nodeports + 1);
+
+	/* Any local address of the node, that port. */
+	sv_key(&key, 0xc6336407, 30080);
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&key, sv_local, NULL), svc);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_not_local, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&key, NULL, NULL), svc);
+	sv_key(&key, 0xc6336407, 30081);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, NULL));
+	/* An IPv4 service's NodePort is not an IPv6 one. */
+	memset(&key.addr, 0, sizeof(key.addr));
+	key.addr.s6_addr[15] = 1;
+	key.port = htons(30080);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, NULL));
+
+	sv_del(&spec.key);
+	sv_key(&key, 0xc6336407, 30080);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, NULL));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(podnet_net(&init_net)->nodeports),
+			nodeports);
+}
+
+static void sv_conflict_changes_nothing(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct podnet_svc_spec a, b;
+	struct podnet_fe_key key;
+	struct podnet_svc *svc;
+	unsigned int n;
+
+	sv_spec(&a, 0x0afe001e, 80, 30090);
+	KUNIT_ASSERT_EQ(test, sv_add(&a, NULL), 0);
+	svc = sv_find(&a.key);
+	n = sv_count();
+
+	/* Another service, an external address then a NodePort in use. */
+	sv_spec(&b, 0x0afe001f, 80, 30090);
+	ipv6_addr_set_v4mapped(htonl(0x0afe0a4e), &b.ext[0]);
+	b.next = 1;
+	KUNIT_EXPECT_EQ(test, sv_add(&b, &extack), -EEXIST);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "NodePort"));
+	KUNIT_EXPECT_EQ(test, sv_count(), n);
+	KUNIT_EXPECT_NULL(test, sv_find(&b.key));
+	/* Its frontends linked before the conflict were taken back. */
+	KUNIT_EXPECT_NULL(test, sv_lookup(&b.key, sv_local, NULL));
+	sv_key(&key, 0x0afe0a4e, 80);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&key, sv_local, NULL));
+	sv_key(&key, 0xc6336407, 30090);
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&key, sv_local, NULL), svc);
+
+	/* The same service twice. */
+	memset(&extack, 0, sizeof(extack));
+	KUNIT_EXPECT_EQ(test, sv_add(&a, &extack), -EEXIST);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "already exists"));
+	KUNIT_EXPECT_EQ(test, sv_count(), n);
+	KUNIT_EXPECT_PTR_EQ(test, sv_find(&a.key), svc);
+
+	sv_del(&a.key);
+	KUNIT_EXPECT_EQ(test, sv_count(), n - 1);
+}
+
+static void sv_max_services(struct kunit *test)
+{
+	unsigned int max = podnet_max_services, n = sv_count();
+	struct netlink_ext_ack extack = {};
+	struct podnet_svc_spec spec;
+
+	sv_spec(&spec, 0x0afe0028, 80, 0);
+	podnet_max_services = n + 1;
+	KUNIT_EXPECT_EQ(test, sv_add(&spec, NULL), 0);
+	spec.key.port = htons(81);
+	KUNIT_EXPECT_EQ(test, sv_add(&spec, &extack), -ENOSPC);
+	podnet_max_services = max;
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "max_services"));
+	KUNIT_EXPECT_NULL(test, sv_find(&spec.key));
+	KUNIT_EXPECT_EQ(test, sv_count(), n + 1);
+	spec.key.port = htons(80);
+	sv_del(&spec.key);
+	KUNIT_EXPECT_EQ(test, sv_count(), n);
+}
+
+static struct kunit_case sv_cases[] = {
+	KUNIT_CASE(sv_clusterip_and_external),
+	KUNIT_CASE(sv_nodeport),
+	KUNIT_CASE(sv_conflict_changes_nothing),
+	KUNIT_CASE(sv_max_services),
+	{}
+};
+
+static struct kunit_suite sv_suite = {
+	.name = "podnet_service",
+	.test_cases = sv_cases,
+};
+
+kunit_test_suite(sv_suite);
