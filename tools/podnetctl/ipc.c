@@ -180,6 +180,7 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
 {
 	struct ipc_label *l;
+	size_t len;
 
 	if (ipc->nlabels == ipc->size) {
 		unsigned int size = ipc->size ? 2 * ipc->size : 16;
@@ -193,7 +194,9 @@ void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
 	l = &ipc->labels[ipc->nlabels++];
 	/* libnl keeps nlmsg_len aligned: the next attribute starts there. */
 	l->offset = nlmsg_hdr(msg)->nlmsg_len;
-	snprintf(l->token, sizeof(l->token), "%s", token);
+	len = strnlen(token, sizeof(l->token) - 1);
+	memcpy(l->token, token, len);
+	l->token[len] = '\0';
 }
 
 /* The token the user typed for the attribute at @offset, if labelled. */
@@ -592,7 +595,11 @@ void ipc_close(struct ipc *ipc)
 
 struct nl_msg *ipc_msg(struct ipc *ipc, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/*
+	 * Requests are small (endpoint set makes room for its endpoints):
+	 * not libnl's default of a page, which calloc() clears each time.
+	 */
+	struct nl_msg *msg = nlmsg_alloc_size(1024);
 
 	ipc->nlabels = 0;	/* a new request */
 	if (!msg) {
