@@ -550,7 +550,21 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PODNET_A_ENDPOINTS);
 		return -EINVAL;
 	}
+	/* As many as the request has, up to the limit: counted first. */
 	max = min(podnet_max_endpoints, 65535U);
+	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
+		if (n == max) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "too many endpoints (module parameter max_endpoints)");
+			NL_SET_BAD_ATTR(info->extack, nla);
+			return -ENOSPC;
+		}
+		n++;
+	}
+	eps = kvmalloc_array(n ?: 1, sizeof(*eps), GFP_KERNEL);
+	if (!eps)
+		return -ENOMEM;
+
 	mutex_lock(&pnet->svc_lock);
 	svc = podnet_nl_svc(info, tb);
 	if (IS_ERR(svc)) {
@@ -558,18 +572,8 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	v4 = ipv6_addr_v4mapped(&svc->spec.key.addr);
-	err = -ENOMEM;
-	eps = kvcalloc(max ?: 1, sizeof(*eps), GFP_KERNEL);
-	if (!eps)
-		goto out;
+	n = 0;
 	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
-		if (n == max) {
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "too many endpoints (module parameter max_endpoints)");
-			NL_SET_BAD_ATTR(info->extack, nla);
-			err = -ENOSPC;
-			goto out;
-		}
 		err = podnet_nl_ep_spec(nla, v4, true, &eps[n], info->extack);
 		if (err)
 			goto out;
