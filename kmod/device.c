@@ -66,7 +66,6 @@ static void podnet_unreachable(struct sk_buff *skb)
 static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct podnet_dev *pn = netdev_priv(dev);
-	struct net_device *peer;
 	struct podnet_port *port;
 	struct in6_addr nh;
 	struct ethhdr *eth;
@@ -86,11 +85,6 @@ static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 
-	peer = port->dev->netdev_ops->ndo_get_peer_dev(port->dev);
-	if (unlikely(!peer)) {
-		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
-		goto drop;
-	}
 	len = skb->len;
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
@@ -98,18 +92,12 @@ static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 	ether_addr_copy(eth->h_source, port->dev->dev_addr);
 	eth->h_proto = skb->protocol;
 
-	/* Taps on the node end (tcpdump -i vethX) see what goes to the pod. */
-	if (unlikely(dev_nit_active(port->dev))) {
-		skb->dev = port->dev;
-		dev_queue_xmit_nit(skb, port->dev);
-	}
-
 	/*
-	 * Straight into the pod's end of the veth pair, as veth_xmit() itself
-	 * does. (Queueing on the node end with dev_queue_xmit() from here
-	 * crashed 6.1 in veth_xmit(); see the README.)
+	 * Sent on the node end of the pod's veth pair, as a bridge sends on
+	 * its port: the node end's qdisc, taps and counters see it.
 	 */
-	if (likely(dev_forward_skb(peer, skb) == NET_RX_SUCCESS)) {
+	skb->dev = port->dev;
+	if (likely(dev_queue_xmit(skb) == NET_XMIT_SUCCESS)) {
 		podnet_port_count2(port, PODNET_PC_TX_PACKETS, len);
 		dev_sw_netstats_tx_add(dev, 1, len);
 	} else {
