@@ -43,28 +43,28 @@ ip -n "$VB" addr add 10.244.1.3/24 dev eth0
 ip -n "$VA" link set eth0 up
 ip -n "$VB" link set eth0 up
 
+# bridge_node NODE PREFIX POD1 POD2: br0 (10.244.1.1/24) in NODE, the two
+# pods (10.244.1.2, .3) on it by veths PREFIX1, PREFIX2.
+bridge_node() {
+	local node=$1 prefix=$2 i=1 pod
+	ip -n "$node" link add br0 type bridge || die "cannot create a bridge (modprobe bridge)"
+	ip -n "$node" addr add 10.244.1.1/24 dev br0
+	ip -n "$node" link set br0 up
+	for pod in "$3" "$4"; do
+		pod_veth "$node" "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 || die "cannot create pod $i's veth"
+		ip -n "$node" link set "$prefix$i" master br0 || die "cannot attach pod $i to br0"
+		i=$((i + 1))
+	done
+}
+
 # --- (b) Linux bridge ---
 setup_ns BN BP1 BP2
-ip -n "$BN" link add br0 type bridge || die "cannot create a bridge (modprobe bridge)"
-ip -n "$BN" addr add 10.244.1.1/24 dev br0
-ip -n "$BN" link set br0 up
-for i in 1 2; do
-	ns=BP$i
-	pod_veth "$BN" vb$i "${!ns}" 10.244.1.$((i + 1))/24 || die "cannot create pod $i's veth"
-	ip -n "$BN" link set vb$i master br0 || die "cannot attach pod $i to br0"
-done
+bridge_node "$BN" vb "$BP1" "$BP2"
 
 # --- (e) Linux bridge + br_netfilter + conntrack (kube-proxy's nat hooks) ---
 load_modules br_netfilter
 setup_ns FN FP1 FP2
-ip -n "$FN" link add br0 type bridge || die "cannot create a bridge"
-ip -n "$FN" addr add 10.244.1.1/24 dev br0
-ip -n "$FN" link set br0 up
-for i in 1 2; do
-	ns=FP$i
-	pod_veth "$FN" vf$i "${!ns}" 10.244.1.$((i + 1))/24 || die "cannot create pod $i's veth"
-	ip -n "$FN" link set vf$i master br0 || die "cannot attach pod $i to br0"
-done
+bridge_node "$FN" vf "$FP1" "$FP2"
 ip netns exec "$FN" sysctl -qw net.bridge.bridge-nf-call-iptables=1 ||
 	die "cannot set net.bridge.bridge-nf-call-iptables in the node netns"
 {

@@ -133,6 +133,22 @@ busywait() {
 	done
 }
 
+# errline WANT CMD...: CMD fails with exit 1 and exactly one stderr line,
+# which matches the glob WANT.
+errline() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -ne 1 ] || [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
+		echo "exit $rc, stderr:"
+		printf '%s\n' "$out"
+		return 1
+	fi
+	# shellcheck disable=SC2053 # a glob
+	[[ "$out" == $want ]] || { echo "got: $out"; echo "want: $want"; return 1; }
+}
+
 # tap_plan N: print the TAP plan.
 tap_plan() {
 	echo "TAP version 13"

@@ -27,20 +27,6 @@ cleanup() {
 	cleanup_all_ns
 }
 
-# errline WANT-GLOB CMD...: CMD exits 1 with one stderr line matching WANT-GLOB.
-errline() {
-	local want=$1 out rc
-	shift
-	out=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" -ne 1 ] || [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
-		echo "exit $rc, stderr:"
-		printf '%s\n' "$out"
-		return 1
-	fi
-	# shellcheck disable=SC2053 # a glob
-	[[ "$out" == $want ]] || { echo "got: $out"; echo "want: $want"; return 1; }
-}
 # count_is NS "SERVICES ENDPOINTS": what service show -j lists in NS.
 count_is() {
 	local n

@@ -37,22 +37,6 @@ veth() {
 	done
 }
 
-# errline WANT CMD...: CMD fails with exit 1 and exactly one stderr line,
-# which matches the glob WANT.
-errline() {
-	local want=$1 out rc
-	shift
-	out=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" -ne 1 ] || [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
-		echo "exit $rc, stderr:"
-		printf '%s\n' "$out"
-		return 1
-	fi
-	# shellcheck disable=SC2053 # a glob
-	[[ "$out" == $want ]] || { echo "got: $out"; echo "want: $want"; return 1; }
-}
-
 # json_check PY-EXPR: the JSON of "pc -j pod show" makes PY-EXPR true
 # (d: the parsed array, p: {ifname: pod}).
 json_check() {

@@ -78,33 +78,26 @@ arp_is_port() {
 	done
 }
 
-# tcp_echo SERVER_NS ADDR PORT CLIENT_NS: a TCP round trip through socat.
-tcp_echo() {
-	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
+# sock_echo tcp|udp SERVER_NS ADDR PORT CLIENT_NS: a round trip through
+# socat, the server echoing with cat.
+sock_echo() {
+	local proto=$1 sns=$2 addr=$3 port=$4 cns=$5 pid out fam=4 listen ssopt
 	case "$addr" in *:*) fam=6 ;; esac
-	ip netns exec "$sns" socat -t10 -T10 "TCP$fam-LISTEN:$port,reuseaddr" EXEC:cat &
+	case "$proto" in
+	tcp) listen="TCP$fam-LISTEN:$port,reuseaddr" ssopt=-Hltn ;;
+	udp) listen="UDP$fam-RECVFROM:$port,reuseaddr,fork" ssopt=-Hlun ;;
+	esac
+	ip netns exec "$sns" socat -t10 -T10 "$listen" EXEC:cat &
 	pid=$!
-	busywait 20000 sh -c "ip netns exec $sns ss -Hltn 'sport = :$port' | grep -q ." >/dev/null
+	busywait 20000 sh -c "ip netns exec $sns ss $ssopt 'sport = :$port' | grep -q ." >/dev/null
 	case "$addr" in *:*) addr="[$addr]" ;; esac
-	out=$(echo podnet-hello | ip netns exec "$cns" socat -t10 -T10 - "TCP:$addr:$port")
+	out=$(echo podnet-hello | ip netns exec "$cns" socat -t10 -T10 - "${proto^^}:$addr:$port")
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
 }
-
-# udp_echo SERVER_NS ADDR PORT CLIENT_NS: a UDP round trip through socat.
-udp_echo() {
-	local sns=$1 addr=$2 port=$3 cns=$4 pid out fam=4
-	case "$addr" in *:*) fam=6 ;; esac
-	ip netns exec "$sns" socat -t10 -T10 "UDP$fam-RECVFROM:$port,reuseaddr,fork" EXEC:cat &
-	pid=$!
-	busywait 20000 sh -c "ip netns exec $sns ss -Hlun 'sport = :$port' | grep -q ." >/dev/null
-	case "$addr" in *:*) addr="[$addr]" ;; esac
-	out=$(echo podnet-hello | ip netns exec "$cns" socat -t10 -T10 - "UDP:$addr:$port")
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	[ "$out" = podnet-hello ] || { echo "got '$out'"; return 1; }
-}
+tcp_echo() { sock_echo tcp "$@"; }
+udp_echo() { sock_echo udp "$@"; }
 
 # tap_sees NODE_NS PORT CLIENT_NS DST: tcpdump on the node end PORT sees an
 # echo request from CLIENT_NS to DST (a pod behind PORT) and its reply.
