@@ -55,10 +55,7 @@ bg() {
 }
 
 bench_cleanup() {
-	local p
-	for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${BENCH_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	BENCH_PIDS=()
+	kill_bg
 	cleanup_all_ns
 	rm -rf "$BENCH_TMP"
 }

@@ -177,20 +177,32 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Make room for @need elements of @elem bytes in *@v; 0 or -1. */
+static int grow(void **v, unsigned int *size, size_t need, size_t elem)
+{
+	size_t n = *size ? *size : 16;
+	void *p;
+
+	if (need <= *size)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*v, n * elem);
+	if (!p)
+		return -1;
+	*v = p;
+	*size = n;
+	return 0;
+}
+
 void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
 {
 	struct ipc_label *l;
 	size_t len;
 
-	if (ipc->nlabels == ipc->size) {
-		unsigned int size = ipc->size ? 2 * ipc->size : 16;
-
-		l = realloc(ipc->labels, size * sizeof(*l));
-		if (!l)
-			return;	/* only the error message is the poorer */
-		ipc->labels = l;
-		ipc->size = size;
-	}
+	if (grow((void **)&ipc->labels, &ipc->size, ipc->nlabels + 1,
+		 sizeof(*l)) < 0)
+		return;	/* only the error message is the poorer */
 	l = &ipc->labels[ipc->nlabels++];
 	/* libnl keeps nlmsg_len aligned: the next attribute starts there. */
 	l->offset = nlmsg_hdr(msg)->nlmsg_len;
@@ -316,24 +328,6 @@ struct ipc_queue {
 	uint32_t seq;
 	char *rbuf;			/* RECV_BATCH acks */
 };
-
-/* Make room for @need elements of @elem bytes in *@v; 0 or -1. */
-static int grow(void **v, unsigned int *size, size_t need, size_t elem)
-{
-	size_t n = *size ? *size : 16;
-	void *p;
-
-	if (need <= *size)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*v, n * elem);
-	if (!p)
-		return -1;
-	*v = p;
-	*size = n;
-	return 0;
-}
 
 /*
  * Size a buffer of the socket (libnl made both 32 KiB): beyond
