@@ -373,18 +373,87 @@ void podnet_nl_notify_svc(const struct podnet_svc *svc, u8 cmd)
 				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
+/*
+ * An array for the endpoints of PODNET_A_ENDPOINTS (kvfree() it), sized for
+ * as many as the request has (*@n), up to max_endpoints: counted first.
+ */
+static struct podnet_ep_spec *podnet_nl_eps_alloc(struct genl_info *info,
+						  unsigned int *n)
+{
+	unsigned int max = podnet_max_eps();
+	struct podnet_ep_spec *eps;
+	const struct nlattr *nla;
+	int rem;
+
+	*n = 0;
+	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
+		if (*n == max) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "too many endpoints (module parameter max_endpoints)");
+			NL_SET_BAD_ATTR(info->extack, nla);
+			return ERR_PTR(-ENOSPC);
+		}
+		(*n)++;
+	}
+	eps = kvmalloc_array(*n ?: 1, sizeof(*eps), GFP_KERNEL);
+	return eps ?: ERR_PTR(-ENOMEM);
+}
+
+/*
+ * Parse PODNET_A_ENDPOINTS (of a service of family @v4) into @eps, none
+ * given twice (looked for pairwise: sets are at most max_endpoints).
+ */
+static int podnet_nl_eps_parse(struct genl_info *info, bool v4,
+			       struct podnet_ep_spec *eps)
+{
+	const struct nlattr *nla;
+	unsigned int n = 0, i;
+	int rem, err;
+
+	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
+		err = podnet_nl_ep_spec(nla, v4, true, &eps[n], info->extack);
+		if (err)
+			return err;
+		for (i = 0; i < n; i++) {
+			if (eps[i].port == eps[n].port &&
+			    ipv6_addr_equal(&eps[i].addr, &eps[n].addr)) {
+				NL_SET_ERR_MSG_MOD(info->extack,
+						   "endpoint given twice");
+				NL_SET_BAD_ATTR(info->extack, nla);
+				return -EEXIST;
+			}
+		}
+		n++;
+	}
+	return 0;
+}
+
 int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct podnet_net *pnet = podnet_net(genl_info_net(info));
+	struct podnet_ep_spec *eps = NULL;
 	struct podnet_svc_spec spec;
+	unsigned int n = 0;
 	int err;
 
 	err = podnet_nl_svc_spec(info, &spec);
 	if (err)
 		return err;
+	if (info->attrs[PODNET_A_ENDPOINTS]) {
+		eps = podnet_nl_eps_alloc(info, &n);
+		if (IS_ERR(eps))
+			return PTR_ERR(eps);
+		err = podnet_nl_eps_parse(info,
+					  ipv6_addr_v4mapped(&spec.key.addr),
+					  eps);
+		if (err)
+			goto out;
+	}
 	mutex_lock(&pnet->svc_lock);
-	err = podnet_svc_add(genl_info_net(info), &spec, info->extack);
+	err = podnet_svc_add(genl_info_net(info), &spec, eps, n, info->extack);
 	mutex_unlock(&pnet->svc_lock);
+out:
+	kvfree(eps);
 	return err;
 }
 
@@ -537,12 +606,10 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct podnet_net *pnet = podnet_net(genl_info_net(info));
 	struct nlattr *tb[PODNET_SVC_A_MAX + 1];
-	struct podnet_ep_spec *eps = NULL;
-	const struct nlattr *nla;
+	struct podnet_ep_spec *eps;
 	struct podnet_svc *svc;
-	unsigned int n = 0, max;
-	int rem, err;
-	bool v4;
+	unsigned int n;
+	int err;
 
 	if (!info->attrs[PODNET_A_ENDPOINTS]) {
 		NL_SET_ERR_MSG_MOD(info->extack,
@@ -550,20 +617,9 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PODNET_A_ENDPOINTS);
 		return -EINVAL;
 	}
-	/* As many as the request has, up to the limit: counted first. */
-	max = min(podnet_max_endpoints, 65535U);
-	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
-		if (n == max) {
-			NL_SET_ERR_MSG_MOD(info->extack,
-					   "too many endpoints (module parameter max_endpoints)");
-			NL_SET_BAD_ATTR(info->extack, nla);
-			return -ENOSPC;
-		}
-		n++;
-	}
-	eps = kvmalloc_array(n ?: 1, sizeof(*eps), GFP_KERNEL);
-	if (!eps)
-		return -ENOMEM;
+	eps = podnet_nl_eps_alloc(info, &n);
+	if (IS_ERR(eps))
+		return PTR_ERR(eps);
 
 	mutex_lock(&pnet->svc_lock);
 	svc = podnet_nl_svc(info, tb);
@@ -571,15 +627,10 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(svc);
 		goto out;
 	}
-	v4 = ipv6_addr_v4mapped(&svc->spec.key.addr);
-	n = 0;
-	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
-		err = podnet_nl_ep_spec(nla, v4, true, &eps[n], info->extack);
-		if (err)
-			goto out;
-		n++;
-	}
-	err = podnet_ep_set(svc, eps, n, info->extack);
+	err = podnet_nl_eps_parse(info, ipv6_addr_v4mapped(&svc->spec.key.addr),
+				  eps);
+	if (!err)
+		err = podnet_ep_set(svc, eps, n, info->extack);
 out:
 	mutex_unlock(&pnet->svc_lock);
 	kvfree(eps);

@@ -33,7 +33,11 @@ const struct rhashtable_params podnet_addr_params = {
 };
 PODNET_EXPORT_FOR_KUNIT(podnet_addr_params);
 
-enum podnet_rx_verdict {
+/*
+ * What the receive checks make of a packet: a drop reason (one of the
+ * PODNET_PC_DROP_* of enum podnet_port_counter), or one of these.
+ */
+enum {
 	PODNET_RX_ACCEPT = PODNET_PC_MAX,
 	PODNET_RX_CONSUMED,
 };
@@ -61,8 +65,8 @@ static bool podnet_port_addr_ok(struct podnet_port *port,
 	return podnet_addr_lookup(port->pn, saddr) == port;
 }
 
-static enum podnet_rx_verdict podnet_rx_ipv4(struct podnet_port *port,
-					     struct sk_buff *skb)
+static unsigned int podnet_rx_ipv4(struct podnet_port *port,
+				   struct sk_buff *skb)
 {
 	struct in6_addr saddr;
 
@@ -73,8 +77,8 @@ static enum podnet_rx_verdict podnet_rx_ipv4(struct podnet_port *port,
 						   PODNET_PC_DROP_SPOOF;
 }
 
-static enum podnet_rx_verdict podnet_rx_ipv6(struct podnet_port *port,
-					     struct sk_buff *skb)
+static unsigned int podnet_rx_ipv6(struct podnet_port *port,
+				   struct sk_buff *skb)
 {
 	const struct ipv6hdr *ip6h;
 	int type;
@@ -99,7 +103,7 @@ static enum podnet_rx_verdict podnet_rx_ipv6(struct podnet_port *port,
 static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
-	enum podnet_rx_verdict verdict;
+	unsigned int verdict;
 	struct podnet_port *port;
 	struct net_device *pdev;
 
@@ -133,7 +137,7 @@ static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	if (verdict != PODNET_RX_ACCEPT || unlikely(!netif_running(pdev))) {
 		if (verdict != PODNET_RX_ACCEPT)
-			podnet_port_count(port, verdict, 1);
+			podnet_port_count(port, (enum podnet_port_counter)verdict, 1);
 		dev_core_stats_rx_dropped_inc(pdev);
 		kfree_skb(skb);
 		return RX_HANDLER_CONSUMED;

@@ -26,6 +26,7 @@ module_param_named(max_services, podnet_max_services, uint, 0644);
 MODULE_PARM_DESC(max_services, "service ports per network namespace");
 
 unsigned int podnet_max_endpoints = 512;
+PODNET_EXPORT_FOR_KUNIT(podnet_max_endpoints);
 module_param_named(max_endpoints, podnet_max_endpoints, uint, 0644);
 MODULE_PARM_DESC(max_endpoints, "endpoints per service port (at most 65535)");
 
@@ -201,18 +202,45 @@ static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 	return 0;
 }
 
+static int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
+			  const struct podnet_ep_spec *ep)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (specs[i].port == ep->port &&
+		    ipv6_addr_equal(&specs[i].addr, &ep->addr))
+			return i;
+	return -1;
+}
+
+/* An endpoint set: at most max_endpoints. */
+static int podnet_eps_check(unsigned int n, struct netlink_ext_ack *extack)
+{
+	if (n > podnet_max_eps()) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many endpoints (module parameter max_endpoints)");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 /**
  * podnet_svc_add() - add a service port
  * @net: the namespace
  * @spec: the service
+ * @specs: its first endpoints, none twice (may be NULL if @n is 0)
+ * @n: how many
  * @extack: error reporting
  *
- * Either the service is added with all its frontends, or nothing changes.
+ * Either the service is added with all its frontends and endpoints, or
+ * nothing changes: a new service has its endpoints from its first packet.
  *
  * Context: svc_lock held.
- * Return: 0, -EEXIST, -ENOSPC (max_services), -ENOMEM.
+ * Return: 0, -EEXIST, -ENOSPC (max_services, max_endpoints), -ENOMEM.
  */
 int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
+		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack)
 {
 	struct podnet_net *pnet = podnet_net(net);
@@ -228,12 +256,15 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 				   "too many services (module parameter max_services)");
 		return -ENOSPC;
 	}
+	err = podnet_eps_check(n, extack);
+	if (err)
+		return err;
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)
 		return -ENOMEM;
 	err = -ENOMEM;
 	svc->stats = netdev_alloc_pcpu_stats(struct podnet_svc_stats);
-	eps = podnet_eps_build(NULL, 0, spec->sched, NULL);
+	eps = podnet_eps_build(specs, n, spec->sched, NULL);
 	if (!svc->stats || !eps) {
 		podnet_eps_free(eps);
 		goto err_free;
@@ -346,17 +377,6 @@ int podnet_svc_del(struct net *net, struct podnet_svc *svc)
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_svc_del);
 
-static int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
-			  const struct podnet_ep_spec *ep)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (specs[i].port == ep->port &&
-		    ipv6_addr_equal(&specs[i].addr, &ep->addr))
-			return i;
-	return -1;
-}
 
 /*
  * Publish a new endpoint set built from @specs and flush the UDP conntrack
@@ -371,13 +391,12 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 	struct podnet_eps *old, *eps;
 	struct podnet_ep_spec *gone = NULL;
 	unsigned int i, ngone = 0;
+	int err;
 
 	lockdep_assert_held(&pnet->svc_lock);
-	if (n > min(podnet_max_endpoints, 65535U)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "too many endpoints (module parameter max_endpoints)");
-		return -ENOSPC;
-	}
+	err = podnet_eps_check(n, extack);
+	if (err)
+		return err;
 	old = rcu_dereference_protected(svc->eps,
 					lockdep_is_held(&pnet->svc_lock));
 	eps = podnet_eps_build(specs, n, svc->spec.sched, old);
@@ -500,24 +519,16 @@ int podnet_ep_del(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
 /**
  * podnet_ep_set() - replace a service's endpoint set
  * @svc: the service
- * @eps: the new endpoints
+ * @eps: the new endpoints, none twice
  * @n: how many
  * @extack: error reporting
  *
  * Context: svc_lock held.
- * Return: 0 or a negative errno (-EEXIST for an endpoint given twice).
+ * Return: 0 or a negative errno.
  */
 int podnet_ep_set(struct podnet_svc *svc, const struct podnet_ep_spec *eps,
 		  unsigned int n, struct netlink_ext_ack *extack)
 {
-	unsigned int i;
-
-	for (i = 1; i < n; i++) {
-		if (podnet_ep_find(eps, i, &eps[i]) >= 0) {
-			NL_SET_ERR_MSG_MOD(extack, "endpoint given twice");
-			return -EEXIST;
-		}
-	}
 	return podnet_eps_replace(svc, eps, n, PODNET_CMD_ENDPOINT_SET, extack);
 }
 

@@ -210,6 +210,7 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 struct podnet_svc *podnet_svc_find(struct net *net,
 				   const struct podnet_fe_key *key);
 int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
+		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack);
 int podnet_svc_del(struct net *net, struct podnet_svc *svc);
 int podnet_ep_add(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
@@ -225,5 +226,11 @@ void podnet_svc_net_exit(struct net *net);
 
 extern unsigned int podnet_max_services;
 extern unsigned int podnet_max_endpoints;
+
+/* Endpoints a service may have: max_endpoints, read once, at most 65535. */
+static inline unsigned int podnet_max_eps(void)
+{
+	return min(READ_ONCE(podnet_max_endpoints), 65535U);
+}
 
 #endif /* _PODNET_SERVICE_H */

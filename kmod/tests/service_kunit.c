@@ -2,7 +2,8 @@
 /*
  * KUnit suite for the service tables (kmod/service.c): frontends by ClusterIP,
  * external address and NodePort; a known ClusterIP with an unknown port; a
- * refused service (conflict, max_services) leaving the tables as they were.
+ * service added with its endpoints; a refused service (conflict,
+ * max_services, max_endpoints) leaving the tables as they were.
  * Runs in init_net with addresses of 10.254.0.0/16 and removes what it adds.
  */
 
@@ -42,16 +43,23 @@ static bool sv_not_local(struct net *net, const struct in6_addr *a)
 	return false;
 }
 
-static int sv_add(const struct podnet_svc_spec *spec,
-		  struct netlink_ext_ack *extack)
+static int sv_add_eps(const struct podnet_svc_spec *spec,
+		      const struct podnet_ep_spec *eps, unsigned int n,
+		      struct netlink_ext_ack *extack)
 {
 	struct podnet_net *pnet = podnet_net(&init_net);
 	int err;
 
 	mutex_lock(&pnet->svc_lock);
-	err = podnet_svc_add(&init_net, spec, extack);
+	err = podnet_svc_add(&init_net, spec, eps, n, extack);
 	mutex_unlock(&pnet->svc_lock);
 	return err;
+}
+
+static int sv_add(const struct podnet_svc_spec *spec,
+		  struct netlink_ext_ack *extack)
+{
+	return sv_add_eps(spec, NULL, 0, extack);
 }
 
 static struct podnet_svc *sv_find(const struct podnet_fe_key *key)
@@ -234,11 +242,51 @@ static void sv_max_services(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sv_count(), n);
 }
 
+static void sv_with_endpoints(struct kunit *test)
+{
+	unsigned int max = podnet_max_endpoints, n = sv_count();
+	struct netlink_ext_ack extack = {};
+	struct podnet_ep_spec eps[2] = {};
+	struct podnet_svc_spec spec;
+	struct podnet_svc *svc;
+	unsigned int i, neps;
+
+	for (i = 0; i < ARRAY_SIZE(eps); i++) {
+		ipv6_addr_set_v4mapped(htonl(0x0afe6402 + i), &eps[i].addr);
+		eps[i].port = htons(8080);
+		eps[i].weight = 1;
+	}
+	sv_spec(&spec, 0x0afe0032, 80, 0);
+	/* Over max_endpoints: no service at all. */
+	podnet_max_endpoints = 1;
+	KUNIT_EXPECT_EQ(test, sv_add_eps(&spec, eps, 2, &extack), -ENOSPC);
+	podnet_max_endpoints = max;
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "max_endpoints"));
+	KUNIT_EXPECT_NULL(test, sv_find(&spec.key));
+	KUNIT_EXPECT_NULL(test, sv_lookup(&spec.key, sv_local, NULL));
+	KUNIT_EXPECT_EQ(test, sv_count(), n);
+
+	/* Its first packet finds both endpoints. */
+	KUNIT_ASSERT_EQ(test, sv_add_eps(&spec, eps, 2, NULL), 0);
+	rcu_read_lock();
+	svc = podnet_fe_lookup(&init_net, &spec.key, sv_local, NULL);
+	neps = svc ? rcu_dereference(svc->eps)->n : 0;
+	KUNIT_EXPECT_EQ(test, neps, 2U);
+	KUNIT_EXPECT_TRUE(test, svc &&
+		ipv6_addr_equal(&rcu_dereference(svc->eps)->ep[1].addr,
+				&eps[1].addr));
+	rcu_read_unlock();
+	sv_del(&spec.key);
+	KUNIT_EXPECT_EQ(test, sv_count(), n);
+}
+
 static struct kunit_case sv_cases[] = {
 	KUNIT_CASE(sv_clusterip_and_external),
 	KUNIT_CASE(sv_nodeport),
 	KUNIT_CASE(sv_conflict_changes_nothing),
 	KUNIT_CASE(sv_max_services),
+	KUNIT_CASE(sv_with_endpoints),
 	{}
 };
 

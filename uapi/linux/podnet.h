@@ -116,10 +116,15 @@
  *        PODNET_SVC_A_POLICY: NLA_U8, enum podnet_policy (default cluster)
  *        PODNET_SVC_A_FLAGS: NLA_U32, PODNET_SVC_F_* (unknown bits are
  *            rejected with EOPNOTSUPP)
+ *    PODNET_A_ENDPOINTS: NLA_NESTED, optional: its first endpoints, as in
+ *        PODNET_CMD_ENDPOINT_SET
  *
+ * The service is added with its endpoints, if given, in one step: it never
+ * rejects a connection for want of the endpoints it was added with.
  * Fails with EEXIST if the service, its NodePort or one of its external
- * addresses (with this port and protocol) is already in use, and with
- * ENOSPC past the max_services module parameter.
+ * addresses (with this port and protocol) is already in use, or an endpoint
+ * is given twice, and with ENOSPC past the max_services or max_endpoints
+ * module parameter.
  *
  * PODNET_CMD_SERVICE_DEL
  * ----------------------
@@ -203,7 +208,8 @@
  *	and PODNET_A_POD with a port name and PODNET_POD_A_ADDRS
  * @PODNET_CMD_POD_DEL: detach a port; needs PODNET_A_POD with a port name
  * @PODNET_CMD_POD_GET: get one port (PODNET_A_POD) or dump all of them
- * @PODNET_CMD_SERVICE_ADD: add a service port; needs PODNET_A_SERVICE
+ * @PODNET_CMD_SERVICE_ADD: add a service port; needs PODNET_A_SERVICE,
+ *	takes PODNET_A_ENDPOINTS
  * @PODNET_CMD_SERVICE_DEL: delete a service port; needs PODNET_A_SERVICE
  * @PODNET_CMD_SERVICE_GET: get one service or dump all of them
  * @PODNET_CMD_ENDPOINT_ADD: add or update an endpoint; needs
