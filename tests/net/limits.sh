@@ -44,7 +44,7 @@ eps() {
 	echo "$s"
 }
 
-tap_plan 21
+tap_plan 23
 setup_ns A B
 ip -n "$A" link add pn0 type podnet
 ip -n "$B" link add pn0 type podnet
@@ -85,6 +85,14 @@ check "endpoint add of a fifth is refused" \
 check "the four endpoints are unchanged" count_is "$A" "4 4"
 check "another service has its own four" \
 	podnetctl -n "$A" endpoint set 10.96.0.2:80/tcp "$(eps 4)"
+# A service add and its endpoint set make one request: the endpoints' fault
+# is the second line's, and the service is not added either.
+echo 10 >"$P/max_services"
+check "service add + endpoint set of five: line 2 is refused, naming the fifth" \
+	errline "podnetctl: line 2: podnet: too many endpoints (module parameter max_endpoints) \`10.244.1.6:8080'" \
+	sh -c "printf 'service add 10.96.0.9:80/tcp\nendpoint set 10.96.0.9:80/tcp $(eps 5)\n' | podnetctl -n $B -b -"
+check "... and the service is not there" count_is "$B" "3 0"
+echo 2 >"$P/max_services"
 echo 70000 >"$P/max_endpoints"
 check "max_endpoints over 65535 is read as 65535: 2000 endpoints" \
 	podnetctl -n "$A" endpoint set 10.96.0.4:80/tcp "$(eps 2000)"

@@ -228,6 +228,14 @@ printf 'service add 10.96.1.1:80/tcp\nendpoint set 10.96.1.1:80/tcp 10.244.1.2:8
 check_fail "batch with one failing line" pctl -b /tmp/podnet-batch.$$
 check "the failed batch applied nothing" sh -c \
 	"[ \$(podnetctl -n $NODE -j service show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq $n_before ]"
+# "service add S" and then "endpoint set S": one request, the service
+# created with its endpoints (limits.sh: a fault in the endpoints).
+printf 'service add 10.96.1.2:80/tcp sched rr\nendpoint set 10.96.1.2:80/tcp 10.244.1.2:8080,10.244.1.3:8080\n' >/tmp/podnet-batch.$$
+check "service add + endpoint set in a batch" pctl -b /tmp/podnet-batch.$$
+check "... the service has both endpoints" sh -c \
+	"[ \$(podnetctl -n $NODE -j service show 10.96.1.2:80/tcp | python3 -c 'import json,sys; print(len(json.load(sys.stdin)[0][\"endpoints\"]))') -eq 2 ]"
+check "... and serves at once" both_seen "$A3" 10.96.1.2 80 "$(reps 20)"
+pctl service del 10.96.1.2:80/tcp
 rm -f /tmp/podnet-batch.$$
 
 # The services without their counters (a restored service starts from zero).
@@ -270,6 +278,11 @@ service add 10.96.0.10:80/tcp
 endpoint del 10.96.3.1:80/tcp 10.244.1.4:8080
 EOF
 check_fail "batch changing, deleting, re-adding services, then failing" pctl -b /tmp/podnet-batch.$$
+# Line 8 is not the last request of its sendmsg(): only the last asks for an
+# ack, a failure before it is still reported.
+check "... on line 8, which is named" \
+	errline "podnetctl: line 8: podnet: service already exists" \
+	pctl -b /tmp/podnet-batch.$$
 svc_state >/tmp/podnet-state2.$$
 check "... puts both back as they were (settings, endpoints, weights, flags)" \
 	diff -u /tmp/podnet-state1.$$ /tmp/podnet-state2.$$

@@ -193,7 +193,10 @@ static void batch_fail(struct batch *b, unsigned int i, const char *msg)
 	snprintf(b->msg, sizeof(b->msg), "%s", msg);
 }
 
-/* The ack of a pipelined line; its tag is its index. */
+/*
+ * The ack of a pipelined line; its tag is its index (of the line at fault,
+ * when two lines made one request: neither was applied then).
+ */
 static void batch_ack(void *arg, unsigned int tag, int error, const char *msg)
 {
 	struct batch *b = arg;
@@ -201,34 +204,57 @@ static void batch_ack(void *arg, unsigned int tag, int error, const char *msg)
 	if (!error)
 		return;
 	b->cmds[tag]->applied = false;
+	if (b->cmds[tag]->joined)
+		b->cmds[tag + 1]->applied = false;
+	if (tag && b->cmds[tag - 1]->joined)
+		b->cmds[tag - 1]->applied = false;
 	batch_fail(b, tag, msg);
 }
 
-/* Run line @i: queued if pipelined, else once the queue is answered. */
-static void batch_line(struct ipc *ipc, struct batch *b, unsigned int i)
+/*
+ * Run line @i: queued if pipelined (with the next one, if they make one
+ * request), else once the queue is answered. Returns the lines it took.
+ */
+static unsigned int batch_line(struct ipc *ipc, struct batch *b,
+			       unsigned int i, unsigned int ncmds)
 {
-	struct cmd *cmd = b->cmds[i];
+	struct cmd *cmd = b->cmds[i], *next = i + 1 < ncmds ? b->cmds[i + 1] : NULL;
 	bool pipelined = cmd->ops->flags & CMD_PIPELINE;
+	int ret;
 
 	if (ipc_pipeline(ipc, pipelined ? batch_ack : NULL, b) < 0) {
 		batch_fail(b, i, fail_msg());
-		return;
+		return 1;
 	}
 	if (b->failed)
-		return;		/* an earlier line, as the queue's acks say */
+		return 1;	/* an earlier line, as the queue's acks say */
 	if (!pipelined && cmd->ops->save && cmd->ops->save(ipc, cmd) < 0) {
 		batch_fail(b, i, fail_msg());
-		return;
+		return 1;
 	}
 	ipc->tag = i;
 	cmd->applied = true;
-	if (cmd->ops->run(ipc, cmd) < 0) {
-		cmd->applied = false;
-		batch_fail(b, i, fail_msg());
-		/* Lines queued before it may have failed first. */
-		if (ipc_flush(ipc) < 0)
-			warn("%s", fail_msg());
+	if (pipelined && next && cmd->ops->run_joined) {
+		cmd->joined = true;
+		next->applied = true;
+		ret = cmd->ops->run_joined(ipc, cmd, next);
+		if (ret > 0)
+			return 2;
+		cmd->joined = false;
+		next->applied = false;
+		if (ret < 0)
+			goto failed;
 	}
+	if (cmd->ops->run(ipc, cmd) < 0)
+		goto failed;
+	return 1;
+failed:
+	cmd->applied = false;
+	batch_fail(b, i, fail_msg());
+	/* Lines queued before it may have failed first. */
+	if (ipc_flush(ipc) < 0)
+		warn("%s", fail_msg());
+	return 1;
 }
 
 static bool interrupted(void)
@@ -250,7 +276,7 @@ static int batch_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 {
 	struct batch b = { .cmds = cmds };
 	sigset_t sigs, old;
-	unsigned int i;
+	unsigned int i, n;
 	int ret = 0;
 
 	sigemptyset(&sigs);
@@ -259,17 +285,19 @@ static int batch_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, &old);
 
-	for (i = 0; i < ncmds; i++)
+	for (i = 0; i < ncmds; i++) {
 		cmds[i]->applied = false;
+		cmds[i]->joined = false;
+	}
 	if (svc_batch_save(ipc) < 0) {
 		print_error(NULL);	/* nothing was changed */
 		ret = 1;
 		goto out;
 	}
-	for (i = 0; i < ncmds && !b.failed; i++) {
-		batch_line(ipc, &b, i);
+	for (i = 0; i < ncmds && !b.failed; i += n) {
+		n = batch_line(ipc, &b, i, ncmds);
 		if (b.failed || ((cmds[i]->ops->flags & CMD_PIPELINE) &&
-				 i % 64 != 63 && i != ncmds - 1))
+				 i / 64 == (i + n) / 64 && i + n != ncmds))
 			continue;
 		if (interrupted()) {
 			/* What was queued is sent: a failure there comes first. */

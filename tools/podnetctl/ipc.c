@@ -195,32 +195,70 @@ static int grow(void **v, unsigned int *size, size_t need, size_t elem)
 	return 0;
 }
 
-void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
+static struct ipc_label *label_new(struct ipc *ipc, struct nl_msg *msg)
 {
 	struct ipc_label *l;
-	size_t len;
 
 	if (grow((void **)&ipc->labels, &ipc->size, ipc->nlabels + 1,
 		 sizeof(*l)) < 0)
-		return;	/* only the error message is the poorer */
+		return NULL;	/* only the error message is the poorer */
 	l = &ipc->labels[ipc->nlabels++];
 	/* libnl keeps nlmsg_len aligned: the next attribute starts there. */
 	l->offset = nlmsg_hdr(msg)->nlmsg_len;
+	l->tag = ipc->tag;
+	return l;
+}
+
+void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token)
+{
+	struct ipc_label *l = label_new(ipc, msg);
+	size_t len;
+
+	if (!l)
+		return;
+	l->fn = NULL;
 	len = strnlen(token, sizeof(l->token) - 1);
 	memcpy(l->token, token, len);
 	l->token[len] = '\0';
 }
 
-/* The token the user typed for the attribute at @offset, if labelled. */
-static const char *label_find(const struct ipc_label *labels, unsigned int n,
-			      uint32_t offset)
+void ipc_label_fmt(struct ipc *ipc, struct nl_msg *msg, ipc_label_fn fn,
+		   const void *val, size_t len)
+{
+	struct ipc_label *l = label_new(ipc, msg);
+
+	if (!l)
+		return;
+	if (len > sizeof(l->val)) {
+		ipc->nlabels--;	/* a caller's mistake: no label */
+		return;
+	}
+	l->fn = fn;
+	memcpy(l->val, val, len);
+}
+
+/* The label of the attribute at @offset, if any. */
+static const struct ipc_label *label_find(const struct ipc_label *labels,
+					  unsigned int n, uint32_t offset)
 {
 	unsigned int i;
 
 	for (i = 0; offset && i < n; i++)
 		if (labels[i].offset == offset)
-			return labels[i].token;
+			return &labels[i];
 	return NULL;
+}
+
+/* What the user typed for label @l (formatted into @buf if need be). */
+static const char *label_token(const struct ipc_label *l, char *buf,
+			       size_t size)
+{
+	if (!l)
+		return NULL;
+	if (!l->fn)
+		return l->token;
+	l->fn(l->val, buf, size);
+	return buf;
 }
 
 /*
@@ -280,10 +318,12 @@ static int transact(struct ipc *ipc, struct nl_sock *sk, struct nl_msg *msg,
 	nl_cb_put(cb);
 
 	if (r.error < 0) {
-		char text[sizeof(r.msg) + 64];
+		char text[sizeof(r.msg) + 64], token[IPC_TOKEN_MAX];
 
 		error_text(r.error, r.msg,
-			   label_find(ipc->labels, ipc->nlabels, r.bad_attr),
+			   label_token(label_find(ipc->labels, ipc->nlabels,
+						  r.bad_attr),
+				       token, sizeof(token)),
 			   text, sizeof(text));
 		fail("%s", text);
 		return r.error;
@@ -299,6 +339,12 @@ static int transact(struct ipc *ipc, struct nl_sock *sk, struct nl_msg *msg,
  * goes alone), and no more than the receive buffer holds the acks of,
  * since the kernel handles them all before sendmsg() returns and drops an
  * ack that finds the buffer full.
+ *
+ * Only the last request of a sendmsg() asks for an ack (NLM_F_ACK): the
+ * kernel answers a request without it only if it fails, and answers in
+ * order, so once the last one's ack is read, the requests before it that
+ * had no error message succeeded. (A success's extended-ack warning is
+ * lost that way: the podnet family sends none.)
  */
 #define QUEUE_BYTES	65536
 #define SNDBUF_WANTED	(4 * QUEUE_BYTES)
@@ -317,7 +363,7 @@ struct pending {
 
 struct ipc_queue {
 	char *buf;			/* the requests, back to back */
-	size_t len;
+	size_t len, last;		/* @last: offset of the last request */
 	unsigned int bufsize;
 	struct pending *v;
 	unsigned int n, answered, size;
@@ -396,11 +442,13 @@ static int queue_msg(struct ipc *ipc, struct nl_msg *msg)
 		fail("out of memory");
 		return -ENOMEM;
 	}
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_flags |= NLM_F_REQUEST;
+	nlh->nlmsg_flags &= ~NLM_F_ACK;	/* ipc_flush() sets it on the last */
 	nlh->nlmsg_seq = ++q->seq;
 	nlh->nlmsg_pid = nl_socket_get_local_port(ipc->sk);
 	memset(q->buf + q->len, 0, len);
 	memcpy(q->buf + q->len, nlh, nlh->nlmsg_len);
+	q->last = q->len;
 	q->len += len;
 	p = &q->v[q->n++];
 	*p = (struct pending){
@@ -415,13 +463,29 @@ static int queue_msg(struct ipc *ipc, struct nl_msg *msg)
 	return 0;
 }
 
+/* The last request is answered: those without an answer succeeded. */
+static void acks_implied(struct ipc *ipc)
+{
+	struct ipc_queue *q = ipc->queue;
+	unsigned int i;
+
+	for (i = 0; i + 1 < q->n; i++) {
+		if (q->v[i].answered)
+			continue;
+		q->v[i].answered = true;
+		q->answered++;
+		ipc->ack_fn(ipc->ack_arg, q->v[i].tag, 0, "");
+	}
+}
+
 /* Hand the ack @nlh to the ack handler; @whole: not truncated. */
 static void ack_one(struct ipc *ipc, const struct nlmsghdr *nlh, bool whole)
 {
 	struct ipc_queue *q = ipc->queue;
 	const struct nlmsgerr *e = nlmsg_data(nlh);
 	uint32_t i = nlh->nlmsg_seq - q->v[0].seq, bad_attr = 0;
-	char msg[256], text[sizeof(msg) + 64];
+	char msg[256], text[sizeof(msg) + 64], token[IPC_TOKEN_MAX];
+	const struct ipc_label *l;
 	struct pending *p;
 
 	if (i >= q->n || q->v[i].seq != nlh->nlmsg_seq || q->v[i].answered)
@@ -429,6 +493,8 @@ static void ack_one(struct ipc *ipc, const struct nlmsghdr *nlh, bool whole)
 	p = &q->v[i];
 	p->answered = true;
 	q->answered++;
+	if (i == q->n - 1)
+		acks_implied(ipc);
 	msg[0] = '\0';
 	if (whole)
 		ext_ack_parse(nlh, ack_tlv_offset(nlh), msg, sizeof(msg), &bad_attr);
@@ -439,10 +505,10 @@ static void ack_one(struct ipc *ipc, const struct nlmsghdr *nlh, bool whole)
 		ipc->ack_fn(ipc->ack_arg, p->tag, 0, "");
 		return;
 	}
-	error_text(e->error, msg,
-		   label_find(q->labels + p->label, p->nlabels, bad_attr),
-		   text, sizeof(text));
-	ipc->ack_fn(ipc->ack_arg, p->tag, e->error, text);
+	l = label_find(q->labels + p->label, p->nlabels, bad_attr);
+	error_text(e->error, msg, label_token(l, token, sizeof(token)), text,
+		   sizeof(text));
+	ipc->ack_fn(ipc->ack_arg, l ? l->tag : p->tag, e->error, text);
 }
 
 /* The acks in the @len bytes read at @buf; @trunc: there was more. */
@@ -472,7 +538,8 @@ static int acks_read(struct ipc *ipc)
 	int fd = nl_socket_get_fd(ipc->sk), i, n;
 
 	while (q->answered < q->n) {
-		n = q->n - q->answered < RECV_BATCH ? q->n - q->answered : RECV_BATCH;
+		/* Errors, then the last request's ack: how many is not known. */
+		n = RECV_BATCH;
 		memset(mm, 0, sizeof(mm));
 		for (i = 0; i < n; i++) {
 			iov[i].iov_base = q->rbuf + i * ACK_BUFSIZE;
@@ -502,6 +569,7 @@ int ipc_flush(struct ipc *ipc)
 
 	if (!q || !q->n)
 		return 0;
+	((struct nlmsghdr *)(q->buf + q->last))->nlmsg_flags |= NLM_F_ACK;
 	do
 		n = send(nl_socket_get_fd(ipc->sk), q->buf, q->len, 0);
 	while (n < 0 && errno == EINTR);

@@ -6,16 +6,36 @@
 #include <stdint.h>
 #include <netlink/msg.h>
 
-/* What the user typed for one attribute of a request: see ipc_label(). */
+#define IPC_LABEL_SIZE 48
+#define IPC_TOKEN_MAX 64	/* the longest token a label prints, NUL included */
+
+/*
+ * Formats a label's value as the user typed it (see ipc_label_fmt()):
+ * at most @size bytes, NUL included, into @buf.
+ */
+typedef void (*ipc_label_fn)(const void *val, char *buf, size_t size);
+
+/*
+ * What the user typed for one attribute of a request: see ipc_label().
+ * Either the token itself (@fn NULL), or a copy of the parsed value and
+ * how to print it, formatted only when an error names the attribute.
+ */
 struct ipc_label {
 	uint32_t offset;	/* of the attribute in the request */
-	char token[48];
+	unsigned int tag;	/* ipc->tag when it was labelled */
+	ipc_label_fn fn;
+	union {
+		char token[IPC_LABEL_SIZE];
+		unsigned char val[IPC_LABEL_SIZE];
+	};
 };
 
 /*
  * What a pipelined request's ack says: the request's @tag (see struct ipc),
- * 0 or a negative errno, and the error line ("<kernel message> `<token>'",
- * or strerror()), empty on success.
+ * or, when the kernel blames an attribute labelled under another tag, that
+ * one (a request made of two lines blames the line at fault); 0 or a
+ * negative errno, and the error line ("<kernel message> `<token>'", or
+ * strerror()), empty on success.
  */
 typedef void (*ipc_ack_fn)(void *arg, unsigned int tag, int error, const char *msg);
 
@@ -64,6 +84,14 @@ struct nl_msg *ipc_msg(struct ipc *ipc, uint8_t cmd, int flags);
  * attribute is printed as "<kernel message> `<token>'".
  */
 void ipc_label(struct ipc *ipc, struct nl_msg *msg, const char *token);
+
+/*
+ * The same, for a value (@len bytes at @val, at most IPC_LABEL_SIZE, copied)
+ * that @fn prints as the user typed it: formatting waits for an error, so
+ * that a batch of many requests does not print every token it sends.
+ */
+void ipc_label_fmt(struct ipc *ipc, struct nl_msg *msg, ipc_label_fn fn,
+		   const void *val, size_t len);
 
 /*
  * A reply handler: 0 to go on, or -1 with fail() set to stop; the request

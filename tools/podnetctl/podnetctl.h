@@ -64,6 +64,12 @@ enum cmd_flags {
  * @undo: batch only, after @run succeeded and a later line failed (or
  *	a pipelined one, before or after it): put back what @save recorded.
  *	NULL if there is nothing to undo.
+ * @run_joined: batch only, pipelined commands: send the command and the
+ *	line after it, @next, as one request if they make one (a service
+ *	added, then its endpoint set: the service appears with its
+ *	endpoints). 1 if it did (ipc->tag: the command's; the attributes of
+ *	@next labelled with ipc->tag + 1), 0 if they do not make one (nothing
+ *	sent), -1 with fail() set. May be NULL.
  * @print: write the command in canonical form (one line, no newline), as
  *	it would be typed; used by --dry-run and in undo failure messages
  * @free: free the command
@@ -71,6 +77,7 @@ enum cmd_flags {
  */
 struct cmd_ops {
 	int (*run)(struct ipc *ipc, struct cmd *cmd);
+	int (*run_joined)(struct ipc *ipc, struct cmd *cmd, struct cmd *next);
 	int (*save)(struct ipc *ipc, struct cmd *cmd);
 	int (*undo)(struct ipc *ipc, struct cmd *cmd);
 	void (*print)(const struct cmd *cmd, FILE *f);
@@ -83,6 +90,7 @@ struct cmd {
 	const struct cmd_ops *ops;
 	unsigned int line;	/* batch line number, 0 on the command line */
 	bool applied;		/* batch: sent, and not refused (as far as known) */
+	bool joined;		/* batch: sent with the next line (run_joined) */
 };
 
 /**

@@ -620,17 +620,55 @@ static int put_addr(struct nl_msg *msg, const struct pn_addr *a)
 		       PODNET_ADDR_A_IPV6, addr_len(a->family), a->bytes);
 }
 
-/* @type: a nest holding @a, both labelled @token. */
+/* Labels formatted when an error names them (ipc_label_fmt()). */
+static void label_svc(const void *val, char *buf, size_t size)
+{
+	char b[SVC_STRLEN];
+
+	snprintf(buf, size, "%s", svc_key_fmt(val, b));
+}
+
+static void label_ep(const void *val, char *buf, size_t size)
+{
+	char b[EP_STRLEN];
+
+	snprintf(buf, size, "%s", ep_fmt(val, b));
+}
+
+static void label_addr(const void *val, char *buf, size_t size)
+{
+	char b[ADDR_STRLEN];
+
+	snprintf(buf, size, "%s", addr_fmt(val, b));
+}
+
+static void label_u32(const void *val, char *buf, size_t size)
+{
+	uint32_t n;
+
+	memcpy(&n, val, sizeof(n));
+	snprintf(buf, size, "%" PRIu32, n);
+}
+
+#define label_val(ipc, msg, fn, p) ipc_label_fmt(ipc, msg, fn, p, sizeof(*(p)))
+
+static void label_num(struct ipc *ipc, struct nl_msg *msg, uint32_t n)
+{
+	label_val(ipc, msg, label_u32, &n);
+}
+
+/* @type: a nest holding @a, both labelled with @fn(@val) (@len bytes). */
 static int put_addr_nest(struct ipc *ipc, struct nl_msg *msg, int type,
-			 const struct pn_addr *a, const char *token)
+			 const struct pn_addr *a, ipc_label_fn fn,
+			 const void *val, size_t len)
 {
 	struct nlattr *nest;
 
-	ipc_label(ipc, msg, token);
+	ipc_label_fmt(ipc, msg, fn, val, len);
 	nest = nla_nest_start(msg, type);
 	if (!nest)
 		return -1;
-	ipc_label(ipc, msg, token);
+	ipc_label_fmt(ipc, msg, fn, val, len);
 	if (put_addr(msg, a))
 		return -1;
 	nla_nest_end(msg, nest);
@@ -641,20 +679,18 @@ static int put_addr_nest(struct ipc *ipc, struct nl_msg *msg, int type,
 static struct nlattr *put_key(struct ipc *ipc, struct nl_msg *msg,
 			      const struct svc_key *key)
 {
-	char buf[SVC_STRLEN], abuf[ADDR_STRLEN];
 	struct nlattr *nest;
 
-	ipc_label(ipc, msg, svc_key_fmt(key, buf));
+	label_val(ipc, msg, label_svc, key);
 	nest = nla_nest_start(msg, PODNET_A_SERVICE);
 	if (!nest)
 		return NULL;
 	ipc_label(ipc, msg, proto_name(key->proto));
 	if (nla_put_u8(msg, PODNET_SVC_A_PROTO, key->proto) ||
-	    put_addr_nest(ipc, msg, PODNET_SVC_A_ADDR, &key->addr,
-			  addr_fmt(&key->addr, abuf)))
+	    put_addr_nest(ipc, msg, PODNET_SVC_A_ADDR, &key->addr, label_addr,
+			  &key->addr, sizeof(key->addr)))
 		return NULL;
-	snprintf(buf, sizeof(buf), "%u", key->port);
-	ipc_label(ipc, msg, buf);
+	label_num(ipc, msg, key->port);
 	if (nla_put_u16(msg, PODNET_SVC_A_PORT, key->port))
 		return NULL;
 	return nest;
@@ -674,7 +710,6 @@ static int put_svc(struct ipc *ipc, struct nl_msg *msg, const struct svc_key *ke
 static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *svc)
 {
 	struct nlattr *nest = put_key(ipc, msg, &svc->key), *ext;
-	char buf[ADDR_STRLEN];
 	unsigned int i;
 
 	if (!nest)
@@ -683,14 +718,12 @@ static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *
 	if (nla_put_u8(msg, PODNET_SVC_A_SCHED, svc->sched))
 		return -1;
 	if (svc->affinity) {
-		snprintf(buf, sizeof(buf), "%" PRIu32, svc->affinity);
-		ipc_label(ipc, msg, buf);
+		label_num(ipc, msg, svc->affinity);
 		if (nla_put_u32(msg, PODNET_SVC_A_AFFINITY, svc->affinity))
 			return -1;
 	}
 	if (svc->nodeport) {
-		snprintf(buf, sizeof(buf), "%u", svc->nodeport);
-		ipc_label(ipc, msg, buf);
+		label_num(ipc, msg, svc->nodeport);
 		if (nla_put_u16(msg, PODNET_SVC_A_NODEPORT, svc->nodeport))
 			return -1;
 	}
@@ -699,7 +732,7 @@ static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *
 		if (!ext)
 			return -1;
 		for (i = 0; i < svc->next; i++) {
-			ipc_label(ipc, msg, addr_fmt(&svc->ext[i], buf));
+			label_val(ipc, msg, label_addr, &svc->ext[i]);
 			if (put_addr(msg, &svc->ext[i]))
 				return -1;
 		}
@@ -722,27 +755,24 @@ static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *
 static int put_ep(struct ipc *ipc, struct nl_msg *msg, int type,
 		  const struct ep *ep, bool full)
 {
-	char buf[EP_STRLEN], num[8];
 	struct nlattr *nest;
 
-	ep_fmt(ep, buf);
-	ipc_label(ipc, msg, buf);
+	label_val(ipc, msg, label_ep, ep);
 	nest = nla_nest_start(msg, type);
 	/* The kernel blames the address for a family mismatch. */
-	if (!nest || put_addr_nest(ipc, msg, PODNET_EP_A_ADDR, &ep->addr, buf))
+	if (!nest || put_addr_nest(ipc, msg, PODNET_EP_A_ADDR, &ep->addr,
+				   label_ep, ep, sizeof(*ep)))
 		return -1;
-	snprintf(num, sizeof(num), "%u", ep->port);
-	ipc_label(ipc, msg, num);
+	label_num(ipc, msg, ep->port);
 	if (nla_put_u16(msg, PODNET_EP_A_PORT, ep->port))
 		return -1;
 	if (full && ep->weight != 1) {
-		snprintf(num, sizeof(num), "%u", ep->weight);
-		ipc_label(ipc, msg, num);
+		label_num(ipc, msg, ep->weight);
 		if (nla_put_u16(msg, PODNET_EP_A_WEIGHT, ep->weight))
 			return -1;
 	}
 	if (full && ep->flags) {
-		ipc_label(ipc, msg, buf);
+		label_val(ipc, msg, label_ep, ep);
 		if (nla_put_u32(msg, PODNET_EP_A_FLAGS, ep->flags))
 			return -1;
 	}
@@ -779,16 +809,6 @@ int svc_get(struct ipc *ipc, const struct svc_key *key, struct svc_info *svc)
 	return err < 0 ? err : 0;
 }
 
-int svc_add_send(struct ipc *ipc, const struct svc_info *svc)
-{
-	struct nl_msg *msg = ipc_msg(ipc, PODNET_CMD_SERVICE_ADD, 0);
-
-	if (!msg)
-		return -1;
-	if (put_spec(ipc, msg, svc))
-		return too_long(msg);
-	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
-}
 
 int svc_del_send(struct ipc *ipc, const struct svc_key *key)
 {
@@ -815,22 +835,26 @@ int ep_one_send(struct ipc *ipc, uint8_t cmd, const struct svc_key *key,
 	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
 }
 
-int ep_set_send(struct ipc *ipc, const struct svc_key *key, const struct ep_list *eps)
+/* A request with room for @n endpoints (at most 52 bytes each: IPv6, weight, flags). */
+static struct nl_msg *eps_msg(struct ipc *ipc, uint8_t cmd, unsigned int n)
 {
-	struct nl_msg *msg = ipc_msg(ipc, PODNET_CMD_ENDPOINT_SET, 0);
-	/* Generous: at most 52 bytes an endpoint (IPv6, weight, flags). */
-	size_t size = 256 + (size_t)eps->n * 64;
+	struct nl_msg *msg = ipc_msg(ipc, cmd, 0);
+	size_t size = 512 + (size_t)n * 64;
+
+	if (msg && size > nlmsg_get_max_size(msg) && nlmsg_expand(msg, size) < 0) {
+		nlmsg_free(msg);
+		fail("out of memory");
+		return NULL;
+	}
+	return msg;
+}
+
+/* PODNET_A_ENDPOINTS: @eps, with their weights and flags; consumes @msg on error. */
+static int put_eps(struct ipc *ipc, struct nl_msg *msg, const struct ep_list *eps)
+{
 	struct nlattr *nest;
 	unsigned int i;
 
-	if (!msg)
-		return -1;
-	if (size > nlmsg_get_max_size(msg) && nlmsg_expand(msg, size) < 0) {
-		nlmsg_free(msg);
-		return fail("out of memory");
-	}
-	if (put_svc(ipc, msg, key))
-		return too_long(msg);
 	nest = nla_nest_start(msg, PODNET_A_ENDPOINTS);
 	if (!nest)
 		return too_long(msg);
@@ -842,6 +866,33 @@ int ep_set_send(struct ipc *ipc, const struct svc_key *key, const struct ep_list
 		nlmsg_free(msg);
 		return fail("too many endpoints (%u) for one netlink attribute", eps->n);
 	}
+	return 0;
+}
+
+int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
+		 const struct ep_list *eps)
+{
+	struct nl_msg *msg = eps_msg(ipc, PODNET_CMD_SERVICE_ADD, eps ? eps->n : 0);
+
+	if (!msg)
+		return -1;
+	if (put_spec(ipc, msg, svc))
+		return too_long(msg);
+	if (eps && put_eps(ipc, msg, eps) < 0)
+		return -1;
+	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
+}
+
+int ep_set_send(struct ipc *ipc, const struct svc_key *key, const struct ep_list *eps)
+{
+	struct nl_msg *msg = eps_msg(ipc, PODNET_CMD_ENDPOINT_SET, eps->n);
+
+	if (!msg)
+		return -1;
+	if (put_svc(ipc, msg, key))
+		return too_long(msg);
+	if (put_eps(ipc, msg, eps) < 0)
+		return -1;
 	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
 }
 
@@ -934,7 +985,40 @@ void svc_cmd_free(struct cmd *cmd)
 
 static int svc_add_run(struct ipc *ipc, struct cmd *cmd)
 {
-	return svc_add_send(ipc, &to_svc_cmd(cmd)->svc);
+	return svc_add_send(ipc, &to_svc_cmd(cmd)->svc, NULL);
+}
+
+/* Endpoint sets up to this size go with their service add. */
+#define JOIN_MAX_EPS 256
+
+/*
+ * "service add S" and then "endpoint set S ...": one request, the service
+ * created with its endpoints (as the restore of a batch does too).
+ */
+static int svc_add_run_joined(struct ipc *ipc, struct cmd *cmd, struct cmd *next)
+{
+	struct svc_cmd *sc = to_svc_cmd(cmd), *nc;
+	unsigned int tag = ipc->tag;
+	struct nl_msg *msg;
+	int err;
+
+	/* The endpoint family's lines are svc_cmds, linked by service. */
+	if (next->ops->free != svc_cmd_free)
+		return 0;
+	nc = to_svc_cmd(next);
+	if (nc->op != EP_SET || nc->prev != sc || nc->svc.eps.n > JOIN_MAX_EPS)
+		return 0;
+	msg = eps_msg(ipc, PODNET_CMD_SERVICE_ADD, nc->svc.eps.n);
+	if (!msg)
+		return -1;
+	if (put_spec(ipc, msg, &sc->svc))
+		return too_long(msg);
+	ipc->tag = tag + 1;	/* the endpoints are the next line's */
+	err = put_eps(ipc, msg, &nc->svc.eps);
+	ipc->tag = tag;
+	if (err < 0)
+		return -1;
+	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 1;
 }
 
 static int svc_del_run(struct ipc *ipc, struct cmd *cmd)
@@ -1159,7 +1243,7 @@ static void restore_send(struct ipc *ipc, unsigned int i, enum restore_step step
 		err = svc_del_send(ipc, r->key);
 		break;
 	case RESTORE_ADD:
-		err = svc_add_send(ipc, r->before);
+		err = svc_add_send(ipc, r->before, &r->before->eps);
 		break;
 	default:
 		err = ep_set_send(ipc, r->key, &r->before->eps);
@@ -1193,10 +1277,8 @@ void svc_batch_restore(struct ipc *ipc)
 
 		if (!r->before)
 			continue;
-		if (r->recreate)
-			restore_send(ipc, i, RESTORE_ADD);
-		if (!r->recreate || r->before->eps.n)
-			restore_send(ipc, i, RESTORE_SET);
+		/* Added back with its endpoints, or its endpoints set. */
+		restore_send(ipc, i, r->recreate ? RESTORE_ADD : RESTORE_SET);
 	}
 	if (ipc_pipeline(ipc, NULL, NULL) < 0)
 		warn("cannot restore the services: %s", fail_msg());
@@ -1313,7 +1395,8 @@ static int svc_help_run(struct ipc *ipc, struct cmd *cmd)
 
 static const struct cmd_ops svc_ops[] = {
 	[SVC_ADD] = {
-		.run = svc_add_run, .print = svc_print, .free = svc_cmd_free,
+		.run = svc_add_run, .run_joined = svc_add_run_joined,
+		.print = svc_print, .free = svc_cmd_free,
 		.flags = CMD_PIPELINE,
 	},
 	[SVC_DEL] = {

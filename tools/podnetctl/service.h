@@ -110,8 +110,12 @@ int service_event(uint8_t cmd, struct nl_msg *msg);
  * negative errno (-ENOENT: no such service) with fail() set.
  */
 int svc_get(struct ipc *ipc, const struct svc_key *key, struct svc_info *svc);
-/* PODNET_CMD_SERVICE_ADD of @svc's settings (not its endpoints). */
-int svc_add_send(struct ipc *ipc, const struct svc_info *svc);
+/*
+ * PODNET_CMD_SERVICE_ADD of @svc's settings, and of @eps (with their weights
+ * and flags) as its first endpoints unless NULL.
+ */
+int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
+		 const struct ep_list *eps);
 int svc_del_send(struct ipc *ipc, const struct svc_key *key);
 /*
  * PODNET_CMD_ENDPOINT_SET: replace the endpoints of @key by @eps, with
