@@ -95,6 +95,27 @@ median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# runs_median KEY: the median of the runs in RUNS[KEY] (an associative array
+# of the calling script: space-separated values, one per round).
+runs_median() {
+	local -a v
+	read -ra v <<<"${RUNS[$1]}"
+	median "${v[@]}"
+}
+
+# runs_ratio A B: the median of the round-by-round ratios RUNS[A] / RUNS[B]
+# (two-decimal), for series measured in turn in each round.
+runs_ratio() {
+	local -a a b r
+	local i
+	read -ra a <<<"${RUNS[$1]}"
+	read -ra b <<<"${RUNS[$2]}"
+	for i in "${!a[@]}"; do
+		r+=("$(ratio "${a[$i]}" "${b[$i]:-0}" %.4f)")
+	done
+	ratio "$(median "${r[@]}")" 1
+}
+
 # ratio A B [FORMAT]: A / B ("-" if B is zero or missing).
 ratio() {
 	awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {

@@ -20,7 +20,10 @@
 # left out (-O 1), with 1 and 2 streams, repeated $BENCH_REPS times (a, b, c
 # interleaved); the table gives the median and the runs. Ratios: podnet over
 # bridge and over veth, and 200 pods over 2 pods (d/c: the pod lookups do not
-# depend on how many pods there are).
+# depend on how many pods there are), as the ratio of the medians and as the
+# median of the ratios round by round (a, b, e, c are measured in turn in
+# each round, so that a drift of the VM's speed during the run, which TCG
+# has, touches both sides of a ratio alike).
 #
 # Environment: BENCH_SECS (5), BENCH_REPS (3), BENCH_IDLE_PODS (198).
 #
@@ -157,11 +160,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
 done
 
 # --- the table ---
-med() { # CFG STREAMS
-	local -a v
-	read -ra v <<<"${RUNS[$1,$2]}"
-	median "${v[@]}"
-}
+med() { runs_median "$1,$2"; } # CFG STREAMS
 row() { # LABEL CFG
 	local p m runs line
 	line=$(printf '%-24s' "$1")
@@ -173,8 +172,9 @@ row() { # LABEL CFG
 	echo "$line"
 }
 rrow() { # LABEL A B
-	printf '%-24s  %6s  %-20s  %6s\n' "$1" "$(ratio "$(med "$2" 1)" "$(med "$3" 1)")" "" \
-		"$(ratio "$(med "$2" 2)" "$(med "$3" 2)")"
+	printf '%-24s  %6s  %-20s  %6s  %-20s\n' "$1" \
+		"$(ratio "$(med "$2" 1)" "$(med "$3" 1)")" "($(runs_ratio "$2,1" "$3,1"))" \
+		"$(ratio "$(med "$2" 2)" "$(med "$3" 2)")" "($(runs_ratio "$2,2" "$3,2"))"
 }
 
 results
@@ -186,6 +186,7 @@ row "(e) bridge+br_netfilter" bridgenf
 row "(c) podnet, 2 pods" podnet
 row "(d) podnet, $npods pods" podnet200
 echo
+echo "ratio of the medians (median of the round-by-round ratios)"
 printf '%-24s  %-28s  %s\n' "ratio" "1 stream" "2 streams"
 rrow "podnet / bridge (c/b)" podnet bridge
 rrow "podnet / bridge+nf (c/e)" podnet bridgenf

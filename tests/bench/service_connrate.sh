@@ -23,11 +23,17 @@
 #
 # The pods hang off a podnet device in every case (it only switches; its
 # Service hooks are registered only while podnet has services). Each
-# (datapath, N) gets a fresh node and pods; the datapath is flushed before
-# they are deleted. The client (tests/bench/connbench.c, compiled here) runs
-# $BENCH_WORKERS processes each doing connect(), read() to the server's FIN,
-# close(), for $BENCH_SECS seconds; conntrack is flushed before each run;
-# one warm-up run is discarded; the table gives the median of $BENCH_REPS.
+# (datapath, N), and the reference (straight to a pod's address, no
+# service), has its own node and pods, all of them up at once: they are
+# programmed one after the other, then measured in rounds, each round
+# running every one of them in turn (starting one further each round), so
+# that a drift of the VM's speed, which TCG has, touches every column alike;
+# the ratios are medians of the round-by-round ratios. The client
+# (tests/bench/connbench.c, compiled here) runs $BENCH_WORKERS processes
+# each doing connect(), read() to the server's FIN, close(), for $BENCH_SECS
+# seconds; the node's conntrack entries are flushed before and after each
+# run; a first round is a warm-up, left out; the table gives the median of
+# $BENCH_REPS rounds.
 #
 # Environment: BENCH_NS ("1 1000 10000"), BENCH_SECS (3), BENCH_REPS (3),
 # BENCH_WORKERS (2), BENCH_DATAPATHS ("podnet iptables nftables ipvs").
@@ -109,64 +115,76 @@ flush() {
 	esac
 }
 
-topo_down() { # DP N
-	flush "$@" || echo "bench: flushing $1 failed"
-	kill_bg
-	cleanup_ns "$NODE" "$C" "$E1" "$E2"
-	sleep 2
-}
-
-# rate ADDR PORT SECS: one run of the client; prints the connbench line.
+# rate NODE CLIENT ADDR PORT SECS: one run of the client; prints the
+# connbench line.
 rate() {
-	ip netns exec "$NODE" conntrack -F >/dev/null 2>&1
-	ip netns exec "$C" "$CONNBENCH" client "$1" "$2" "$3" "$WORKERS"
+	ip netns exec "$1" conntrack -F >/dev/null 2>&1
+	ip netns exec "$2" "$CONNBENCH" client "$3" "$4" "$5" "$WORKERS"
+	local rc=$?
+	ip netns exec "$1" conntrack -F >/dev/null 2>&1
+	return $rc
 }
 
-# measure KEY ADDR PORT: warm-up, then REPS runs into RUNS[KEY].
-declare -A RUNS ERRS PROG
+# measure REP KEY: one run of KEY (warm-up if REP is 0) into RUNS[KEY].
+declare -A RUNS ERRS PROG NODEOF CLIENTOF ADDROF PORTOF
 measure() {
-	local key=$1 out r e rep
-	out=$(rate "$2" "$3" 1) || die "$key: no connection to $2:$3 completed ($out)"
-	echo "$key: warm-up: $out"
-	for ((rep = 1; rep <= REPS; rep++)); do
-		out=$(rate "$2" "$3" "$SECS") || die "$key: no connection to $2:$3 completed ($out)"
-		echo "$key: run $rep/$REPS: $out"
-		r=$(awk '{ for (i = 1; i < NF; i++) if ($i == "rate") print $(i + 1) }' <<<"$out")
-		e=$(awk '{ for (i = 1; i < NF; i++) if ($i == "errors") print $(i + 1) }' <<<"$out")
-		RUNS[$key]+=" $r"
-		ERRS[$key]=$((${ERRS[$key]:-0} + e))
-	done
+	local rep=$1 key=$2 out r e
+	out=$(rate "${NODEOF[$key]}" "${CLIENTOF[$key]}" "${ADDROF[$key]}" "${PORTOF[$key]}" \
+		"$([ "$rep" -eq 0 ] && echo 1 || echo "$SECS")") ||
+		die "$key: no connection to ${ADDROF[$key]}:${PORTOF[$key]} completed ($out)"
+	if [ "$rep" -eq 0 ]; then
+		echo "$key: warm-up: $out"
+		return
+	fi
+	echo "$key: round $rep/$REPS: $out"
+	r=$(awk '{ for (i = 1; i < NF; i++) if ($i == "rate") print $(i + 1) }' <<<"$out")
+	e=$(awk '{ for (i = 1; i < NF; i++) if ($i == "errors") print $(i + 1) }' <<<"$out")
+	RUNS[$key]+=" $r"
+	ERRS[$key]=$((${ERRS[$key]:-0} + e))
 }
 
-echo "connbench: $WORKERS workers, $SECS s runs, $REPS runs after a warm-up; $(nproc) CPUs, $(uname -r)"
+# add_node KEY ADDR PORT: a node and its pods for KEY, the client aiming at
+# ADDR:PORT.
+add_node() {
+	topo_up
+	NODEOF[$1]=$NODE
+	CLIENTOF[$1]=$C
+	ADDROF[$1]=$2
+	PORTOF[$1]=$3
+	KEYS+=("$1")
+}
+
+echo "connbench: $WORKERS workers, $SECS s runs, $REPS rounds after a warm-up; $(nproc) CPUs, $(uname -r)"
 iptables --version
 
 # Reference: straight to an endpoint pod's address, no service, no conntrack.
-topo_up
-measure direct $EP1 $EP_PORT
-topo_down ""
-
+KEYS=()
+add_node direct $EP1 $EP_PORT
 for dp in "${DPS[@]}"; do
 	for n in "${NSVC[@]}"; do
-		topo_up
+		add_node "$dp,$n" "$(vip "$n")" 80
 		t0=$(now)
 		program "$dp" "$n" || die "$dp: programming $n services failed"
 		PROG[$dp,$n]=$(elapsed "$t0")
 		echo "$dp N=$n: programmed in ${PROG[$dp,$n]} s"
-		measure "$dp,$n" "$(vip "$n")" 80
-		if [ "$dp" = podnet ]; then
-			podnetctl -n "$NODE" service show "$(vip "$n"):80/tcp" | sed 's/^/  /'
-		fi
-		topo_down "$dp" "$n"
 	done
 done
+for ((rep = 0; rep <= REPS; rep++)); do
+	for ((i = 0; i < ${#KEYS[@]}; i++)); do
+		measure "$rep" "${KEYS[(i + rep) % ${#KEYS[@]}]}"
+	done
+done
+for dp in "${DPS[@]}"; do
+	for n in "${NSVC[@]}"; do
+		if [ "$dp" = podnet ]; then
+			podnetctl -n "${NODEOF[$dp,$n]}" service show "$(vip "$n"):80/tcp" | sed 's/^/  /'
+		fi
+		NODE=${NODEOF[$dp,$n]} flush "$dp" "$n" || echo "bench: flushing $dp N=$n failed"
+	done
+done
+kill_bg
 
 # --- the table ---
-med() {
-	local -a v
-	read -ra v <<<"${RUNS[$1]}"
-	median "${v[@]}"
-}
 runs() { # KEY: the runs, rounded
 	local -a v
 	read -ra v <<<"${RUNS[$1]}"
@@ -183,28 +201,29 @@ label() {
 
 results
 echo "New TCP connections/s from a pod to a ClusterIP (2 endpoint pods), N services"
-echo "programmed, the target last. connbench: $WORKERS workers, median of $REPS runs of $SECS s [runs]"
+echo "programmed, the target last. connbench: $WORKERS workers, median of $REPS rounds of $SECS s runs [runs]"
 hdr=$(printf '%-24s' datapath)
 for n in "${NSVC[@]}"; do hdr+=$(printf '  %-26s' "N=$n"); done
-hdr+="  N=$NMAX/N=${NSVC[0]}"
+hdr+="  N=$NMAX/N=${NSVC[0]} (*)"
 echo "$hdr"
 for dp in "${DPS[@]}"; do
 	line=$(printf '%-24s' "$(label "$dp")")
 	for n in "${NSVC[@]}"; do
-		line+=$(printf '  %7.0f %-18s' "$(med "$dp,$n")" "[$(runs "$dp,$n")]")
+		line+=$(printf '  %7.0f %-18s' "$(runs_median "$dp,$n")" "[$(runs "$dp,$n")]")
 	done
-	line+="  $(ratio "$(med "$dp,$NMAX")" "$(med "$dp,${NSVC[0]}")")"
+	line+="  $(runs_ratio "$dp,$NMAX" "$dp,${NSVC[0]}")"
 	echo "$line"
 done
-printf '%-24s  %7.0f %-18s\n' "no service (pod IP)" "$(med direct)" \
+printf '%-24s  %7.0f %-18s\n' "no service (pod IP)" "$(runs_median direct)" \
 	"[$(runs direct)]"
 echo
 line="podnet / other at N=$NMAX:"
 for dp in "${DPS[@]}"; do
 	[ "$dp" = podnet ] && continue
-	line+="  $dp $(ratio "$(med "podnet,$NMAX")" "$(med "$dp,$NMAX")")x"
+	line+="  $dp $(runs_ratio "podnet,$NMAX" "$dp,$NMAX")x"
 done
 echo "$line"
+echo "(*) ratios: the median of the round-by-round ratios"
 errs=""
 for k in "${!ERRS[@]}"; do
 	[ "${ERRS[$k]}" -eq 0 ] || errs+=" $k: ${ERRS[$k]}"
