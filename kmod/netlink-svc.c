@@ -109,7 +109,8 @@ static int podnet_nl_svc_key(struct genl_info *info, struct nlattr **tb,
 }
 
 static int podnet_nl_svc_spec(struct genl_info *info,
-			      struct podnet_svc_spec *spec)
+			      struct podnet_svc_spec *spec,
+			      struct podnet_svc_ext *ext)
 {
 	struct nlattr *tb[PODNET_SVC_A_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
@@ -118,6 +119,7 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 	int rem, err;
 
 	memset(spec, 0, sizeof(*spec));
+	ext->n = 0;
 	err = podnet_nl_svc_key(info, tb, &spec->key);
 	if (err)
 		return err;
@@ -141,10 +143,10 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 	if (!tb[PODNET_SVC_A_EXTERNAL])
 		return 0;
 	nla_for_each_nested(nla, tb[PODNET_SVC_A_EXTERNAL], rem) {
-		struct in6_addr *a = &spec->ext[spec->next];
+		struct in6_addr *a = &ext->addr[ext->n];
 		unsigned int i;
 
-		if (spec->next == PODNET_SVC_MAX_EXTERNAL) {
+		if (ext->n == PODNET_SVC_MAX_EXTERNAL) {
 			NL_SET_ERR_MSG_MOD(extack, "too many external addresses");
 			NL_SET_BAD_ATTR(extack, nla);
 			return -E2BIG;
@@ -158,8 +160,8 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 			NL_SET_BAD_ATTR(extack, nla);
 			return -EINVAL;
 		}
-		for (i = 0; i < spec->next; i++) {
-			if (ipv6_addr_equal(&spec->ext[i], a)) {
+		for (i = 0; i < ext->n; i++) {
+			if (ipv6_addr_equal(&ext->addr[i], a)) {
 				NL_SET_ERR_MSG_MOD(extack,
 						   "external address given twice");
 				NL_SET_BAD_ATTR(extack, nla);
@@ -172,7 +174,7 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 			NL_SET_BAD_ATTR(extack, nla);
 			return -EINVAL;
 		}
-		spec->next++;
+		ext->n++;
 	}
 	return 0;
 }
@@ -259,15 +261,16 @@ static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 	    (spec->nodeport &&
 	     nla_put_u16(skb, PODNET_SVC_A_NODEPORT, ntohs(spec->nodeport))))
 		return -EMSGSIZE;
-	if (spec->next) {
-		n2 = nla_nest_start(skb, PODNET_SVC_A_EXTERNAL);
+	for (i = 0, n2 = NULL; i < svc->nfes; i++) {
+		if (svc->fes[i]->kind != PODNET_FE_EXTERNAL)
+			continue;
 		if (!n2)
+			n2 = nla_nest_start(skb, PODNET_SVC_A_EXTERNAL);
+		if (!n2 || podnet_nl_put_addr(skb, 0, &svc->fes[i]->key.addr))
 			return -EMSGSIZE;
-		for (i = 0; i < spec->next; i++)
-			if (podnet_nl_put_addr(skb, 0, &spec->ext[i]))
-				return -EMSGSIZE;
-		nla_nest_end(skb, n2);
 	}
+	if (n2)
+		nla_nest_end(skb, n2);
 	if (stats) {
 		u64 v[PODNET_SC_MAX];
 
@@ -433,10 +436,11 @@ int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
 	struct podnet_net *pnet = podnet_net(genl_info_net(info));
 	struct podnet_ep_spec *eps = NULL;
 	struct podnet_svc_spec spec;
+	struct podnet_svc_ext ext;
 	unsigned int n = 0;
 	int err;
 
-	err = podnet_nl_svc_spec(info, &spec);
+	err = podnet_nl_svc_spec(info, &spec, &ext);
 	if (err)
 		return err;
 	if (info->attrs[PODNET_A_ENDPOINTS]) {
@@ -450,7 +454,8 @@ int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 	}
 	mutex_lock(&pnet->svc_lock);
-	err = podnet_svc_add(genl_info_net(info), &spec, eps, n, info->extack);
+	err = podnet_svc_add(genl_info_net(info), &spec, &ext, eps, n,
+			     info->extack);
 	mutex_unlock(&pnet->svc_lock);
 out:
 	kvfree(eps);

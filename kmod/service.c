@@ -229,6 +229,7 @@ static int podnet_eps_check(unsigned int n, struct netlink_ext_ack *extack)
  * podnet_svc_add() - add a service port
  * @net: the namespace
  * @spec: the service
+ * @ext: its external addresses, none twice nor the ClusterIP (may be NULL)
  * @specs: its first endpoints, none twice (may be NULL if @n is 0)
  * @n: how many
  * @extack: error reporting
@@ -240,9 +241,11 @@ static int podnet_eps_check(unsigned int n, struct netlink_ext_ack *extack)
  * Return: 0, -EEXIST, -ENOSPC (max_services, max_endpoints), -ENOMEM.
  */
 int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
+		   const struct podnet_svc_ext *ext,
 		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack)
 {
+	unsigned int next = ext ? ext->n : 0;
 	struct podnet_net *pnet = podnet_net(net);
 	struct podnet_fe_key key;
 	struct podnet_svc *svc;
@@ -259,7 +262,8 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	err = podnet_eps_check(n, extack);
 	if (err)
 		return err;
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(struct_size(svc, fes, 1 + next + !!spec->nodeport),
+		      GFP_KERNEL);
 	if (!svc)
 		return -ENOMEM;
 	err = -ENOMEM;
@@ -276,9 +280,9 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 
 	err = podnet_svc_link_fe(pnet, svc, &spec->key, PODNET_FE_CLUSTERIP,
 				 extack);
-	for (i = 0; !err && i < spec->next; i++) {
+	for (i = 0; !err && i < next; i++) {
 		key = spec->key;
-		key.addr = spec->ext[i];
+		key.addr = ext->addr[i];
 		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_EXTERNAL,
 					 extack);
 	}

@@ -131,15 +131,13 @@ struct podnet_svc_stats {
 };
 
 /**
- * struct podnet_svc_spec - a service port as PODNET_CMD_SERVICE_ADD gives it
+ * struct podnet_svc_spec - a service port's settings
  * @key: ClusterIP, port, protocol
  * @sched: enum podnet_sched
  * @policy: enum podnet_policy
  * @flags: PODNET_SVC_F_*
  * @affinity: ClientIP affinity timeout in seconds, 0 for none
  * @nodeport: NodePort in network order, 0 for none
- * @next: number of external addresses
- * @ext: external addresses
  */
 struct podnet_svc_spec {
 	struct podnet_fe_key key;
@@ -148,34 +146,43 @@ struct podnet_svc_spec {
 	u32 flags;
 	u32 affinity;
 	__be16 nodeport;
-	unsigned int next;
-	struct in6_addr ext[PODNET_SVC_MAX_EXTERNAL];
+};
+
+/**
+ * struct podnet_svc_ext - a service port's external addresses, as given
+ * @n: how many
+ * @addr: the addresses (IPv4 as IPv4-mapped)
+ */
+struct podnet_svc_ext {
+	unsigned int n;
+	struct in6_addr addr[PODNET_SVC_MAX_EXTERNAL];
 };
 
 /**
  * struct podnet_svc - a service port
- * @spec: what it was added with
+ * @spec: its settings
  * @id: unique in its namespace, for affinity entries
  * @node: in podnet_net.svcs (svc_lock)
- * @fes: its frontends: ClusterIP, external addresses, NodePort
- * @nfes: how many
  * @eps: current endpoint set (RCU; never NULL once added)
  * @rr: round-robin position
  * @stats: per-CPU counters
  * @net: its namespace
  * @rcu: freed after a grace period
+ * @nfes: number of frontends
+ * @fes: its frontends: the ClusterIP, the external addresses in the order
+ *	given, the NodePort (the external addresses are read from here)
  */
 struct podnet_svc {
 	struct podnet_svc_spec spec;
 	u32 id;
 	struct list_head node;
-	struct podnet_fe *fes[PODNET_SVC_MAX_EXTERNAL + 2];
-	unsigned int nfes;
 	struct podnet_eps __rcu *eps;
 	atomic_t rr;
 	struct podnet_svc_stats __percpu *stats;
 	struct net *net;
 	struct rcu_head rcu;
+	unsigned int nfes;
+	struct podnet_fe *fes[];
 };
 
 /**
@@ -210,6 +217,7 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 struct podnet_svc *podnet_svc_find(struct net *net,
 				   const struct podnet_fe_key *key);
 int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
+		   const struct podnet_svc_ext *ext,
 		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack);
 int podnet_svc_del(struct net *net, struct podnet_svc *svc);

@@ -43,15 +43,16 @@ static bool sv_not_local(struct net *net, const struct in6_addr *a)
 	return false;
 }
 
-static int sv_add_eps(const struct podnet_svc_spec *spec,
-		      const struct podnet_ep_spec *eps, unsigned int n,
-		      struct netlink_ext_ack *extack)
+static int sv_add_full(const struct podnet_svc_spec *spec,
+		       const struct podnet_svc_ext *ext,
+		       const struct podnet_ep_spec *eps, unsigned int n,
+		       struct netlink_ext_ack *extack)
 {
 	struct podnet_net *pnet = podnet_net(&init_net);
 	int err;
 
 	mutex_lock(&pnet->svc_lock);
-	err = podnet_svc_add(&init_net, spec, eps, n, extack);
+	err = podnet_svc_add(&init_net, spec, ext, eps, n, extack);
 	mutex_unlock(&pnet->svc_lock);
 	return err;
 }
@@ -59,7 +60,7 @@ static int sv_add_eps(const struct podnet_svc_spec *spec,
 static int sv_add(const struct podnet_svc_spec *spec,
 		  struct netlink_ext_ack *extack)
 {
-	return sv_add_eps(spec, NULL, 0, extack);
+	return sv_add_full(spec, NULL, NULL, 0, extack);
 }
 
 static struct podnet_svc *sv_find(const struct podnet_fe_key *key)
@@ -107,15 +108,16 @@ static unsigned int sv_count(void)
 
 static void sv_clusterip_and_external(struct kunit *test)
 {
+	struct podnet_svc_ext ext = {};
 	struct podnet_svc_spec spec;
 	struct podnet_fe_key key;
 	struct podnet_svc *svc;
 	bool known;
 
 	sv_spec(&spec, 0x0afe000a, 80, 0);
-	ipv6_addr_set_v4mapped(htonl(0x0afe0a4d), &spec.ext[0]);
-	spec.next = 1;
-	KUNIT_ASSERT_EQ(test, sv_add(&spec, NULL), 0);
+	ext.n = 1;
+	ipv6_addr_set_v4mapped(htonl(0x0afe0a4d), &ext.addr[0]);
+	KUNIT_ASSERT_EQ(test, sv_add_full(&spec, &ext, NULL, 0, NULL), 0);
 	svc = sv_find(&spec.key);
 	KUNIT_ASSERT_NOT_NULL(test, svc);
 
@@ -183,6 +185,7 @@ static void sv_nodeport(struct kunit *test)
 static void sv_conflict_changes_nothing(struct kunit *test)
 {
 	struct netlink_ext_ack extack = {};
+	struct podnet_svc_ext ext = {};
 	struct podnet_svc_spec a, b;
 	struct podnet_fe_key key;
 	struct podnet_svc *svc;
@@ -195,9 +198,9 @@ static void sv_conflict_changes_nothing(struct kunit *test)
 
 	/* Another service, an external address then a NodePort in use. */
 	sv_spec(&b, 0x0afe001f, 80, 30090);
-	ipv6_addr_set_v4mapped(htonl(0x0afe0a4e), &b.ext[0]);
-	b.next = 1;
-	KUNIT_EXPECT_EQ(test, sv_add(&b, &extack), -EEXIST);
+	ext.n = 1;
+	ipv6_addr_set_v4mapped(htonl(0x0afe0a4e), &ext.addr[0]);
+	KUNIT_EXPECT_EQ(test, sv_add_full(&b, &ext, NULL, 0, &extack), -EEXIST);
 	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "NodePort"));
 	KUNIT_EXPECT_EQ(test, sv_count(), n);
@@ -259,7 +262,7 @@ static void sv_with_endpoints(struct kunit *test)
 	sv_spec(&spec, 0x0afe0032, 80, 0);
 	/* Over max_endpoints: no service at all. */
 	podnet_max_endpoints = 1;
-	KUNIT_EXPECT_EQ(test, sv_add_eps(&spec, eps, 2, &extack), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, sv_add_full(&spec, NULL, eps, 2, &extack), -ENOSPC);
 	podnet_max_endpoints = max;
 	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "max_endpoints"));
@@ -268,7 +271,7 @@ static void sv_with_endpoints(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sv_count(), n);
 
 	/* Its first packet finds both endpoints. */
-	KUNIT_ASSERT_EQ(test, sv_add_eps(&spec, eps, 2, NULL), 0);
+	KUNIT_ASSERT_EQ(test, sv_add_full(&spec, NULL, eps, 2, NULL), 0);
 	rcu_read_lock();
 	svc = podnet_fe_lookup(&init_net, &spec.key, sv_local, NULL);
 	neps = svc ? rcu_dereference(svc->eps)->n : 0;
