@@ -111,7 +111,6 @@ flush() {
 		;;
 	nftables) ip netns exec "$NODE" nft flush ruleset ;;
 	ipvs) ip netns exec "$NODE" ipvsadm -C && ip -n "$NODE" link del kube-ipvs0 ;;
-	"") ;;
 	esac
 }
 

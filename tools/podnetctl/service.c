@@ -809,7 +809,6 @@ int svc_get(struct ipc *ipc, const struct svc_key *key, struct svc_info *svc)
 	return err < 0 ? err : 0;
 }
 
-
 int svc_del_send(struct ipc *ipc, const struct svc_key *key)
 {
 	struct nl_msg *msg = ipc_msg(ipc, PODNET_CMD_SERVICE_DEL, 0);
@@ -869,18 +868,32 @@ static int put_eps(struct ipc *ipc, struct nl_msg *msg, const struct ep_list *ep
 	return 0;
 }
 
-int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
-		 const struct ep_list *eps)
+/* PODNET_CMD_SERVICE_ADD; the labels of @eps (if any) tagged @eps_tag. */
+static int svc_add_tagged(struct ipc *ipc, const struct svc_info *svc,
+			  const struct ep_list *eps, unsigned int eps_tag)
 {
 	struct nl_msg *msg = eps_msg(ipc, PODNET_CMD_SERVICE_ADD, eps ? eps->n : 0);
+	unsigned int tag = ipc->tag;
+	int err = 0;
 
 	if (!msg)
 		return -1;
 	if (put_spec(ipc, msg, svc))
 		return too_long(msg);
-	if (eps && put_eps(ipc, msg, eps) < 0)
+	if (eps) {
+		ipc->tag = eps_tag;
+		err = put_eps(ipc, msg, eps);
+		ipc->tag = tag;
+	}
+	if (err < 0)
 		return -1;
 	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
+}
+
+int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
+		 const struct ep_list *eps)
+{
+	return svc_add_tagged(ipc, svc, eps, ipc->tag);
 }
 
 int ep_set_send(struct ipc *ipc, const struct svc_key *key, const struct ep_list *eps)
@@ -998,9 +1011,6 @@ static int svc_add_run(struct ipc *ipc, struct cmd *cmd)
 static int svc_add_run_joined(struct ipc *ipc, struct cmd *cmd, struct cmd *next)
 {
 	struct svc_cmd *sc = to_svc_cmd(cmd), *nc;
-	unsigned int tag = ipc->tag;
-	struct nl_msg *msg;
-	int err;
 
 	/* The endpoint family's lines are svc_cmds, linked by service. */
 	if (next->ops->free != svc_cmd_free)
@@ -1008,17 +1018,8 @@ static int svc_add_run_joined(struct ipc *ipc, struct cmd *cmd, struct cmd *next
 	nc = to_svc_cmd(next);
 	if (nc->op != EP_SET || nc->prev != sc || nc->svc.eps.n > JOIN_MAX_EPS)
 		return 0;
-	msg = eps_msg(ipc, PODNET_CMD_SERVICE_ADD, nc->svc.eps.n);
-	if (!msg)
-		return -1;
-	if (put_spec(ipc, msg, &sc->svc))
-		return too_long(msg);
-	ipc->tag = tag + 1;	/* the endpoints are the next line's */
-	err = put_eps(ipc, msg, &nc->svc.eps);
-	ipc->tag = tag;
-	if (err < 0)
-		return -1;
-	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 1;
+	/* The endpoints are the next line's. */
+	return svc_add_tagged(ipc, &sc->svc, &nc->svc.eps, ipc->tag + 1) < 0 ? -1 : 1;
 }
 
 static int svc_del_run(struct ipc *ipc, struct cmd *cmd)
