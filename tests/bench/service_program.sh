@@ -127,7 +127,7 @@ ktrace_setup || echo "no ftrace function_graph tracer: kernel times not measured
 # changes DP ADD-CMD... -- DEL-CMD...: CHANGES changes, alternately ADD and
 # DEL, each timed (wall and kernel); only one if it takes more than 10 s.
 changes() {
-	local dp=$1 add=() del=() k t
+	local dp=$1 add=() del=() k t kt
 	shift
 	while [ "$1" != -- ]; do add+=("$1"); shift; done
 	shift
@@ -270,6 +270,7 @@ echo "with them present (median of $CHANGES: add, remove, add; once if over 10 s
 echo "seconds: wall (of the command) and kernel (handling its netlink requests)"
 printf '%-22s  %8s %8s  %-30s  %-40s  %-34s  %s\n' datapath "load" "kernel" "one endpoint change [runs]" \
 	"kernel [runs]" "how (load | change)" "kernel memory"
+# shellcheck disable=SC2059 # fmt VALUE FORMAT: the format is the caller's
 fmt() { case "$1" in [0-9]*) printf "$2" "$1" ;; *) echo "$1" ;; esac; }
 runs() { local -a v; read -ra v <<<"$1"; local x o=; for x in "${v[@]}"; do o+="${o:+ }$(fmt "$x" "$2")"; done; echo "$o"; }
 for dp in "${DPS[@]}"; do

@@ -17,8 +17,9 @@ require_podnet
 require_cmd podnetctl python3
 
 P=/sys/module/podnet/parameters
-[ -w "$P/max_services" ] && [ -w "$P/max_endpoints" ] ||
+if [ ! -w "$P/max_services" ] || [ ! -w "$P/max_endpoints" ]; then
 	ksft_skip "no writable $P/max_services, $P/max_endpoints"
+fi
 OLD_SVCS=$(cat "$P/max_services")
 OLD_EPS=$(cat "$P/max_endpoints")
 cleanup() {

@@ -116,7 +116,7 @@ pctl() { podnetctl -n "$NODE" "$@"; }
 # --- ClusterIP, random, two endpoints ---
 check "service add 10.96.0.10:80/tcp" pctl service add 10.96.0.10:80/tcp
 check "endpoint set: two pods" pctl endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080
-check "pod -> ClusterIP reaches both endpoints" both_seen "$A3" 10.96.0.10 80 $(reps 30)
+check "pod -> ClusterIP reaches both endpoints" both_seen "$A3" 10.96.0.10 80 "$(reps 30)"
 check "service show counts connections" sh -c \
 	"[ \$(podnetctl -n $NODE -j service show 10.96.0.10:80/tcp | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats\"][\"conns\"])') -ge $(reps 30) ]"
 check "per-endpoint connection counters add up" sh -c \
@@ -146,20 +146,20 @@ check "rejected connections counted" sh -c \
 
 # --- endpoint removal and terminating endpoints ---
 check "endpoint del 10.244.1.3:8080" pctl endpoint del 10.96.0.10:80/tcp 10.244.1.3:8080
-check "removed endpoint gets no new connection" only A1 "$A3" 10.96.0.10 80 $(reps 15)
+check "removed endpoint gets no new connection" only A1 "$A3" 10.96.0.10 80 "$(reps 15)"
 check "endpoint add A2 back, A1 terminating" sh -c \
 	"podnetctl -n $NODE endpoint add 10.96.0.10:80/tcp 10.244.1.3:8080 && podnetctl -n $NODE endpoint add 10.96.0.10:80/tcp 10.244.1.2:8080 terminating"
-check "terminating endpoint gets no new connection while one is ready" only A2 "$A3" 10.96.0.10 80 $(reps 15)
+check "terminating endpoint gets no new connection while one is ready" only A2 "$A3" 10.96.0.10 80 "$(reps 15)"
 check "all terminating: they still serve" sh -c \
 	"podnetctl -n $NODE endpoint add 10.96.0.10:80/tcp 10.244.1.3:8080 terminating"
-check "all terminating: both serve" both_seen "$A3" 10.96.0.10 80 $(reps 30)
+check "all terminating: both serve" both_seen "$A3" 10.96.0.10 80 "$(reps 30)"
 
 # --- schedulers, affinity ---
 check "rr service" sh -c "podnetctl -n $NODE service add 10.96.0.11:80/tcp sched rr && podnetctl -n $NODE endpoint set 10.96.0.11:80/tcp 10.244.1.2:8080,10.244.1.3:8080"
 check "rr alternates" bash -c \
 	"$(declare -f get); a=\$(for i in 1 2 3 4; do get $A3 10.96.0.11 80 | cut -d' ' -f1; done | tr '\n' ' '); echo \$a; case \"\$a\" in 'A1 A2 A1 A2 '|'A2 A1 A2 A1 ') ;; *) exit 1;; esac"
 check "maglev service" sh -c "podnetctl -n $NODE service add 10.96.0.12:80/tcp sched maglev && podnetctl -n $NODE endpoint set 10.96.0.12:80/tcp 10.244.1.2:8080,10.244.1.3:8080"
-check "maglev spreads client ports over both" both_seen "$A3" 10.96.0.12 80 $(reps 30)
+check "maglev spreads client ports over both" both_seen "$A3" 10.96.0.12 80 "$(reps 30)"
 check "weights: weight 4 gets most" sh -c \
 	"podnetctl -n $NODE service add 10.96.0.13:80/tcp sched rr && podnetctl -n $NODE endpoint add 10.96.0.13:80/tcp 10.244.1.2:8080 weight 4 && podnetctl -n $NODE endpoint add 10.96.0.13:80/tcp 10.244.1.3:8080"
 check "weights: 4 to 1 over 10 connections" bash -c \
@@ -206,7 +206,7 @@ check "no endpoint: UDP gets port unreachable" bash -c \
 
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" sh -c "podnetctl -n $NODE service add '[fd00:96::10]:80/tcp' && podnetctl -n $NODE endpoint set '[fd00:96::10]:80/tcp' '[fd00:244:1::2]:8080,[fd00:244:1::3]:8080'"
-check "pod -> IPv6 ClusterIP reaches both" both_seen "$A3" fd00:96::10 80 $(reps 20)
+check "pod -> IPv6 ClusterIP reaches both" both_seen "$A3" fd00:96::10 80 "$(reps 20)"
 if [ "$HAVE_SCTP" = 1 ]; then
 	check "SCTP service" sh -c "podnetctl -n $NODE service add 10.96.0.30:9000/sctp && podnetctl -n $NODE endpoint set 10.96.0.30:9000/sctp 10.244.1.2:9000"
 	check "pod -> pod over SCTP" bash -c "$(declare -f get); get $A3 10.244.1.2 9000 sctp | grep -q '^A1'"
@@ -293,7 +293,7 @@ rm -f /tmp/podnet-batch.$$ /tmp/podnet-state1.$$ /tmp/podnet-state2.$$
 # --- notifications ---
 ip netns exec "$NODE" podnetctl monitor -j >/tmp/podnet-mon.$$ 2>&1 &
 mon=$!
-PIDS+=($mon)
+PIDS+=("$mon")
 sleep $((REPS == 1 ? 1 : 4))
 pctl service add 10.96.2.1:80/tcp >/dev/null
 pctl endpoint add 10.96.2.1:80/tcp 10.244.1.2:8080 >/dev/null
