@@ -410,21 +410,17 @@ static int podnet_nl_eps_parse(struct genl_info *info, bool v4,
 			       struct podnet_ep_spec *eps)
 {
 	const struct nlattr *nla;
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 	int rem, err;
 
 	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
 		err = podnet_nl_ep_spec(nla, v4, true, &eps[n], info->extack);
 		if (err)
 			return err;
-		for (i = 0; i < n; i++) {
-			if (eps[i].port == eps[n].port &&
-			    ipv6_addr_equal(&eps[i].addr, &eps[n].addr)) {
-				NL_SET_ERR_MSG_MOD(info->extack,
-						   "endpoint given twice");
-				NL_SET_BAD_ATTR(info->extack, nla);
-				return -EEXIST;
-			}
+		if (podnet_ep_find(eps, n, &eps[n]) >= 0) {
+			NL_SET_ERR_MSG_MOD(info->extack, "endpoint given twice");
+			NL_SET_BAD_ATTR(info->extack, nla);
+			return -EEXIST;
 		}
 		n++;
 	}

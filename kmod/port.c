@@ -59,10 +59,27 @@ struct podnet_port *podnet_port_get_rtnl(const struct net_device *dev)
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_port_get_rtnl);
 
+/*
+ * Whether @saddr is bound to @port: a look at the port's own few addresses,
+ * cheaper than hashing into the device's table. podnet_port_bind() publishes
+ * each address before the count that covers it; unbinding clears the count
+ * first (a packet racing with it may find a NULL slot: it is dropped, as it
+ * would be a moment later).
+ */
 static bool podnet_port_addr_ok(struct podnet_port *port,
 				const struct in6_addr *saddr)
 {
-	return podnet_addr_lookup(port->pn, saddr) == port;
+	unsigned int i, n;
+
+	/* Pairs with podnet_port_bind(): the first n slots are filled. */
+	n = smp_load_acquire(&port->naddrs);
+	for (i = 0; i < n; i++) {
+		const struct podnet_addr *a = READ_ONCE(port->addrs[i]);
+
+		if (a && ipv6_addr_equal(&a->key, saddr))
+			return true;
+	}
+	return false;
 }
 
 static unsigned int podnet_rx_ipv4(struct podnet_port *port,
@@ -173,15 +190,17 @@ static void podnet_addr_free_rcu(struct podnet_addr *a)
 
 static void podnet_port_unbind(struct podnet_port *port)
 {
-	unsigned int i;
+	unsigned int i, n = port->naddrs;
 
-	for (i = 0; i < port->naddrs; i++) {
-		rhashtable_remove_fast(&port->pn->addrs, &port->addrs[i]->node,
+	WRITE_ONCE(port->naddrs, 0);
+	for (i = 0; i < n; i++) {
+		struct podnet_addr *a = port->addrs[i];
+
+		rhashtable_remove_fast(&port->pn->addrs, &a->node,
 				       podnet_addr_params);
-		podnet_addr_free_rcu(port->addrs[i]);
-		port->addrs[i] = NULL;
+		WRITE_ONCE(port->addrs[i], NULL);
+		podnet_addr_free_rcu(a);
 	}
-	port->naddrs = 0;
 }
 
 /**
@@ -238,7 +257,9 @@ int podnet_port_bind(struct podnet_port *port,
 			}
 			goto err_unbind;
 		}
-		port->addrs[port->naddrs++] = a;
+		WRITE_ONCE(port->addrs[port->naddrs], a);
+		/* The slot before the count: podnet_port_addr_ok(). */
+		smp_store_release(&port->naddrs, port->naddrs + 1);
 	}
 	if (!is_zero_ether_addr(spec->mac)) {
 		ether_addr_copy(port->pod_mac, spec->mac);

@@ -55,7 +55,8 @@ struct podnet_port_stats {
  * @dev_tracker: tracks that reference
  * @pn: the podnet device it is a port of
  * @node: in podnet_dev.ports
- * @addrs: addresses bound to it (RTNL)
+ * @addrs: addresses bound to it (changed under RTNL, read under RCU by the
+ *	rx_handler: podnet_port_addr_ok())
  * @naddrs: number of them
  * @pod_mac: the pod's MAC address, zero while unknown
  * @mac_fixed: @pod_mac was configured and is not learned

@@ -202,8 +202,16 @@ static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 	return 0;
 }
 
-static int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
-			  const struct podnet_ep_spec *ep)
+/**
+ * podnet_ep_find() - where an endpoint is in a list of endpoints
+ * @specs: the list
+ * @n: its length
+ * @ep: the endpoint (address and port; weight and flags are not compared)
+ *
+ * Return: its index in @specs, or -1.
+ */
+int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
+		   const struct podnet_ep_spec *ep)
 {
 	unsigned int i;
 
@@ -380,7 +388,6 @@ int podnet_svc_del(struct net *net, struct podnet_svc *svc)
 	return 0;
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_svc_del);
-
 
 /*
  * Publish a new endpoint set built from @specs and flush the UDP conntrack

@@ -235,6 +235,9 @@ void podnet_svc_net_exit(struct net *net);
 extern unsigned int podnet_max_services;
 extern unsigned int podnet_max_endpoints;
 
+int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
+		   const struct podnet_ep_spec *ep);
+
 /* Endpoints a service may have: max_endpoints, read once, at most 65535. */
 static inline unsigned int podnet_max_eps(void)
 {
