@@ -118,7 +118,7 @@ runs_ratio() {
 
 # ratio A B [FORMAT]: A / B ("-" if B is zero or missing).
 ratio() {
-	awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN {
+	awk -v a="$1" -v b="$2" -v f="${3:-%.3f}" 'BEGIN {
 		if (b + 0 == 0 || a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "-"; else printf f "\n", a / b }'
 }
 
@@ -290,6 +290,31 @@ gen_vips() {
 ipvs_base() {
 	ip -n "$1" link add kube-ipvs0 type dummy &&
 		ip netns exec "$1" sysctl -qw net.ipv4.vs.conntrack=1 net.ipv4.vs.expire_nodest_conn=1
+}
+
+# kube_nat_chains NS: the iptables nat chains kube-proxy installs on every
+# node, here with no service in them: KUBE-SERVICES (from PREROUTING and
+# OUTPUT) and KUBE-POSTROUTING (masquerade what KUBE-MARK-MASQ marked). Its
+# MASQUERADE rule makes the node track connections (conntrack and its NAT
+# engine on every connection): empty nat chains alone would not. Beside
+# IPVS, kube-proxy's IPVS mode also has ipset matches in KUBE-SERVICES
+# (ClusterIPs to mark for masquerade, NodePorts); they are left out (ipset is
+# not installed), which costs IPVS less than the real chain.
+kube_nat_chains() {
+	ip netns exec "$1" iptables-restore -w <<-'EOF'
+		*nat
+		:KUBE-SERVICES - [0:0]
+		:KUBE-POSTROUTING - [0:0]
+		:KUBE-MARK-MASQ - [0:0]
+		-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+		-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+		-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+		-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+		-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+		-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+		-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+		COMMIT
+	EOF
 }
 
 # build_connbench: compile the connection-rate client/server into $BENCH_TMP.

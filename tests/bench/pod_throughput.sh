@@ -8,18 +8,24 @@
 #  (b) bridge  two pods on a Linux bridge br0 (10.244.1.1/24) in a node netns
 #  (e) bridge, as a Kubernetes node runs it: (b) with br_netfilter
 #              (bridge-nf-call-iptables=1, so that kube-proxy's NAT sees
-#              bridged pod traffic) and kube-proxy's nat chains hooked in
-#              (KUBE-SERVICES, empty): conntrack on, as on a podnet node
+#              bridged pod traffic) and the nat chains kube-proxy installs
+#              on every node (lib.sh kube_nat_chains; no service): conntrack
+#              on, as on a podnet node with a Service (f)
 #  (c) podnet  two pods on pn0 (10.244.1.1/24, forwarding on) in a node netns,
 #              attached with podnetctl pod add
-#  (d) podnet  the same node after 198 more pods (each a netns with its veth
-#              attached to pn0) joined it: 200 pods
+#  (f) podnet  (c) as a Kubernetes node always runs it: with a Service
+#              programmed (a ClusterIP in front of pod 2), so that podnet's
+#              NAT hooks and conntrack are on for all pod traffic, as they
+#              are for (e)
+#  (d) podnet  the same node as (c) after 198 more pods (each a netns with
+#              its veth attached to pn0) joined it: 200 pods
 #
 # in every case pod 1 is 10.244.1.2 (iperf3 client), pod 2 10.244.1.3
 # (iperf3 server). Each measurement is iperf3 -t $BENCH_SECS after a second
 # left out (-O 1), with 1 and 2 streams, repeated $BENCH_REPS times (a, b, c
 # interleaved); the table gives the median and the runs. Ratios: podnet over
-# bridge and over veth, and 200 pods over 2 pods (d/c: the pod lookups do not
+# bridge and over veth, podnet with a Service over the bridge with
+# br_netfilter (f/e: both with conntrack), and 200 pods over 2 pods (d/c: the pod lookups do not
 # depend on how many pods there are), as the ratio of the medians and as the
 # median of the ratios round by round (a, b, e, c are measured in turn in
 # each round, so that a drift of the VM's speed during the run, which TCG
@@ -35,7 +41,7 @@ REPS=${BENCH_REPS:-3}
 IDLE=${BENCH_IDLE_PODS:-198}
 
 need_podnet
-need_cmd iperf3 python3 ping iptables-restore
+need_cmd iperf3 python3 ping iptables-restore conntrack
 [ "$IDLE" -le 251 ] || die "BENCH_IDLE_PODS=$IDLE: at most 251 (one /24)"
 
 # --- (a) veth pair ---
@@ -65,18 +71,12 @@ setup_ns BN BP1 BP2
 bridge_node "$BN" vb "$BP1" "$BP2"
 
 # --- (e) Linux bridge + br_netfilter + conntrack (kube-proxy's nat hooks) ---
-load_modules br_netfilter
+load_modules br_netfilter xt_comment xt_mark xt_MASQUERADE
 setup_ns FN FP1 FP2
 bridge_node "$FN" vf "$FP1" "$FP2"
 ip netns exec "$FN" sysctl -qw net.bridge.bridge-nf-call-iptables=1 ||
 	die "cannot set net.bridge.bridge-nf-call-iptables in the node netns"
-{
-	echo '*nat'
-	echo ':KUBE-SERVICES - [0:0]'
-	echo '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
-	echo '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'
-	echo 'COMMIT'
-} | ip netns exec "$FN" iptables-restore -w || die "cannot load kube-proxy's nat chains"
+kube_nat_chains "$FN" || die "cannot load kube-proxy's nat chains"
 
 # --- (c) podnet ---
 setup_ns PN PP1 PP2
@@ -87,15 +87,30 @@ ip netns exec "$PN" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.
 pod_attach "$PN" pn0 vp1 "$PP1" 10.244.1.2/24 || die "podnetctl pod add vp1 failed"
 pod_attach "$PN" pn0 vp2 "$PP2" 10.244.1.3/24 || die "podnetctl pod add vp2 failed"
 
-declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [bridgenf]=$FP1 [podnet]=$PP1 [podnet200]=$PP1)
-declare -A SERVER=([veth]=$VB [bridge]=$BP2 [bridgenf]=$FP2 [podnet]=$PP2 [podnet200]=$PP2)
+# --- (f) podnet with a Service: conntrack and the NAT hooks on ---
+setup_ns SN SP1 SP2
+node_setup "$SN" pn0 10.244.1.1/24 || die "cannot create pn0 in the Service node"
+ip netns exec "$SN" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
+pod_attach "$SN" pn0 vs1 "$SP1" 10.244.1.2/24 || die "podnetctl pod add vs1 failed"
+pod_attach "$SN" pn0 vs2 "$SP2" 10.244.1.3/24 || die "podnetctl pod add vs2 failed"
+printf '%s\n' "service add 10.96.0.10:5201/tcp" "endpoint set 10.96.0.10:5201/tcp 10.244.1.3:5201" |
+	podnetctl -n "$SN" -b - || die "cannot add the Service (podnetctl -b)"
 
-for cfg in veth bridge bridgenf podnet; do
+declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [bridgenf]=$FP1 [podnet]=$PP1 [podnetsvc]=$SP1 [podnet200]=$PP1)
+declare -A SERVER=([veth]=$VB [bridge]=$BP2 [bridgenf]=$FP2 [podnet]=$PP2 [podnetsvc]=$SP2 [podnet200]=$PP2)
+CFGS=(veth bridge bridgenf podnet podnetsvc)
+
+for cfg in "${CFGS[@]}"; do
 	ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 10.244.1.3 >/dev/null ||
 		die "$cfg: pod 1 cannot ping pod 2 (10.244.1.3)"
 	bg "${SERVER[$cfg]}" iperf3 -s
 done
-for cfg in veth bridge bridgenf podnet; do
+# The pings went through conntrack on the nodes that should have it on.
+for node in "$FN" "$SN"; do
+	ip netns exec "$node" conntrack -L 2>/dev/null | grep -q 'src=10.244.1.2 dst=10.244.1.3' ||
+		die "node $node: the pods' traffic is not tracked by conntrack"
+done
+for cfg in "${CFGS[@]}"; do
 	busywait 5000 sh -c "ip netns exec ${SERVER[$cfg]} ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
 		die "$cfg: the iperf3 server does not listen"
 done
@@ -126,7 +141,7 @@ measure() { # REP CFG
 
 echo "iperf3 -t $SECS -O 1, $REPS runs, $(nproc) CPUs, $(uname -r)"
 for ((rep = 1; rep <= REPS; rep++)); do
-	for cfg in veth bridge bridgenf podnet; do
+	for cfg in "${CFGS[@]}"; do
 		measure "$rep" "$cfg"
 	done
 done
@@ -184,6 +199,7 @@ row "(a) veth pair, direct" veth
 row "(b) Linux bridge" bridge
 row "(e) bridge+br_netfilter" bridgenf
 row "(c) podnet, 2 pods" podnet
+row "(f) podnet + a Service" podnetsvc
 row "(d) podnet, $npods pods" podnet200
 echo
 echo "ratio of the medians (median of the round-by-round ratios)"
@@ -191,5 +207,7 @@ printf '%-24s  %-28s  %s\n' "ratio" "1 stream" "2 streams"
 rrow "podnet / bridge (c/b)" podnet bridge
 rrow "podnet / bridge+nf (c/e)" podnet bridgenf
 rrow "podnet / veth (c/a)" podnet veth
+rrow "podnet+svc / br+nf (f/e)" podnetsvc bridgenf
+rrow "podnet+svc / podnet (f/c)" podnetsvc podnet
 rrow "$npods pods / 2 (d/c)" podnet200 podnet
 exit 0

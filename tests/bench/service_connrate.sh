@@ -15,6 +15,9 @@
 #              daddr . l4proto . dport, numgen random per service
 #   ipvs       kube-proxy's IPVS mode: ipvsadm -R (rr, masquerading), the VIPs
 #              on the dummy device kube-ipvs0
+#   ipvs-kp    ipvs with the iptables nat chains kube-proxy's IPVS mode also
+#              installs (KUBE-SERVICES, KUBE-POSTROUTING; lib.sh kube_nat_chains):
+#              conntrack and its NAT engine on, as on a real IPVS-mode node
 #
 #  node ($NODE): pn0 10.244.1.1/24, forwarding on; the datapath under test
 #    ├─ client pod ($C) 10.244.1.10: connbench client -> VIP:80
@@ -36,7 +39,7 @@
 # $BENCH_REPS rounds.
 #
 # Environment: BENCH_NS ("1 1000 10000"), BENCH_SECS (3), BENCH_REPS (3),
-# BENCH_WORKERS (2), BENCH_DATAPATHS ("podnet iptables nftables ipvs").
+# BENCH_WORKERS (2), BENCH_DATAPATHS ("podnet iptables nftables ipvs ipvs-kp").
 #
 # shellcheck source-path=SCRIPTDIR disable=SC2317
 source "$(dirname "$0")/lib.sh"
@@ -45,13 +48,13 @@ read -ra NSVC <<<"${BENCH_NS:-1 1000 10000}"
 SECS=${BENCH_SECS:-3}
 REPS=${BENCH_REPS:-3}
 WORKERS=${BENCH_WORKERS:-2}
-read -ra DPS <<<"${BENCH_DATAPATHS:-podnet iptables nftables ipvs}"
+read -ra DPS <<<"${BENCH_DATAPATHS:-podnet iptables nftables ipvs ipvs-kp}"
 NMAX=${NSVC[-1]}
 
 need_podnet
 need_cmd gcc python3 iptables-restore nft ipvsadm conntrack
 load_modules nf_conntrack nf_conntrack_netlink nf_nat iptable_nat xt_statistic xt_comment xt_tcpudp \
-	nft_chain_nat nft_nat nft_numgen nft_ct ip_vs ip_vs_rr dummy
+	nft_chain_nat nft_nat nft_numgen nft_ct ip_vs ip_vs_rr dummy xt_mark xt_MASQUERADE
 sysctl -qw net.netfilter.nf_conntrack_max=262144
 build_connbench
 
@@ -88,10 +91,11 @@ program() {
 		gen_nft "$2" >"$f"
 		ip netns exec "$NODE" nft -f "$f"
 		;;
-	ipvs)
+	ipvs | ipvs-kp)
 		gen_vips "$2" kube-ipvs0 >"$f.ip"
 		gen_ipvs "$2" >"$f"
-		ipvs_base "$NODE" && ip -n "$NODE" -b "$f.ip" &&
+		{ [ "$1" = ipvs ] || kube_nat_chains "$NODE"; } &&
+			ipvs_base "$NODE" && ip -n "$NODE" -b "$f.ip" &&
 			ip netns exec "$NODE" ipvsadm -R <"$f"
 		;;
 	esac
@@ -111,6 +115,9 @@ flush() {
 		;;
 	nftables) ip netns exec "$NODE" nft flush ruleset ;;
 	ipvs) ip netns exec "$NODE" ipvsadm -C && ip -n "$NODE" link del kube-ipvs0 ;;
+	ipvs-kp)
+		NODE=$NODE flush ipvs && NODE=$NODE flush iptables
+		;;
 	esac
 }
 
@@ -195,6 +202,7 @@ label() {
 	iptables) echo "iptables ($(iptables --version | sed -n 's/.*(\(.*\)).*/\1/p'))" ;;
 	nftables) echo "nftables (kube-proxy)" ;;
 	ipvs) echo "IPVS (rr, masq)" ;;
+	ipvs-kp) echo "IPVS + kube-proxy nat" ;;
 	esac
 }
 
