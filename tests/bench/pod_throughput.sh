@@ -66,6 +66,21 @@ bridge_node() {
 	done
 }
 
+# podnet_node NODE PREFIX POD1 POD2: pn0 (10.244.1.1/24) in NODE, the two
+# pods (10.244.1.2, .3) attached to it by veths PREFIX1, PREFIX2.
+podnet_node() {
+	local node=$1 prefix=$2 i=1 pod
+	node_setup "$node" pn0 10.244.1.1/24 || die "cannot create pn0 (ip link add pn0 type podnet)"
+	# Pod-to-pod traffic leaves the node by the device it came in on: no
+	# ICMP redirects for that.
+	ip netns exec "$node" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
+	for pod in "$3" "$4"; do
+		pod_attach "$node" pn0 "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 ||
+			die "podnetctl pod add $prefix$i failed"
+		i=$((i + 1))
+	done
+}
+
 # --- (b) Linux bridge ---
 setup_ns BN BP1 BP2
 bridge_node "$BN" vb "$BP1" "$BP2"
@@ -80,19 +95,11 @@ kube_nat_chains "$FN" || die "cannot load kube-proxy's nat chains"
 
 # --- (c) podnet ---
 setup_ns PN PP1 PP2
-node_setup "$PN" pn0 10.244.1.1/24 || die "cannot create pn0 (ip link add pn0 type podnet)"
-# Pod-to-pod traffic leaves the node by the device it came in on: no ICMP
-# redirects for that.
-ip netns exec "$PN" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
-pod_attach "$PN" pn0 vp1 "$PP1" 10.244.1.2/24 || die "podnetctl pod add vp1 failed"
-pod_attach "$PN" pn0 vp2 "$PP2" 10.244.1.3/24 || die "podnetctl pod add vp2 failed"
+podnet_node "$PN" vp "$PP1" "$PP2"
 
 # --- (f) podnet with a Service: conntrack and the NAT hooks on ---
 setup_ns SN SP1 SP2
-node_setup "$SN" pn0 10.244.1.1/24 || die "cannot create pn0 in the Service node"
-ip netns exec "$SN" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
-pod_attach "$SN" pn0 vs1 "$SP1" 10.244.1.2/24 || die "podnetctl pod add vs1 failed"
-pod_attach "$SN" pn0 vs2 "$SP2" 10.244.1.3/24 || die "podnetctl pod add vs2 failed"
+podnet_node "$SN" vs "$SP1" "$SP2"
 printf '%s\n' "service add 10.96.0.10:5201/tcp" "endpoint set 10.96.0.10:5201/tcp 10.244.1.3:5201" |
 	podnetctl -n "$SN" -b - || die "cannot add the Service (podnetctl -b)"
 
