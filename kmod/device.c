@@ -63,13 +63,52 @@ static void podnet_unreachable(struct sk_buff *skb)
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
 }
 
+/**
+ * podnet_deliver() - send a packet to a pod
+ * @port: the pod's port
+ * @skb: an IP packet, skb->data at its header (consumed)
+ *
+ * The packet gets an Ethernet header addressed to the pod and is sent on the
+ * node end of the pod's veth pair, as a bridge sends on its port: the node
+ * end's qdisc, taps and counters see it.
+ *
+ * Context: RCU read-side section.
+ */
+void podnet_deliver(struct podnet_port *port, struct sk_buff *skb)
+{
+	struct net_device *dev = port->pn->dev;
+	unsigned int len = skb->len;
+	struct ethhdr *eth;
+
+	if (unlikely(is_zero_ether_addr(port->pod_mac) ||
+		     skb_cow_head(skb, ETH_HLEN))) {
+		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
+		dev_core_stats_tx_dropped_inc(dev);
+		kfree_skb(skb);
+		return;
+	}
+
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, port->pod_mac);
+	ether_addr_copy(eth->h_source, port->dev->dev_addr);
+	eth->h_proto = skb->protocol;
+
+	skb->dev = port->dev;
+	if (likely(dev_queue_xmit(skb) == NET_XMIT_SUCCESS)) {
+		podnet_port_count2(port, PODNET_PC_TX_PACKETS, len);
+		dev_sw_netstats_tx_add(dev, 1, len);
+	} else {
+		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
+		dev_core_stats_tx_dropped_inc(dev);
+	}
+}
+
 static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct podnet_dev *pn = netdev_priv(dev);
 	struct podnet_port *port;
 	struct in6_addr nh;
-	struct ethhdr *eth;
-	unsigned int len;
 
 	rcu_read_lock();
 	if (!podnet_nexthop(skb, &nh))
@@ -79,31 +118,7 @@ static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		podnet_unreachable(skb);
 		goto drop;
 	}
-	if (unlikely(is_zero_ether_addr(port->pod_mac) ||
-		     skb_cow_head(skb, ETH_HLEN))) {
-		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
-		goto drop;
-	}
-
-	len = skb->len;
-	eth = skb_push(skb, ETH_HLEN);
-	skb_reset_mac_header(skb);
-	ether_addr_copy(eth->h_dest, port->pod_mac);
-	ether_addr_copy(eth->h_source, port->dev->dev_addr);
-	eth->h_proto = skb->protocol;
-
-	/*
-	 * Sent on the node end of the pod's veth pair, as a bridge sends on
-	 * its port: the node end's qdisc, taps and counters see it.
-	 */
-	skb->dev = port->dev;
-	if (likely(dev_queue_xmit(skb) == NET_XMIT_SUCCESS)) {
-		podnet_port_count2(port, PODNET_PC_TX_PACKETS, len);
-		dev_sw_netstats_tx_add(dev, 1, len);
-	} else {
-		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
-		dev_core_stats_tx_dropped_inc(dev);
-	}
+	podnet_deliver(port, skb);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 

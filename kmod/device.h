@@ -22,9 +22,12 @@ struct podnet_dev {
 	struct rhashtable addrs;
 };
 
+struct podnet_port;
+
 extern const struct net_device_ops podnet_netdev_ops;
 
 void podnet_setup(struct net_device *dev);
+void podnet_deliver(struct podnet_port *port, struct sk_buff *skb);
 
 static inline bool netif_is_podnet(const struct net_device *dev)
 {

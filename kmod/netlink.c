@@ -237,6 +237,7 @@ static int podnet_nl_put_stats(struct sk_buff *skb,
 		[PODNET_PC_DROP_PROTO] = PODNET_STATS_A_DROP_PROTO,
 		[PODNET_PC_DROP_NEIGH] = PODNET_STATS_A_DROP_NEIGH,
 		[PODNET_PC_DROP_TX] = PODNET_STATS_A_DROP_TX,
+		[PODNET_PC_SWITCHED] = PODNET_STATS_A_SWITCHED,
 	};
 	u64 v[PODNET_PC_MAX];
 	struct nlattr *nest;

@@ -20,6 +20,7 @@
 
 #include "port.h"
 #include "device.h"
+#include "fwd.h"
 #include "kunit.h"
 #include "neigh.h"
 #include "netlink.h"
@@ -162,6 +163,8 @@ static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 
 	podnet_port_count2(port, PODNET_PC_RX_PACKETS, skb->len);
 	dev_sw_netstats_rx_add(pdev, skb->len);
+	if (podnet_fwd(port, skb))
+		return RX_HANDLER_CONSUMED;
 	/* Received on the podnet device, a device without link-layer header. */
 	skb->dev = pdev;
 	skb_reset_mac_header(skb);

@@ -78,12 +78,12 @@ check "pod add veth1 dev pn0 ip 10.244.1.2 ip fd00::2" \
 check "pod show veth1: the pod line (MAC of the peer)" \
 	show_is veth1 "veth1 dev pn0 mac $mac1 ip 10.244.1.2 fd00::2"
 check "pod show: counters line" \
-	sh -c "podnetctl -n '$A' pod show | grep -qx '    rx [0-9]* pkts [0-9]* bytes  tx [0-9]* pkts [0-9]* bytes  drop spoof [0-9]* proto [0-9]* neigh [0-9]* tx [0-9]*'"
+	sh -c "podnetctl -n '$A' pod show | grep -qx '    rx [0-9]* pkts [0-9]* bytes  tx [0-9]* pkts [0-9]* bytes  drop spoof [0-9]* proto [0-9]* neigh [0-9]* tx [0-9]*  switched [0-9]*'"
 # The counters may move between the two calls (the pod's IPv6 DAD, router
 # solicitations): numbers aside, the same text.
 check "pod (alone) is pod show" sh -c "[ \"\$(podnetctl -n '$A' pod | sed 's/[0-9][0-9]*/N/g')\" = \"\$(podnetctl -n '$A' pod show | sed 's/[0-9][0-9]*/N/g')\" ]"
 check "-j pod show: the pod as JSON" \
-	json_check 'len(d) == 1 and p["veth1"]["dev"] == "pn0" and p["veth1"]["addrs"] == ["10.244.1.2", "fd00::2"] and p["veth1"]["mac"] == "'"$mac1"'" and p["veth1"]["ifindex"] > 0 and set(p["veth1"]["stats"]) == {"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drop_spoof", "drop_proto", "drop_neigh", "drop_tx"}'
+	json_check 'len(d) == 1 and p["veth1"]["dev"] == "pn0" and p["veth1"]["addrs"] == ["10.244.1.2", "fd00::2"] and p["veth1"]["mac"] == "'"$mac1"'" and p["veth1"]["ifindex"] > 0 and set(p["veth1"]["stats"]) == {"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drop_spoof", "drop_proto", "drop_neigh", "drop_tx", "switched"}'
 check "-j -p pod show is valid JSON" sh -c "podnetctl -n '$A' -j -p pod show | python3 -m json.tool >/dev/null"
 check "pod add veth2 with a given MAC" \
 	pc pod add veth2 dev pn0 ip 10.244.1.3 mac 02:00:00:00:00:02

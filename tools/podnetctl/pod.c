@@ -66,6 +66,7 @@ static const char *const stat_names[PODNET_STATS_A_MAX + 1] = {
 	[PODNET_STATS_A_DROP_PROTO]	= "drop_proto",
 	[PODNET_STATS_A_DROP_NEIGH]	= "drop_neigh",
 	[PODNET_STATS_A_DROP_TX]	= "drop_tx",
+	[PODNET_STATS_A_SWITCHED]	= "switched",
 };
 
 static int parse_addrs(struct nlattr *nest, struct pod_info *pod)
@@ -163,11 +164,12 @@ static void pod_stats_print(const struct pod_info *pod, FILE *f)
 
 	fprintf(f, "    rx %" PRIu64 " pkts %" PRIu64 " bytes  tx %" PRIu64
 		" pkts %" PRIu64 " bytes  drop spoof %" PRIu64 " proto %" PRIu64
-		" neigh %" PRIu64 " tx %" PRIu64 "\n",
+		" neigh %" PRIu64 " tx %" PRIu64 "  switched %" PRIu64 "\n",
 		s[PODNET_STATS_A_RX_PACKETS], s[PODNET_STATS_A_RX_BYTES],
 		s[PODNET_STATS_A_TX_PACKETS], s[PODNET_STATS_A_TX_BYTES],
 		s[PODNET_STATS_A_DROP_SPOOF], s[PODNET_STATS_A_DROP_PROTO],
-		s[PODNET_STATS_A_DROP_NEIGH], s[PODNET_STATS_A_DROP_TX]);
+		s[PODNET_STATS_A_DROP_NEIGH], s[PODNET_STATS_A_DROP_TX],
+		s[PODNET_STATS_A_SWITCHED]);
 }
 
 cJSON *pod_info_json(const struct pod_info *pod)

@@ -16,6 +16,22 @@
  * neighbour solicitations from pods are answered by the device with the
  * port's own MAC address.
  *
+ * Pod traffic
+ * -----------
+ * An IPv4 packet from one pod to another pod of the same device is forwarded
+ * by the device itself, without the rest of the IP stack, when that makes
+ * no difference: no netfilter hook at PRE_ROUTING or FORWARD in the
+ * namespace (no iptables or nftables chain there, no conntrack, no podnet
+ * Service), no IPsec policy, no tap, tc filter, qdisc or netfilter
+ * ingress/egress hook on the podnet device, and the node's routing (rules,
+ * routes, reverse path filter, forwarding enabled) forwards it out of the
+ * device to that pod. It is forwarded as the IP stack would (TTL
+ * decremented, IP MIB counters, POST_ROUTING hooks run) but sends no ICMP
+ * redirect; a packet the stack would answer with an ICMP error (TTL
+ * expiring, larger than the device's MTU) or treat specially (IP options)
+ * takes the IP stack, as does IPv6. PODNET_STATS_A_SWITCHED counts the
+ * packets forwarded this way.
+ *
  * The device is configured over the generic netlink family "podnet"
  * (PODNET_GENL_NAME, version PODNET_GENL_VERSION). Every command needs
  * CAP_NET_ADMIN in the user namespace owning the network namespace of the
@@ -86,6 +102,9 @@
  *            PODNET_STATS_A_DROP_NEIGH: malformed ARP or neighbour
  *                discovery, or an answer that could not be sent
  *            PODNET_STATS_A_DROP_TX: could not be delivered to the pod
+ *            PODNET_STATS_A_SWITCHED: from the pod to another pod of the
+ *                device, forwarded by podnet itself rather than by the
+ *                node's IP stack (see "Pod traffic" below)
  *
  * Services
  * ========
@@ -305,6 +324,8 @@ enum podnet_addr_attr {
  * @PODNET_STATS_A_DROP_NEIGH: dropped: bad ARP/ND, or answer not sent
  * @PODNET_STATS_A_DROP_TX: dropped on the way to the pod
  * @PODNET_STATS_A_PAD: padding for 64-bit attributes
+ * @PODNET_STATS_A_SWITCHED: packets from the pod forwarded to another pod of
+ *	the device by the device itself (not by the node's IP stack)
  */
 enum podnet_stats_attr {
 	PODNET_STATS_A_UNSPEC,
@@ -317,6 +338,7 @@ enum podnet_stats_attr {
 	PODNET_STATS_A_DROP_NEIGH,
 	PODNET_STATS_A_DROP_TX,
 	PODNET_STATS_A_PAD,
+	PODNET_STATS_A_SWITCHED,
 	__PODNET_STATS_A_MAX
 };
 #define PODNET_STATS_A_MAX (__PODNET_STATS_A_MAX - 1)

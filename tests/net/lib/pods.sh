@@ -65,6 +65,18 @@ pod_stat_gt() {
 	[ "$v" -gt "$4" ] || { echo "$3 = $v, want > $4"; return 1; }
 }
 
+# switched NODE VETH N CMD...: CMD succeeds and VETH's pod had N packets
+# forwarded by the device itself (its "switched" counter moved by N).
+switched() {
+	local node=$1 veth=$2 want=$3 v0 v1
+	shift 3
+	v0=$(pod_stat "$node" "$veth" switched) || return 1
+	"$@" || return 1
+	v1=$(pod_stat "$node" "$veth" switched) || return 1
+	[ $((v1 - v0)) -eq "$want" ] ||
+		{ echo "switched moved by $((v1 - v0)), want $want"; return 1; }
+}
+
 # arp_is_port NODE VETH POD IP...: POD resolved each IP to VETH's MAC.
 arp_is_port() {
 	local node=$1 veth=$2 pod=$3 mac ip
@@ -99,12 +111,13 @@ sock_echo() {
 tcp_echo() { sock_echo tcp "$@"; }
 udp_echo() { sock_echo udp "$@"; }
 
-# tap_sees NODE_NS PORT CLIENT_NS DST: tcpdump on the node end PORT sees an
-# echo request from CLIENT_NS to DST (a pod behind PORT) and its reply.
+# tap_sees NODE_NS DEV CLIENT_NS DST [N]: tcpdump on DEV (a pod's node end,
+# or the podnet device) sees an echo request from CLIENT_NS to DST and its
+# reply among the first N (2) ICMP packets it captures.
 tap_sees() {
 	local f rc
 	f=$(mktemp /tmp/tap.XXXXXX)
-	ip netns exec "$1" timeout 30 tcpdump -l -n -c 2 --immediate-mode -i "$2" \
+	ip netns exec "$1" timeout 30 tcpdump -l -n -c "${5:-2}" --immediate-mode -i "$2" \
 		"icmp and host $4" >"$f" 2>"$f.err" &
 	busywait 20000 grep -q "listening on" "$f.err" >/dev/null
 	ip netns exec "$3" ping -c1 -W5 "$4" >/dev/null

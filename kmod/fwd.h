@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PODNET_FWD_H
+#define _PODNET_FWD_H
+
+#include <linux/skbuff.h>
+
+struct podnet_port;
+
+bool podnet_fwd(struct podnet_port *in, struct sk_buff *skb);
+
+#endif /* _PODNET_FWD_H */
