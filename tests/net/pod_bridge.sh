@@ -20,7 +20,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib/pods.sh"
 
 require_podnet
-require_cmd podnetctl socat python3 tcpdump
+require_cmd podnetctl socat python3 tcpdump nft conntrack
 echo "TAP version 13"
 
 setup_ns NODE EXT P1 P2 P3 P4 NODEB PB
@@ -54,53 +54,60 @@ check "TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5002 "$P1"
 check "UDP pod1 -> pod2 (socat)" udp_echo "$P2" 10.244.1.3 5003 "$P1"
 check "TCP world -> pod2" tcp_echo "$P2" 10.244.1.3 5004 "$EXT"
 
-# IPv4 pod to pod on the same device: forwarded by the device itself while
-# nothing but POST_ROUTING hooks would see the difference, by the IP stack
-# otherwise.
+# IPv4 pod to pod on the same device: through the node's routing and
+# netfilter hooks but not through pn0 itself ("switched", counted on the
+# receiving pod's port), unless something on pn0 would see the difference.
 # shellcheck disable=SC2317 # called through check
 ping1() { ip netns exec "$P1" ping -c1 -W2 "$@"; }
 # shellcheck disable=SC2317
 nft_counted() { # CHAIN N: the rule of inet t CHAIN counted N packets
 	ip netns exec "$NODE" nft list chain inet t "$1" | grep -q "counter packets $2 "
 }
-check "pod1 -> pod2 forwarded by the device (IPv4)" switched "$NODE" vp1 1 ping1 10.244.1.3
+# shellcheck disable=SC2317
+all_counted() { # N: the pre, fwd and post chains counted N packets each
+	nft_counted c_pre "$1" && nft_counted c_fwd "$1" && nft_counted c_post "$1"
+}
+check "pod1 -> pod2 switched (IPv4)" switched "$NODE" vp2 1 ping1 10.244.1.3
 check "... the TTL decremented once" sh -c "ip netns exec $P1 ping -c1 -W2 10.244.1.3 | grep -q ttl=63"
-check "pod1 -> pod2 over IPv6 through the IP stack, hop limit decremented once" \
-	switched "$NODE" vp1 0 sh -c "ip netns exec $P1 ping -6 -c1 -W2 fd00:244:1::3 | grep -q ttl=63"
-check "TTL 1: time exceeded from the node" switched "$NODE" vp1 0 sh -c \
+check "pod1 -> pod2 over IPv6 through pn0, hop limit decremented once" \
+	switched "$NODE" vp2 0 sh -c "ip netns exec $P1 ping -6 -c1 -W2 fd00:244:1::3 | grep -q ttl=63"
+check "TTL 1: time exceeded from the node" switched "$NODE" vp2 0 sh -c \
 	"ip netns exec $P1 ping -c1 -W2 -t 1 10.244.1.3 | grep -q 'Time to live exceeded'"
 ip -n "$NODE" link set pn0 mtu 1400
-check "larger than pn0's MTU with DF: frag needed from the node" switched "$NODE" vp1 0 sh -c \
+check "larger than pn0's MTU with DF: frag needed from the node" switched "$NODE" vp2 0 sh -c \
 	"ip netns exec $P1 ping -c1 -W2 -M do -s 1450 10.244.1.3 | grep -q 'mtu = 1400'"
 check "... without DF: gets through, fragmented" ping1 -M dont -s 1450 10.244.1.3
 ip -n "$NODE" link set pn0 mtu 1500
-ip netns exec "$NODE" nft add table inet t
-ip netns exec "$NODE" nft add chain inet t c_post '{ type filter hook postrouting priority 0; }'
-ip netns exec "$NODE" nft add rule inet t c_post ip saddr 10.244.1.2 ip daddr 10.244.1.3 counter
-check "an nftables postrouting chain: pod1 -> pod2 still forwarded by the device" \
-	switched "$NODE" vp1 1 ping1 10.244.1.3
-check "... and the chain saw it" nft_counted c_post 1
-ip netns exec "$NODE" nft add chain inet t c_fwd '{ type filter hook forward priority 0; }'
-ip netns exec "$NODE" nft add rule inet t c_fwd ip saddr 10.244.1.2 ip daddr 10.244.1.3 counter
-check "an nftables forward chain: pod1 -> pod2 through the IP stack" \
-	switched "$NODE" vp1 0 ping1 10.244.1.3
-# shellcheck disable=SC2317
-both_counted() { nft_counted c_fwd 1 && nft_counted c_post 2; }
-check "... and both chains saw it" both_counted
-ip netns exec "$NODE" nft add rule inet t c_post ip saddr 10.244.1.2 ip daddr 10.244.1.3 drop
-ip netns exec "$NODE" nft delete chain inet t c_fwd
-check_fail "a postrouting drop rule drops what the device forwards" ping1 10.244.1.3
+ip netns exec "$NODE" nft -f - <<'NFT'
+table inet t {
+	chain c_pre { type filter hook prerouting priority 0; ip saddr 10.244.1.2 ip daddr 10.244.1.3 iif pn0 counter; }
+	chain c_fwd { type filter hook forward priority 0; ip saddr 10.244.1.2 ip daddr 10.244.1.3 iif pn0 oif pn0 counter; }
+	chain c_post { type filter hook postrouting priority 0; ip saddr 10.244.1.2 ip daddr 10.244.1.3 oif pn0 counter; }
+}
+NFT
+check "nftables chains at prerouting, forward, postrouting: pod1 -> pod2 switched" \
+	switched "$NODE" vp2 1 ping1 10.244.1.3
+check "... each chain saw it once, from pn0 to pn0" all_counted 1
+ip netns exec "$NODE" nft add rule inet t c_fwd ip saddr 10.244.1.2 ip daddr 10.244.1.3 drop
+check_fail "a forward drop rule drops it" ping1 10.244.1.3
+ip netns exec "$NODE" nft flush chain inet t c_fwd
+ip netns exec "$NODE" nft add chain inet t c_nat '{ type nat hook prerouting priority -100; }'
+ip netns exec "$NODE" nft add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.4
+check "a DNAT rule at prerouting sends pod1's ping for pod2 to pod3" \
+	switched "$NODE" vp3 1 ping1 10.244.1.3
+check "... conntrack has the translated flow" sh -c \
+	"ip netns exec $NODE conntrack -L -d 10.244.1.3 2>/dev/null | grep -q 'src=10.244.1.4 dst=10.244.1.2'"
 ip netns exec "$NODE" nft delete table inet t
-check "no chain left: forwarded by the device again" switched "$NODE" vp1 1 ping1 10.244.1.3
+check "no chain left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 ip -n "$NODE" rule add from 10.244.1.2 to 10.244.1.3 prohibit
 check_fail "a policy routing rule prohibiting pod1 -> pod2 applies" ping1 10.244.1.3
 ip -n "$NODE" rule del from 10.244.1.2 to 10.244.1.3 prohibit
 ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=0
 check_fail "forwarding off on pn0: pod1 -> pod2 stops" ping1 10.244.1.3
 ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=1
-check "tcpdump on pn0 sees pod1 -> pod2 (a tap: through the IP stack)" \
-	switched "$NODE" vp1 0 tap_sees "$NODE" pn0 "$P1" 10.244.1.3 4
-check "nothing on the node: forwarded by the device" switched "$NODE" vp1 1 ping1 10.244.1.3
+check "tcpdump on pn0 sees pod1 -> pod2 (a tap on pn0: through pn0)" \
+	switched "$NODE" vp2 0 tap_sees "$NODE" pn0 "$P1" 10.244.1.3 4
+check "no tap left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 
 check "pod show lists pod1 with both addresses" sh -c \
 	"podnetctl -n $NODE pod show vp1 | grep -q '10.244.1.2' && podnetctl -n $NODE pod show vp1 | grep -q 'fd00:244:1::2'"

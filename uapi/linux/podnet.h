@@ -18,19 +18,13 @@
  *
  * Pod traffic
  * -----------
- * An IPv4 packet from one pod to another pod of the same device is forwarded
- * by the device itself, without the rest of the IP stack, when that makes
- * no difference: no netfilter hook at PRE_ROUTING or FORWARD in the
- * namespace (no iptables or nftables chain there, no conntrack, no podnet
- * Service), no IPsec policy, no tap, tc filter, qdisc or netfilter
- * ingress/egress hook on the podnet device, and the node's routing (rules,
- * routes, reverse path filter, forwarding enabled) forwards it out of the
- * device to that pod. It is forwarded as the IP stack would (TTL
- * decremented, IP MIB counters, POST_ROUTING hooks run) but sends no ICMP
- * redirect; a packet the stack would answer with an ICMP error (TTL
- * expiring, larger than the device's MTU) or treat specially (IP options)
- * takes the IP stack, as does IPv6. PODNET_STATS_A_SWITCHED counts the
- * packets forwarded this way.
+ * An IPv4 packet from one pod to another pod of the same device goes
+ * through the IP stack's steps (PRE_ROUTING hooks, route lookup, FORWARD
+ * and POST_ROUTING hooks, TTL, IP MIB counters) without passing through
+ * the podnet device itself, unless the device has a tap, tc filter, qdisc,
+ * netfilter ingress/egress hook or L3 master, or the namespace IPsec
+ * policies. It sends no ICMP redirect. PODNET_STATS_A_SWITCHED counts the
+ * packets delivered to a pod this way. IPv6 goes through the device.
  *
  * The device is configured over the generic netlink family "podnet"
  * (PODNET_GENL_NAME, version PODNET_GENL_VERSION). Every command needs
@@ -102,9 +96,9 @@
  *            PODNET_STATS_A_DROP_NEIGH: malformed ARP or neighbour
  *                discovery, or an answer that could not be sent
  *            PODNET_STATS_A_DROP_TX: could not be delivered to the pod
- *            PODNET_STATS_A_SWITCHED: from the pod to another pod of the
- *                device, forwarded by podnet itself rather than by the
- *                node's IP stack (see "Pod traffic" below)
+ *            PODNET_STATS_A_SWITCHED: to the pod from another pod of the
+ *                device, not through the podnet device (see "Pod traffic"
+ *                above)
  *
  * Services
  * ========
@@ -324,8 +318,8 @@ enum podnet_addr_attr {
  * @PODNET_STATS_A_DROP_NEIGH: dropped: bad ARP/ND, or answer not sent
  * @PODNET_STATS_A_DROP_TX: dropped on the way to the pod
  * @PODNET_STATS_A_PAD: padding for 64-bit attributes
- * @PODNET_STATS_A_SWITCHED: packets from the pod forwarded to another pod of
- *	the device by the device itself (not by the node's IP stack)
+ * @PODNET_STATS_A_SWITCHED: packets delivered to the pod from another pod of
+ *	the device without passing through the podnet device
  */
 enum podnet_stats_attr {
 	PODNET_STATS_A_UNSPEC,
