@@ -117,11 +117,14 @@ static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 	const struct rtable *rt = skb_rtable(skb);
 	struct podnet_port *out = NULL;
 
+	/* A hook may give the packet back later (NFQUEUE): take RCU here. */
+	rcu_read_lock();
 	/* No hook re-routes a forwarded packet but IPsec, excluded above. */
 	if (likely(rt && rt->dst.dev == dev))
 		out = podnet_fwd_pod(netdev_priv(dev),
 				     rt_nexthop(rt, ip_hdr(skb)->daddr));
 	if (unlikely(!out)) {
+		rcu_read_unlock();
 		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb(skb);
 		return NET_XMIT_DROP;
@@ -129,6 +132,7 @@ static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 	skb_dst_drop(skb);
 	podnet_port_count(out, PODNET_PC_SWITCHED, 1);
 	podnet_deliver(out, skb);
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -159,6 +163,7 @@ static int podnet_fwd_routed(struct net *net, struct sock *sk,
 {
 	struct net_device *dev = skb->dev;
 	const struct iphdr *iph = ip_hdr(skb);
+	const struct podnet_port *pod;
 	const struct rtable *rt;
 	int err;
 
@@ -176,9 +181,12 @@ static int podnet_fwd_routed(struct net *net, struct sock *sk,
 	if (rt->rt_type != RTN_UNICAST || rt->dst.dev != dev ||
 	    rt->rt_uses_gateway || rt->dst.lwtstate || skb->sk ||
 	    iph->ttl <= 1 ||
-	    !podnet_fwd_fits(skb, ip_dst_mtu_maybe_forward(&rt->dst, true)) ||
-	    !podnet_fwd_pod(netdev_priv(dev), iph->daddr) ||
-	    skb_cow_head(skb, ETH_HLEN))
+	    !podnet_fwd_fits(skb, ip_dst_mtu_maybe_forward(&rt->dst, true)))
+		return dst_input(skb);
+	rcu_read_lock();
+	pod = podnet_fwd_pod(netdev_priv(dev), iph->daddr);
+	rcu_read_unlock();
+	if (!pod || skb_cow_head(skb, ETH_HLEN))
 		return dst_input(skb);
 
 	skb_forward_csum(skb);

@@ -12,7 +12,10 @@
 #              on every node (lib.sh kube_nat_chains; no service): conntrack
 #              on, as on a podnet node with a Service (f)
 #  (c) podnet  two pods on pn0 (10.244.1.1/24, forwarding on) in a node netns,
-#              attached with podnetctl pod add
+#              attached with podnetctl pod add; pod-to-pod IPv4 takes
+#              podnet's own forward path (kmod/fwd.c: the IP stack's hooks
+#              and route, not the podnet device's passes), as the script
+#              checks (pod 2's "switched" counter)
 #  (f) podnet  (c) as a Kubernetes node always runs it: with a Service
 #              programmed (a ClusterIP in front of pod 2), so that podnet's
 #              NAT hooks and conntrack are on for all pod traffic, as they
@@ -120,6 +123,12 @@ done
 for cfg in "${CFGS[@]}"; do
 	busywait 5000 sh -c "ip netns exec ${SERVER[$cfg]} ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
 		die "$cfg: the iperf3 server does not listen"
+done
+# ... and on the podnet nodes, podnet's forward path (kmod/fwd.c).
+for port in "$PN vp2" "$SN vs2"; do
+	read -r node veth <<<"$port"
+	n=$(podnetctl -n "$node" -j pod show "$veth" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats"]["switched"])')
+	[ "${n:-0}" -gt 0 ] || die "node $node: the pods' traffic did not take podnet's forward path"
 done
 
 # iperf CFG STREAMS: Gbit/s received, one run.

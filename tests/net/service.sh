@@ -132,6 +132,8 @@ check "hairpin is masqueraded to the gateway address" bash -c \
 	"$(declare -f get); for i in \$(seq 20); do get $A1 10.96.0.10 80; done | grep '^A1 ' | grep -qv ' 10.244.1.2'"
 check "pod client address is preserved (no masquerade)" bash -c \
 	"$(declare -f get); get $A3 10.96.0.10 80 | grep -q ' 10.244.1.4$'"
+check "the endpoints' replies reach the client pod un-DNATed, switched by podnet" \
+	pod_stat_gt "$NODE" va3 switched 0
 
 # --- no endpoints, unknown port: rejected at once ---
 check "service without endpoints" pctl service add 10.96.0.20:80/tcp
