@@ -65,8 +65,8 @@ pod_stat_gt() {
 	[ "$v" -gt "$4" ] || { echo "$3 = $v, want > $4"; return 1; }
 }
 
-# switched NODE VETH N CMD...: CMD succeeds and VETH's pod had N packets
-# forwarded by the device itself (its "switched" counter moved by N).
+# switched NODE VETH N CMD...: CMD succeeds and VETH's pod was delivered N
+# packets by podnet's forward path (its "switched" counter moved by N).
 switched() {
 	local node=$1 veth=$2 want=$3 v0 v1
 	shift 3
