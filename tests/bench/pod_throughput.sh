@@ -135,8 +135,8 @@ done
 # ... and on the podnet nodes, podnet's forward path (kmod/fwd.c).
 for port in "$PN vp2" "$SN vs2"; do
 	read -r node veth <<<"$port"
-	n=$(podnetctl -n "$node" -j pod show "$veth" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats"]["switched"])')
-	[ "${n:-0}" -gt 0 ] || die "node $node: the pods' traffic did not take podnet's forward path"
+	pod_stat_gt "$node" "$veth" switched 0 ||
+		die "node $node: the pods' traffic did not take podnet's forward path"
 done
 
 # iperf CFG STREAMS: Gbit/s received, one run.
