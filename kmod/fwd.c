@@ -202,7 +202,7 @@ static int podnet_fwd_routed(struct net *net, struct sock *sk,
  * podnet_fwd() - forward a pod's packet to another pod of the same device
  * @in: the port it came in on
  * @skb: a packet from the pod, its source checked, skb->data at its
- *	network header
+ *	network header, already set up as received on the podnet device
  *
  * Context: RCU read-side section (the rx_handler).
  * Return: true if the packet was taken, false if it is to go to the IP
@@ -222,13 +222,10 @@ bool podnet_fwd(struct podnet_port *in, struct sk_buff *skb)
 	    podnet_fwd_xfrm(net, skb) || !podnet_fwd_pod(in->pn, iph->daddr))
 		return false;
 
-	/* Received on the podnet device, as ip_rcv() takes it. */
+	/* As ip_rcv() takes it after the second pass on the podnet device. */
 	if (!skb_sk_is_prefetched(skb))
 		skb_orphan(skb);
-	skb->dev = dev;
 	skb->skb_iif = dev->ifindex;
-	skb_reset_mac_header(skb);
-	skb->mac_len = 0;
 	skb_set_transport_header(skb, sizeof(*iph));
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
 	IPCB(skb)->iif = dev->ifindex;

@@ -163,12 +163,12 @@ static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 
 	podnet_port_count2(port, PODNET_PC_RX_PACKETS, skb->len);
 	dev_sw_netstats_rx_add(pdev, skb->len);
-	if (podnet_fwd(port, skb))
-		return RX_HANDLER_CONSUMED;
 	/* Received on the podnet device, a device without link-layer header. */
 	skb->dev = pdev;
 	skb_reset_mac_header(skb);
 	skb->mac_len = 0;
+	if (podnet_fwd(port, skb))
+		return RX_HANDLER_CONSUMED;
 	return RX_HANDLER_ANOTHER;
 }
 
