@@ -32,7 +32,7 @@
  * The next hop of a packet routed out of the device: the gateway of its
  * route, or its destination if directly connected.
  */
-static bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh)
+bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh)
 {
 	switch (skb->protocol) {
 	case htons(ETH_P_IP): {

@@ -5,6 +5,8 @@
 #include <linux/netdevice.h>
 #include <linux/rhashtable-types.h>
 
+struct in6_addr;
+
 /**
  * struct podnet_dev - private part of a podnet device
  * @dev: the device
@@ -28,6 +30,7 @@ extern const struct net_device_ops podnet_netdev_ops;
 
 void podnet_setup(struct net_device *dev);
 void podnet_deliver(struct podnet_port *port, struct sk_buff *skb);
+bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh);
 
 static inline bool netif_is_podnet(const struct net_device *dev)
 {

@@ -54,9 +54,10 @@ check "TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5002 "$P1"
 check "UDP pod1 -> pod2 (socat)" udp_echo "$P2" 10.244.1.3 5003 "$P1"
 check "TCP world -> pod2" tcp_echo "$P2" 10.244.1.3 5004 "$EXT"
 
-# IPv4 pod to pod on the same device: through the node's routing and
-# netfilter hooks but not through pn0 itself ("switched", counted on the
-# receiving pod's port), unless something on pn0 would see the difference.
+# Pod to pod on the same device: through the node's routing and netfilter
+# hooks but not through pn0 itself ("switched", counted on the receiving
+# pod's port), unless something on pn0 would see the difference; ICMPv6
+# through pn0.
 # shellcheck disable=SC2317 # called through check
 ping1() { ip netns exec "$P1" ping -c1 -W2 "$@"; }
 # shellcheck disable=SC2317
@@ -69,14 +70,20 @@ all_counted() { # N: the pre, fwd and post chains counted N packets each
 }
 check "pod1 -> pod2 switched (IPv4)" switched "$NODE" vp2 1 ping1 10.244.1.3
 check "... the TTL decremented once" sh -c "ip netns exec $P1 ping -c1 -W2 10.244.1.3 | grep -q ttl=63"
-check "pod1 -> pod2 over IPv6 through pn0, hop limit decremented once" \
+check "pod1 -> pod2 UDP over IPv6 switched, hop limit decremented once" \
+	switched "$NODE" vp2 1 udp6_hops 63 "$P2" fd00:244:1::3 5006 "$P1"
+check "ICMPv6 pod1 -> pod2 through pn0, hop limit decremented once" \
 	switched "$NODE" vp2 0 sh -c "ip netns exec $P1 ping -6 -c1 -W2 fd00:244:1::3 | grep -q ttl=63"
+check "IPv6 hop limit 1: time exceeded from the node" \
+	switched "$NODE" vp2 0 icmp6_error "$P1" fd00:244:1::3 1 100 3
 check "TTL 1: time exceeded from the node" switched "$NODE" vp2 0 sh -c \
 	"ip netns exec $P1 ping -c1 -W2 -t 1 10.244.1.3 | grep -q 'Time to live exceeded'"
 ip -n "$NODE" link set pn0 mtu 1400
 check "larger than pn0's MTU with DF: frag needed from the node" switched "$NODE" vp2 0 sh -c \
 	"ip netns exec $P1 ping -c1 -W2 -M do -s 1450 10.244.1.3 | grep -q 'mtu = 1400'"
 check "... without DF: gets through, fragmented" ping1 -M dont -s 1450 10.244.1.3
+check "IPv6 larger than pn0's MTU: packet too big from the node" \
+	switched "$NODE" vp2 0 icmp6_error "$P1" fd00:244:1::3 64 1450 2 1400
 ip -n "$NODE" link set pn0 mtu 1500
 ip netns exec "$NODE" nft -f - <<'NFT'
 table inet t {
@@ -90,6 +97,8 @@ check "nftables chains at prerouting, forward, postrouting: pod1 -> pod2 switche
 check "... each chain saw it once, from pn0 to pn0" all_counted 1
 ip netns exec "$NODE" nft add rule inet t c_fwd ip saddr 10.244.1.2 ip daddr 10.244.1.3 drop
 check_fail "a forward drop rule drops it" ping1 10.244.1.3
+ip netns exec "$NODE" nft add rule inet t c_fwd ip6 saddr fd00:244:1::2 ip6 daddr fd00:244:1::3 meta l4proto udp drop
+check_fail "... and one for IPv6 UDP drops that" udp_echo "$P2" fd00:244:1::3 5007 "$P1"
 ip netns exec "$NODE" nft flush chain inet t c_fwd
 ip netns exec "$NODE" nft add chain inet t c_nat '{ type nat hook prerouting priority -100; }'
 ip netns exec "$NODE" nft add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.4

@@ -111,6 +111,55 @@ sock_echo() {
 tcp_echo() { sock_echo tcp "$@"; }
 udp_echo() { sock_echo udp "$@"; }
 
+# udp6_hops HOPS SERVER_NS ADDR PORT CLIENT_NS: a UDP datagram from
+# CLIENT_NS reaches ADDR:PORT in SERVER_NS with hop limit HOPS.
+udp6_hops() {
+	local want=$1 sns=$2 addr=$3 port=$4 cns=$5 f pid got
+	f=$(mktemp /tmp/hops.XXXXXX)
+	ip netns exec "$sns" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
+s.bind(("::", int(sys.argv[1])))
+s.settimeout(10)
+print("ready", flush=True)
+_, anc, _, _ = s.recvmsg(64, socket.CMSG_SPACE(4))
+print(int.from_bytes(anc[0][2], sys.byteorder))' "$port" >"$f" &
+	pid=$!
+	busywait 20000 grep -q ready "$f" >/dev/null
+	echo podnet | ip netns exec "$cns" socat -u - "UDP6-SENDTO:[$addr]:$port"
+	wait "$pid"
+	got=$(sed -n 2p "$f")
+	rm -f "$f"
+	[ "$got" = "$want" ] || { echo "hop limit '$got', want $want"; return 1; }
+}
+
+# icmp6_error CLIENT_NS ADDR HOPS SIZE TYPE [INFO]: a UDP datagram of SIZE
+# bytes with hop limit HOPS from CLIENT_NS to ADDR, not to be fragmented,
+# gets an ICMPv6 error of TYPE back (2 packet too big, 3 time exceeded),
+# with INFO (the MTU of a packet too big) if given.
+icmp6_error() {
+	ip netns exec "$1" python3 -c '
+import select, socket, struct, sys
+addr, hops, size, want = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, hops)
+s.setsockopt(socket.IPPROTO_IPV6, 25, 1)  # IPV6_RECVERR
+s.setsockopt(socket.IPPROTO_IPV6, 23, 3)  # IPV6_MTU_DISCOVER: PROBE
+s.sendto(b"x" * size, (addr, 9))
+p = select.poll()
+p.register(s, 0)
+if not p.poll(5000):
+    sys.exit("no ICMPv6 error")
+_, anc, _, _ = s.recvmsg(size, 512, socket.MSG_ERRQUEUE)
+_, origin, typ, code, _, info = struct.unpack("=IBBBBI", anc[0][2][:12])
+print("origin", origin, "type", typ, "code", code, "info", info)
+ok = origin == 3 and typ == want
+if len(sys.argv) > 5:
+    ok = ok and info == int(sys.argv[5])
+sys.exit(0 if ok else 1)' "${@:2}"
+}
+
 # tap_sees NODE_NS DEV CLIENT_NS DST [N]: tcpdump on DEV (a pod's node end,
 # or the podnet device) sees an echo request from CLIENT_NS to DST and its
 # reply among the first N (2) ICMP packets it captures.
