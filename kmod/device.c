@@ -32,7 +32,7 @@
  * The next hop of a packet routed out of the device: the gateway of its
  * route, or its destination if directly connected.
  */
-bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh)
+static bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh)
 {
 	switch (skb->protocol) {
 	case htons(ETH_P_IP): {
@@ -104,13 +104,22 @@ void podnet_deliver(struct podnet_port *port, struct sk_buff *skb)
 	}
 }
 
-static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
+/**
+ * podnet_output() - send a packet routed out of a podnet device to its pod
+ * @pn: the device
+ * @skb: an IP packet routed out of it (consumed)
+ *
+ * It goes to the port that owns its next hop; if no port does, the sender
+ * is told the host is unreachable.
+ *
+ * Context: RCU read-side section.
+ * Return: the port it was handed to, or NULL if it was dropped.
+ */
+struct podnet_port *podnet_output(struct podnet_dev *pn, struct sk_buff *skb)
 {
-	struct podnet_dev *pn = netdev_priv(dev);
 	struct podnet_port *port;
 	struct in6_addr nh;
 
-	rcu_read_lock();
 	if (!podnet_nexthop(skb, &nh))
 		goto drop;
 	port = podnet_addr_lookup(pn, &nh);
@@ -119,13 +128,19 @@ static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	podnet_deliver(port, skb);
-	rcu_read_unlock();
-	return NETDEV_TX_OK;
+	return port;
 
 drop:
-	rcu_read_unlock();
-	dev_core_stats_tx_dropped_inc(dev);
+	dev_core_stats_tx_dropped_inc(pn->dev);
 	kfree_skb(skb);
+	return NULL;
+}
+
+static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	rcu_read_lock();
+	podnet_output(netdev_priv(dev), skb);
+	rcu_read_unlock();
 	return NETDEV_TX_OK;
 }
 

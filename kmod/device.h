@@ -5,8 +5,6 @@
 #include <linux/netdevice.h>
 #include <linux/rhashtable-types.h>
 
-struct in6_addr;
-
 /**
  * struct podnet_dev - private part of a podnet device
  * @dev: the device
@@ -30,7 +28,7 @@ extern const struct net_device_ops podnet_netdev_ops;
 
 void podnet_setup(struct net_device *dev);
 void podnet_deliver(struct podnet_port *port, struct sk_buff *skb);
-bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh);
+struct podnet_port *podnet_output(struct podnet_dev *pn, struct sk_buff *skb);
 
 static inline bool netif_is_podnet(const struct net_device *dev)
 {

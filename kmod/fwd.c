@@ -12,13 +12,16 @@
  * order and with the same devices: PRE_ROUTING hooks (conntrack, NAT,
  * iptables, nftables: in = the podnet device), the node's route lookup
  * (rules, routes, reverse path filter, forwarding enabled), then, if the
- * route forwards it out of the device to one of its pods, what
- * ip_forward() or ip6_forward() does (TTL or hop limit, FORWARD hooks, MIB
- * counters) and ip_output() or ip6_output() (POST_ROUTING hooks: SNAT,
- * conntrack confirmation), and delivers it with podnet_deliver(), as
- * podnet_xmit() does. Routed anywhere else, or due an ICMP error (TTL
- * expiring, too big), it is handed to the stack where ip_rcv_finish() or
- * ip6_rcv_finish() would hand it (dst_input()).
+ * route forwards it out of the device to a directly connected address,
+ * what ip_forward() or ip6_forward() does (TTL or hop limit, FORWARD hooks,
+ * MIB counters) and ip_output() or ip6_output() (POST_ROUTING hooks: SNAT,
+ * conntrack confirmation), and what podnet_xmit() does (podnet_output():
+ * to the pod that owns the address, or host unreachable). Routed anywhere
+ * else, or due an ICMP error (TTL expiring, too big), it is handed to the
+ * stack where ip_rcv_finish() or ip6_rcv_finish() would hand it
+ * (dst_input()). The destination is looked up twice: before the hooks (to
+ * take this path at all) and at the end (DNAT may have changed it, and a
+ * hook may hold the packet past the RCU section it was looked up in).
  *
  * What it leaves out is what only the podnet device's own passes would
  * show: so it is not taken while the device has a tap (tcpdump), a tc
@@ -144,30 +147,18 @@ static bool podnet_fwd_fits(struct sk_buff *skb, unsigned int mtu,
 
 /*
  * ip_finish_output2() or ip6_finish_output2() and podnet_xmit(), past
- * POST_ROUTING.
+ * POST_ROUTING: to the pod that owns the next hop (or an ICMP error).
  */
 static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 			   struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
-	struct podnet_port *out = NULL;
-	struct in6_addr nh;
+	struct podnet_port *out;
 
 	/* A hook may give the packet back later (NFQUEUE): take RCU here. */
 	rcu_read_lock();
-	/* No hook re-routes a forwarded packet but IPsec, excluded above. */
-	if (likely(skb_dst(skb) && skb_dst(skb)->dev == dev &&
-		   podnet_nexthop(skb, &nh)))
-		out = podnet_fwd_pod(netdev_priv(dev), &nh);
-	if (unlikely(!out)) {
-		rcu_read_unlock();
-		dev_core_stats_tx_dropped_inc(dev);
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
-	skb_dst_drop(skb);
-	podnet_port_count(out, PODNET_PC_SWITCHED, 1);
-	podnet_deliver(out, skb);
+	out = podnet_output(netdev_priv(skb->dev), skb);
+	if (out)
+		podnet_port_count(out, PODNET_PC_SWITCHED, 1);
 	rcu_read_unlock();
 	return 0;
 }
@@ -189,8 +180,8 @@ static int podnet_fwd4_forwarded(struct net *net, struct sock *sk,
 /*
  * ip_rcv_finish(), past PRE_ROUTING: routed as the IP stack routes it
  * (rules, routes, reverse path filter, forwarding enabled), after whatever
- * DNAT did. A packet forwarded out of this device to one of its pods goes
- * on as ip_forward() would send it; anything else, and anything
+ * DNAT did. A packet forwarded out of this device to a directly connected
+ * address goes on as ip_forward() would send it; anything else, and anything
  * ip_forward() would answer with an ICMP error, is the IP stack's from
  * here (dst_input()), as it is after ip_rcv_finish().
  */
@@ -199,7 +190,6 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 {
 	struct net_device *dev = skb->dev;
 	const struct iphdr *iph = ip_hdr(skb);
-	const struct podnet_port *pod;
 	const struct rtable *rt;
 	int err;
 
@@ -218,12 +208,8 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 	    rt->rt_uses_gateway || rt->dst.lwtstate || skb->sk ||
 	    iph->ttl <= 1 ||
 	    !podnet_fwd_fits(skb, ip_dst_mtu_maybe_forward(&rt->dst, true),
-			     IPCB(skb)->frag_max_size))
-		return dst_input(skb);
-	rcu_read_lock();
-	pod = podnet_fwd_pod4(netdev_priv(dev), iph->daddr);
-	rcu_read_unlock();
-	if (!pod || skb_cow_head(skb, ETH_HLEN))
+			     IPCB(skb)->frag_max_size) ||
+	    skb_cow_head(skb, ETH_HLEN))
 		return dst_input(skb);
 
 	skb_forward_csum(skb);
@@ -317,7 +303,6 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 	struct net_device *dev = skb->dev;
 	const struct ipv6hdr *hdr;
 	const struct rt6_info *rt;
-	const struct podnet_port *pod;
 	struct dst_entry *dst;
 
 	if (!skb_valid_dst(skb))
@@ -334,12 +319,8 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 	    skb->sk || hdr->hop_limit <= 1 ||
 	    !podnet_fwd_fits(skb, max_t(u32, ip6_dst_mtu_maybe_forward(dst, true),
 					IPV6_MIN_MTU),
-			     IP6CB(skb)->frag_max_size))
-		return dst_input(skb);
-	rcu_read_lock();
-	pod = podnet_fwd_pod(netdev_priv(dev), &hdr->daddr);
-	rcu_read_unlock();
-	if (!pod || skb_cow_head(skb, ETH_HLEN))
+			     IP6CB(skb)->frag_max_size) ||
+	    skb_cow_head(skb, ETH_HLEN))
 		return dst_input(skb);
 
 	skb_forward_csum(skb);

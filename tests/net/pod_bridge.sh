@@ -106,6 +106,10 @@ check "a DNAT rule at prerouting sends pod1's ping for pod2 to pod3" \
 	switched "$NODE" vp3 1 ping1 10.244.1.3
 check "... conntrack has the translated flow" sh -c \
 	"ip netns exec $NODE conntrack -L -d 10.244.1.3 2>/dev/null | grep -q 'src=10.244.1.4 dst=10.244.1.2'"
+ip netns exec "$NODE" nft flush chain inet t c_nat
+ip netns exec "$NODE" nft add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.99
+check "... to an address no pod has: host unreachable from the node" switched "$NODE" vp2 0 sh -c \
+	"ip netns exec $P1 ping -c1 -W2 10.244.1.3 | grep -q 'Destination Host Unreachable'"
 ip netns exec "$NODE" nft delete table inet t
 check "no chain left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 ip -n "$NODE" rule add from 10.244.1.2 to 10.244.1.3 prohibit
