@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=900
+# podnet-vm: timeout=1200
 #
 # Pod-to-pod TCP throughput (iperf3), side by side in one boot:
 #
@@ -22,14 +22,17 @@
 #              are for (e)
 #  (d) podnet  the same node as (c) after 198 more pods (each a netns with
 #              its veth attached to pn0) joined it: 200 pods
+#  (b6) (c6)   (b) and (c) over IPv6 (fd00:244:1::/64 on br0 and pn0):
+#              podnet's forward path takes IPv6 TCP too (checked)
 #
-# in every case pod 1 is 10.244.1.2 (iperf3 client), pod 2 10.244.1.3
-# (iperf3 server). Each measurement is iperf3 -t $BENCH_SECS after a second
+# in every case pod 1 is 10.244.1.2 (fd00:244:1::2; iperf3 client), pod 2
+# 10.244.1.3 (fd00:244:1::3; iperf3 server). Each measurement is iperf3 -t $BENCH_SECS after a second
 # left out (-O 1), with 1 and 2 streams, repeated $BENCH_REPS times (a, b, c
 # interleaved); the table gives the median and the runs. Ratios: podnet over
 # bridge and over veth, podnet with a Service over the bridge with
-# br_netfilter (f/e: both with conntrack), and 200 pods over 2 pods (d/c: the pod lookups do not
-# depend on how many pods there are), as the ratio of the medians and as the
+# br_netfilter (f/e: both with conntrack), 200 pods over 2 pods (d/c: the
+# pod lookups do not depend on how many pods there are), and podnet over
+# bridge for IPv6 (c6/b6), as the ratio of the medians and as the
 # median of the ratios round by round (a, b, e, c are measured in turn in
 # each round, so that a drift of the VM's speed during the run, which TCG
 # has, touches both sides of a ratio alike).
@@ -55,30 +58,35 @@ ip -n "$VB" addr add 10.244.1.3/24 dev eth0
 ip -n "$VA" link set eth0 up
 ip -n "$VB" link set eth0 up
 
-# bridge_node NODE PREFIX POD1 POD2: br0 (10.244.1.1/24) in NODE, the two
-# pods (10.244.1.2, .3) on it by veths PREFIX1, PREFIX2.
+# bridge_node NODE PREFIX POD1 POD2: br0 (10.244.1.1/24, fd00:244:1::1/64)
+# in NODE, the two pods (10.244.1.2, .3; fd00:244:1::2, ::3) on it by veths
+# PREFIX1, PREFIX2.
 bridge_node() {
 	local node=$1 prefix=$2 i=1 pod
 	ip -n "$node" link add br0 type bridge || die "cannot create a bridge (modprobe bridge)"
 	ip -n "$node" addr add 10.244.1.1/24 dev br0
+	ip -n "$node" addr add fd00:244:1::1/64 dev br0 nodad
 	ip -n "$node" link set br0 up
 	for pod in "$3" "$4"; do
-		pod_veth "$node" "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 || die "cannot create pod $i's veth"
+		pod_veth "$node" "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 fd00:244:1::$((i + 1))/64 ||
+			die "cannot create pod $i's veth"
 		ip -n "$node" link set "$prefix$i" master br0 || die "cannot attach pod $i to br0"
 		i=$((i + 1))
 	done
 }
 
-# podnet_node NODE PREFIX POD1 POD2: pn0 (10.244.1.1/24) in NODE, the two
-# pods (10.244.1.2, .3) attached to it by veths PREFIX1, PREFIX2.
+# podnet_node NODE PREFIX POD1 POD2: pn0 (10.244.1.1/24, fd00:244:1::1/64)
+# in NODE, the two pods (10.244.1.2, .3; fd00:244:1::2, ::3) attached to it
+# by veths PREFIX1, PREFIX2.
 podnet_node() {
 	local node=$1 prefix=$2 i=1 pod
-	node_setup "$node" pn0 10.244.1.1/24 || die "cannot create pn0 (ip link add pn0 type podnet)"
+	node_setup "$node" pn0 10.244.1.1/24 fd00:244:1::1/64 ||
+		die "cannot create pn0 (ip link add pn0 type podnet)"
 	# Pod-to-pod traffic leaves the node by the device it came in on: no
 	# ICMP redirects for that.
 	ip netns exec "$node" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
 	for pod in "$3" "$4"; do
-		pod_attach "$node" pn0 "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 ||
+		pod_attach "$node" pn0 "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 fd00:244:1::$((i + 1))/64 ||
 			die "podnetctl pod add $prefix$i failed"
 		i=$((i + 1))
 	done
@@ -114,14 +122,17 @@ podnet_node "$SN" vs "$SP1" "$SP2"
 printf '%s\n' "service add 10.96.0.10:5201/tcp" "endpoint set 10.96.0.10:5201/tcp 10.244.1.3:5201" |
 	podnetctl -n "$SN" -b - || die "cannot add the Service (podnetctl -b)"
 
-declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [bridgenf]=$FP1 [podnet]=$PP1 [podnetsvc]=$SP1 [podnet200]=$PP1)
-declare -A SERVER=([veth]=$VB [bridge]=$BP2 [bridgenf]=$FP2 [podnet]=$PP2 [podnetsvc]=$SP2 [podnet200]=$PP2)
-CFGS=(veth bridge bridgenf podnet podnetsvc)
+declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [bridgenf]=$FP1 [podnet]=$PP1 [podnetsvc]=$SP1 [podnet200]=$PP1
+	[bridge6]=$BP1 [podnet6]=$PP1)
+declare -A SERVER=([veth]=$VB [bridge]=$BP2 [bridgenf]=$FP2 [podnet]=$PP2 [podnetsvc]=$SP2 [podnet200]=$PP2
+	[bridge6]=$BP2 [podnet6]=$PP2)
+declare -A DST=([bridge6]=fd00:244:1::3 [podnet6]=fd00:244:1::3)
+CFGS=(veth bridge bridgenf podnet podnetsvc bridge6 podnet6)
 
 for cfg in "${CFGS[@]}"; do
-	ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 10.244.1.3 >/dev/null ||
-		die "$cfg: pod 1 cannot ping pod 2 (10.244.1.3)"
-	bg "${SERVER[$cfg]}" iperf3 -s
+	ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 "${DST[$cfg]:-10.244.1.3}" >/dev/null ||
+		die "$cfg: pod 1 cannot ping pod 2 (${DST[$cfg]:-10.244.1.3})"
+	[ -n "${DST[$cfg]}" ] || bg "${SERVER[$cfg]}" iperf3 -s
 done
 # The pings went through conntrack on the nodes that should have it on.
 for node in "$FN" "$SN"; do
@@ -142,7 +153,7 @@ done
 # iperf CFG STREAMS: Gbit/s received, one run.
 iperf() {
 	local out
-	out=$(ip netns exec "${CLIENT[$1]}" iperf3 -c 10.244.1.3 -t "$SECS" -O 1 -P "$2" -J 2>"$BENCH_TMP/iperf.err") || {
+	out=$(ip netns exec "${CLIENT[$1]}" iperf3 -c "${DST[$1]:-10.244.1.3}" -t "$SECS" -O 1 -P "$2" -J 2>"$BENCH_TMP/iperf.err") || {
 		echo "bench: $1: iperf3 -P $2 failed:"
 		printf '%s\n' "$out" | grep '"error"'
 		cat "$BENCH_TMP/iperf.err"
@@ -155,12 +166,16 @@ print("%.3f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
 
 declare -A RUNS
 measure() { # REP CFG
-	local p v
+	local p v s0
+	[ "$2" != podnet6 ] || s0=$(pod_stat "$PN" vp2 switched)
 	for p in 1 2; do
 		v=$(iperf "$2" "$p") || die "$2: iperf3 -P $p failed (see above)"
 		RUNS[$2,$p]+=" $v"
 		echo "run $1/$REPS  $2  -P $p  $v Gbit/s"
 	done
+	# Checked once measured: ICMPv6 (the ping above) takes the IP stack.
+	[ "$2" != podnet6 ] || pod_stat_gt "$PN" vp2 switched $((s0 + 1000)) ||
+		die "podnet6: the pods' IPv6 TCP did not take podnet's forward path"
 }
 
 echo "iperf3 -t $SECS -O 1, $REPS runs, $(nproc) CPUs, $(uname -r)"
@@ -225,6 +240,8 @@ row "(e) bridge+br_netfilter" bridgenf
 row "(c) podnet, 2 pods" podnet
 row "(f) podnet + a Service" podnetsvc
 row "(d) podnet, $npods pods" podnet200
+row "(b6) Linux bridge, IPv6" bridge6
+row "(c6) podnet, IPv6" podnet6
 echo
 echo "ratio of the medians (median of the round-by-round ratios)"
 printf '%-24s  %-28s  %s\n' "ratio" "1 stream" "2 streams"
@@ -234,4 +251,5 @@ rrow "podnet / veth (c/a)" podnet veth
 rrow "podnet+svc / br+nf (f/e)" podnetsvc bridgenf
 rrow "podnet+svc / podnet (f/c)" podnetsvc podnet
 rrow "$npods pods / 2 (d/c)" podnet200 podnet
+rrow "IPv6 podnet/br (c6/b6)" podnet6 bridge6
 exit 0
