@@ -119,10 +119,12 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 	int rem, err;
 
 	memset(spec, 0, sizeof(*spec));
-	ext->n = 0;
+	memset(ext, 0, sizeof(*ext));
 	err = podnet_nl_svc_key(info, tb, &spec->key);
 	if (err)
 		return err;
+	ext->svc_nla = info->attrs[PODNET_A_SERVICE];
+	ext->nodeport_nla = tb[PODNET_SVC_A_NODEPORT];
 	v4 = ipv6_addr_v4mapped(&spec->key.addr);
 	if (tb[PODNET_SVC_A_SCHED])
 		spec->sched = nla_get_u8(tb[PODNET_SVC_A_SCHED]);
@@ -174,7 +176,7 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 			NL_SET_BAD_ATTR(extack, nla);
 			return -EINVAL;
 		}
-		ext->n++;
+		ext->nla[ext->n++] = nla;
 	}
 	return 0;
 }

@@ -171,6 +171,7 @@ static void podnet_svc_unlink_fes(struct podnet_net *pnet,
 
 static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 			      const struct podnet_fe_key *key, u8 kind,
+			      const struct nlattr *nla,
 			      struct netlink_ext_ack *extack)
 {
 	struct podnet_fe *fe;
@@ -196,6 +197,8 @@ static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 		else
 			NL_SET_ERR_MSG_MOD(extack,
 					   "external address already in use with this port and protocol");
+		if (nla)
+			NL_SET_BAD_ATTR(extack, nla);
 		return err;
 	}
 	svc->fes[svc->nfes++] = fe;
@@ -287,19 +290,19 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	svc->id = pnet->next_svc_id++;
 
 	err = podnet_svc_link_fe(pnet, svc, &spec->key, PODNET_FE_CLUSTERIP,
-				 extack);
+				 ext ? ext->svc_nla : NULL, extack);
 	for (i = 0; !err && i < next; i++) {
 		key = spec->key;
 		key.addr = ext->addr[i];
 		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_EXTERNAL,
-					 extack);
+					 ext->nla[i], extack);
 	}
 	if (!err && spec->nodeport) {
 		key = spec->key;
 		key.port = spec->nodeport;
 		podnet_fe_wildcard(&key);
 		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_NODEPORT,
-					 extack);
+					 ext ? ext->nodeport_nla : NULL, extack);
 	}
 	if (err)
 		goto err_unlink;

@@ -152,10 +152,19 @@ struct podnet_svc_spec {
  * struct podnet_svc_ext - a service port's external addresses, as given
  * @n: how many
  * @addr: the addresses (IPv4 as IPv4-mapped)
+ * @nla: the attribute each was given in
+ * @svc_nla: the attribute the service was given in
+ * @nodeport_nla: the attribute its NodePort was given in
+ *
+ * The attributes (each may be NULL) are named in the error when a frontend
+ * is already taken.
  */
 struct podnet_svc_ext {
 	unsigned int n;
 	struct in6_addr addr[PODNET_SVC_MAX_EXTERNAL];
+	const struct nlattr *nla[PODNET_SVC_MAX_EXTERNAL];
+	const struct nlattr *svc_nla;
+	const struct nlattr *nodeport_nla;
 };
 
 /**

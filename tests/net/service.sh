@@ -224,7 +224,12 @@ check_fail "service added twice" pctl service add 10.96.0.10:80/tcp
 check_fail "endpoint of an unknown service" pctl endpoint add 10.96.9.9:80/tcp 10.244.1.2:8080
 check_fail "IPv6 endpoint on an IPv4 service" pctl endpoint add 10.96.0.10:80/tcp '[fd00::1]:80'
 check_fail "NodePort already used" pctl service add 10.96.0.90:80/tcp nodeport 30080
-check "kernel error names the problem" sh -c "podnetctl -n $NODE service add 10.96.0.90:80/tcp nodeport 30080 2>&1 | grep -q 'NodePort already in use'"
+check "kernel error names the problem and the NodePort" \
+	errline "podnetctl: podnet: NodePort already in use for this protocol \`30080'" \
+	pctl service add 10.96.0.90:80/tcp nodeport 30080
+check "... and a service added twice" \
+	errline "podnetctl: podnet: service already exists \`10.96.0.10:80/tcp'" \
+	pctl service add 10.96.0.10:80/tcp
 n_before=$(podnetctl -n "$NODE" -j service show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 printf 'service add 10.96.1.1:80/tcp\nendpoint set 10.96.1.1:80/tcp 10.244.1.2:8080\nservice add 10.96.0.10:80/tcp\n' >/tmp/podnet-batch.$$
 check_fail "batch with one failing line" pctl -b /tmp/podnet-batch.$$
@@ -267,6 +272,9 @@ pctl endpoint add 10.96.3.1:80/tcp 10.244.1.3:8080 weight 5 terminating >/dev/nu
 pctl service add 10.96.3.2:80/tcp nodeport 30302 external 203.0.113.12 policy local masquerade >/dev/null
 pctl endpoint set 10.96.3.2:80/tcp 10.244.1.2:8080 >/dev/null
 pctl endpoint add 10.96.3.2:80/tcp 10.244.1.3:8080 weight 2 local >/dev/null
+check "an external address taken for this port: the error names it" \
+	errline "podnetctl: podnet: external address already in use with this port and protocol \`203.0.113.12'" \
+	pctl service add 10.96.3.9:80/tcp external 198.51.100.7 external 203.0.113.12
 svc_state >/tmp/podnet-state1.$$
 cat >/tmp/podnet-batch.$$ <<EOF
 endpoint set 10.96.3.1:80/tcp 10.244.1.4:8080
@@ -283,7 +291,7 @@ check_fail "batch changing, deleting, re-adding services, then failing" pctl -b 
 # Line 8 is not the last request of its sendmsg(): only the last asks for an
 # ack, a failure before it is still reported.
 check "... on line 8, which is named" \
-	errline "podnetctl: line 8: podnet: service already exists" \
+	errline "podnetctl: line 8: podnet: service already exists \`10.96.0.10:80/tcp'" \
 	pctl -b /tmp/podnet-batch.$$
 svc_state >/tmp/podnet-state2.$$
 check "... puts both back as they were (settings, endpoints, weights, flags)" \
