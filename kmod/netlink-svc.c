@@ -405,28 +405,35 @@ static struct podnet_ep_spec *podnet_nl_eps_alloc(struct genl_info *info,
 }
 
 /*
- * Parse PODNET_A_ENDPOINTS (of a service of family @v4) into @eps, none
- * given twice (looked for pairwise: sets are at most max_endpoints).
+ * Parse PODNET_A_ENDPOINTS (of a service of family @v4) into @eps, @n of
+ * them, none given twice.
  */
 static int podnet_nl_eps_parse(struct genl_info *info, bool v4,
-			       struct podnet_ep_spec *eps)
+			       struct podnet_ep_spec *eps, unsigned int n)
 {
+	struct podnet_ep_index ix;
 	const struct nlattr *nla;
-	unsigned int n = 0;
-	int rem, err;
+	unsigned int i = 0;
+	int rem, err, dup;
 
 	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem) {
-		err = podnet_nl_ep_spec(nla, v4, true, &eps[n], info->extack);
+		err = podnet_nl_ep_spec(nla, v4, true, &eps[i++], info->extack);
 		if (err)
 			return err;
-		if (podnet_ep_find(eps, n, &eps[n]) >= 0) {
-			NL_SET_ERR_MSG_MOD(info->extack, "endpoint given twice");
-			NL_SET_BAD_ATTR(info->extack, nla);
-			return -EEXIST;
-		}
-		n++;
 	}
-	return 0;
+	err = podnet_ep_index_init(&ix, eps, n);
+	if (err)
+		return err;
+	dup = podnet_ep_index_dup(&ix);
+	podnet_ep_index_free(&ix);
+	if (dup < 0)
+		return 0;
+	nla_for_each_nested(nla, info->attrs[PODNET_A_ENDPOINTS], rem)
+		if (!dup--)
+			break;
+	NL_SET_ERR_MSG_MOD(info->extack, "endpoint given twice");
+	NL_SET_BAD_ATTR(info->extack, nla);
+	return -EEXIST;
 }
 
 int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
@@ -447,7 +454,7 @@ int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
 			return PTR_ERR(eps);
 		err = podnet_nl_eps_parse(info,
 					  ipv6_addr_v4mapped(&spec.key.addr),
-					  eps);
+					  eps, n);
 		if (err)
 			goto out;
 	}
@@ -631,7 +638,7 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = podnet_nl_eps_parse(info, ipv6_addr_v4mapped(&svc->spec.key.addr),
-				  eps);
+				  eps, n);
 	if (!err)
 		err = podnet_ep_set(svc, eps, n, info->extack);
 out:

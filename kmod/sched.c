@@ -159,9 +159,11 @@ struct podnet_eps *podnet_eps_build(const struct podnet_ep_spec *specs,
 				    unsigned int n, u8 sched,
 				    const struct podnet_eps *old)
 {
+	struct podnet_ep_index ix;
 	struct podnet_eps *eps;
 	u32 *arrays;
-	unsigned int i, j;
+	unsigned int i;
+	int j;
 
 	eps = kvzalloc(struct_size(eps, ep, n) + 4 * n * sizeof(u32),
 		       GFP_KERNEL);
@@ -181,14 +183,22 @@ struct podnet_eps *podnet_eps_build(const struct podnet_ep_spec *specs,
 		ep->port = specs[i].port;
 		ep->weight = specs[i].weight;
 		ep->flags = specs[i].flags;
-		for (j = 0; old && j < old->n; j++) {
-			if (ipv6_addr_equal(&old->ep[j].addr, &ep->addr) &&
-			    old->ep[j].port == ep->port) {
-				atomic64_set(&ep->conns,
-					     atomic64_read(&old->ep[j].conns));
-				break;
-			}
+	}
+	if (old && old->n) {
+		if (podnet_ep_index_init(&ix, specs, n))
+			goto err;
+		for (i = 0; i < old->n; i++) {
+			struct podnet_ep_spec e = {
+				.addr = old->ep[i].addr,
+				.port = old->ep[i].port,
+			};
+
+			j = podnet_ep_index_find(&ix, &e);
+			if (j >= 0)
+				atomic64_set(&eps->ep[j].conns,
+					     atomic64_read(&old->ep[i].conns));
 		}
+		podnet_ep_index_free(&ix);
 	}
 	podnet_pool_fill(eps, &eps->cluster, false);
 	podnet_pool_fill(eps, &eps->local, true);

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
@@ -204,6 +205,111 @@ static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 	svc->fes[svc->nfes++] = fe;
 	return 0;
 }
+
+/* Order of endpoints by address, then port. */
+static int podnet_ep_cmp(const struct podnet_ep_spec *x,
+			 const struct podnet_ep_spec *y)
+{
+	int c = memcmp(&x->addr, &y->addr, sizeof(x->addr));
+
+	return c ?: (int)ntohs(x->port) - (int)ntohs(y->port);
+}
+
+/* ... and of their positions in @priv: by endpoint, then position. */
+static int podnet_ep_index_cmp(const void *a, const void *b, const void *priv)
+{
+	u32 i = *(const u32 *)a, j = *(const u32 *)b;
+
+	return podnet_ep_cmp((const struct podnet_ep_spec *)priv + i,
+			     (const struct podnet_ep_spec *)priv + j) ?:
+	       (i > j) - (i < j);
+}
+
+/**
+ * podnet_ep_index_init() - sort a list of endpoints for lookups
+ * @ix: the index
+ * @specs: the list; it must stay as it is while @ix is used
+ * @n: its length
+ *
+ * Endpoint sets are up to max_endpoints (65535) long: comparing two of
+ * them, or one with itself, takes n log n steps this way, not n * n.
+ *
+ * Return: 0, or -ENOMEM. podnet_ep_index_free() it.
+ */
+int podnet_ep_index_init(struct podnet_ep_index *ix,
+			 const struct podnet_ep_spec *specs, unsigned int n)
+{
+	unsigned int i;
+
+	ix->specs = specs;
+	ix->n = n;
+	ix->pos = kvmalloc_array(n ?: 1, sizeof(*ix->pos), GFP_KERNEL);
+	if (!ix->pos)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		ix->pos[i] = i;
+	sort_r(ix->pos, n, sizeof(*ix->pos), podnet_ep_index_cmp, NULL, specs);
+	return 0;
+}
+PODNET_EXPORT_FOR_KUNIT(podnet_ep_index_init);
+
+/**
+ * podnet_ep_index_free() - free what podnet_ep_index_init() allocated
+ * @ix: the index
+ */
+void podnet_ep_index_free(struct podnet_ep_index *ix)
+{
+	kvfree(ix->pos);
+	ix->pos = NULL;
+}
+PODNET_EXPORT_FOR_KUNIT(podnet_ep_index_free);
+
+/**
+ * podnet_ep_index_find() - where an endpoint is in an indexed list
+ * @ix: the index
+ * @ep: the endpoint (address and port; weight and flags are not compared)
+ *
+ * Return: its first position in the list, or -1.
+ */
+int podnet_ep_index_find(const struct podnet_ep_index *ix,
+			 const struct podnet_ep_spec *ep)
+{
+	unsigned int lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (podnet_ep_cmp(&ix->specs[ix->pos[mid]], ep) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->n && !podnet_ep_cmp(&ix->specs[ix->pos[lo]], ep))
+		return ix->pos[lo];
+	return -1;
+}
+PODNET_EXPORT_FOR_KUNIT(podnet_ep_index_find);
+
+/**
+ * podnet_ep_index_dup() - the first endpoint an indexed list repeats
+ * @ix: the index
+ *
+ * Return: the position of the first entry in the list that repeats an
+ * earlier one, or -1 if none does.
+ */
+int podnet_ep_index_dup(const struct podnet_ep_index *ix)
+{
+	int dup = -1;
+	unsigned int i;
+
+	for (i = 1; i < ix->n; i++)
+		if (!podnet_ep_cmp(&ix->specs[ix->pos[i - 1]],
+				   &ix->specs[ix->pos[i]]) &&
+		    (dup < 0 || ix->pos[i] < dup))
+			dup = ix->pos[i];
+	return dup;
+}
+PODNET_EXPORT_FOR_KUNIT(podnet_ep_index_dup);
 
 /**
  * podnet_ep_find() - where an endpoint is in a list of endpoints
@@ -404,6 +510,7 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 	struct podnet_net *pnet = podnet_net(svc->net);
 	struct podnet_eps *old, *eps;
 	struct podnet_ep_spec *gone = NULL;
+	struct podnet_ep_index ix;
 	unsigned int i, ngone = 0;
 	int err;
 
@@ -417,8 +524,9 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 	if (!eps)
 		return -ENOMEM;
 	if (svc->spec.key.proto == IPPROTO_UDP && old->n) {
-		gone = kcalloc(old->n, sizeof(*gone), GFP_KERNEL);
-		if (!gone) {
+		gone = kvcalloc(old->n, sizeof(*gone), GFP_KERNEL);
+		if (!gone || podnet_ep_index_init(&ix, specs, n)) {
+			kvfree(gone);
 			podnet_eps_free(eps);
 			return -ENOMEM;
 		}
@@ -428,9 +536,10 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 				.port = old->ep[i].port,
 			};
 
-			if (podnet_ep_find(specs, n, &e) < 0)
+			if (podnet_ep_index_find(&ix, &e) < 0)
 				gone[ngone++] = e;
 		}
+		podnet_ep_index_free(&ix);
 	}
 	rcu_assign_pointer(svc->eps, eps);
 	pnet->svc_gen++;
@@ -447,7 +556,7 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 	} else {
 		podnet_eps_free_rcu(old);
 	}
-	kfree(gone);
+	kvfree(gone);
 	return 0;
 }
 

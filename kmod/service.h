@@ -247,6 +247,25 @@ extern unsigned int podnet_max_endpoints;
 int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
 		   const struct podnet_ep_spec *ep);
 
+/**
+ * struct podnet_ep_index - a list of endpoints sorted for lookups
+ * @specs: the list
+ * @n: its length
+ * @pos: positions in @specs, by address and port (then by position)
+ */
+struct podnet_ep_index {
+	const struct podnet_ep_spec *specs;
+	unsigned int n;
+	u32 *pos;
+};
+
+int podnet_ep_index_init(struct podnet_ep_index *ix,
+			 const struct podnet_ep_spec *specs, unsigned int n);
+void podnet_ep_index_free(struct podnet_ep_index *ix);
+int podnet_ep_index_find(const struct podnet_ep_index *ix,
+			 const struct podnet_ep_spec *ep);
+int podnet_ep_index_dup(const struct podnet_ep_index *ix);
+
 /* Endpoints a service may have: max_endpoints, read once, at most 65535. */
 static inline unsigned int podnet_max_eps(void)
 {

@@ -284,12 +284,65 @@ static void sv_with_endpoints(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sv_count(), n);
 }
 
+/* Endpoint i of a large list: 10.254.(i / 200).(i % 200):8080 + i % 3. */
+static void sv_ep(struct podnet_ep_spec *ep, unsigned int i)
+{
+	memset(ep, 0, sizeof(*ep));
+	ipv6_addr_set_v4mapped(htonl(0x0afe0000 + ((i / 200) << 8) + i % 200),
+			       &ep->addr);
+	ep->port = htons(8080 + i % 3);
+}
+
+static void sv_ep_index(struct kunit *test)
+{
+	const unsigned int n = 5000;
+	struct podnet_ep_spec *eps, probe;
+	struct podnet_ep_index ix;
+	unsigned int i;
+
+	eps = kunit_kcalloc(test, n, sizeof(*eps), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, eps);
+	/* In reverse, so that sorting has work to do. */
+	for (i = 0; i < n; i++)
+		sv_ep(&eps[i], n - 1 - i);
+	KUNIT_ASSERT_EQ(test, podnet_ep_index_init(&ix, eps, n), 0);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_dup(&ix), -1);
+	for (i = 0; i < n; i++) {
+		sv_ep(&probe, i);
+		probe.weight = 7;	/* not compared */
+		KUNIT_EXPECT_EQ(test, podnet_ep_index_find(&ix, &probe),
+				(int)(n - 1 - i));
+	}
+	sv_ep(&probe, 0);
+	probe.port = htons(9999);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_find(&ix, &probe), -1);
+	sv_ep(&probe, n);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_find(&ix, &probe), -1);
+	podnet_ep_index_free(&ix);
+
+	/* Repeats: the first entry that repeats an earlier one is named. */
+	eps[4000] = eps[10];
+	eps[3000] = eps[2999];
+	eps[4500] = eps[10];
+	KUNIT_ASSERT_EQ(test, podnet_ep_index_init(&ix, eps, n), 0);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_dup(&ix), 3000);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_find(&ix, &eps[10]), 10);
+	podnet_ep_index_free(&ix);
+
+	/* Empty. */
+	KUNIT_ASSERT_EQ(test, podnet_ep_index_init(&ix, eps, 0), 0);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_dup(&ix), -1);
+	KUNIT_EXPECT_EQ(test, podnet_ep_index_find(&ix, &eps[0]), -1);
+	podnet_ep_index_free(&ix);
+}
+
 static struct kunit_case sv_cases[] = {
 	KUNIT_CASE(sv_clusterip_and_external),
 	KUNIT_CASE(sv_nodeport),
 	KUNIT_CASE(sv_conflict_changes_nothing),
 	KUNIT_CASE(sv_max_services),
 	KUNIT_CASE(sv_with_endpoints),
+	KUNIT_CASE(sv_ep_index),
 	{}
 };
 

@@ -230,6 +230,9 @@ check "kernel error names the problem and the NodePort" \
 check "... and a service added twice" \
 	errline "podnetctl: podnet: service already exists \`10.96.0.10:80/tcp'" \
 	pctl service add 10.96.0.10:80/tcp
+check "an endpoint given twice in a set: podnetctl names it" \
+	errline "podnetctl: duplicate endpoint \`10.244.1.3:8080'" \
+	pctl endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080,10.244.1.4:8080,10.244.1.3:8080
 n_before=$(podnetctl -n "$NODE" -j service show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 printf 'service add 10.96.1.1:80/tcp\nendpoint set 10.96.1.1:80/tcp 10.244.1.2:8080\nservice add 10.96.0.10:80/tcp\n' >/tmp/podnet-batch.$$
 check_fail "batch with one failing line" pctl -b /tmp/podnet-batch.$$
