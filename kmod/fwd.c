@@ -295,7 +295,8 @@ static void podnet_fwd6_route(struct net *net, struct sk_buff *skb)
 /*
  * ip6_rcv_finish(), past PRE_ROUTING, then what ip6_forward() checks: as
  * podnet_fwd4_routed() for IPv6. The route forwards (ip6_forward() is its
- * input) when it is neither local, anycast, multicast nor an error route.
+ * input) when it is neither local, anycast, multicast nor an error route
+ * (a DNAT rule may have made the destination anything).
  */
 static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
@@ -312,6 +313,7 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 	hdr = ipv6_hdr(skb);
 	if (dst->error || dst->dev != dev || dst->output != ip6_output ||
 	    dst->input == ip6_input || dst->lwtstate ||
+	    ipv6_addr_is_multicast(&hdr->daddr) ||
 	    rt->rt6i_flags & (RTF_GATEWAY | RTF_LOCAL | RTF_ANYCAST |
 			      RTF_REJECT) ||
 	    !READ_ONCE(net->ipv6.devconf_all->forwarding) ||
