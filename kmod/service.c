@@ -325,8 +325,7 @@ int podnet_ep_find(const struct podnet_ep_spec *specs, unsigned int n,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (specs[i].port == ep->port &&
-		    ipv6_addr_equal(&specs[i].addr, &ep->addr))
+		if (!podnet_ep_cmp(&specs[i], ep))
 			return i;
 	return -1;
 }
