@@ -107,22 +107,28 @@ void podnet_deliver(struct podnet_port *port, struct sk_buff *skb)
 /**
  * podnet_output() - send a packet routed out of a podnet device to its pod
  * @pn: the device
+ * @hint: the port it is likely going to, or NULL
  * @skb: an IP packet routed out of it (consumed)
  *
- * It goes to the port that owns its next hop; if no port does, the sender
- * is told the host is unreachable.
+ * It goes to the port that owns its next hop (@hint if that one does,
+ * without a look-up); if no port does, the sender is told the host is
+ * unreachable.
  *
  * Context: RCU read-side section.
  * Return: the port it was handed to, or NULL if it was dropped.
  */
-struct podnet_port *podnet_output(struct podnet_dev *pn, struct sk_buff *skb)
+struct podnet_port *podnet_output(struct podnet_dev *pn,
+				  struct podnet_port *hint, struct sk_buff *skb)
 {
 	struct podnet_port *port;
 	struct in6_addr nh;
 
 	if (!podnet_nexthop(skb, &nh))
 		goto drop;
-	port = podnet_addr_lookup(pn, &nh);
+	if (hint && podnet_port_owns(hint, &nh))
+		port = hint;
+	else
+		port = podnet_addr_lookup(pn, &nh);
 	if (!port) {
 		podnet_unreachable(skb);
 		goto drop;
@@ -139,7 +145,7 @@ drop:
 static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	rcu_read_lock();
-	podnet_output(netdev_priv(dev), skb);
+	podnet_output(netdev_priv(dev), NULL, skb);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 }

@@ -47,6 +47,7 @@
 #include <net/ip.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
+#include <net/ip_fib.h>
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/sch_generic.h>
@@ -130,6 +131,129 @@ static struct podnet_port *podnet_fwd_pod4(struct podnet_dev *pn,
 }
 
 /*
+ * The pod a packet on this path goes to, as the rx_handler found it, for the
+ * steps the hooks call back before they return (same CPU, same RCU
+ * section): its route and delivery need no second look-up. A hook that
+ * holds the packet (NFQUEUE) gives it back later without it.
+ */
+struct podnet_fwd_ctx {
+	const struct sk_buff *skb;
+	struct podnet_port *out;
+};
+
+static DEFINE_PER_CPU(struct podnet_fwd_ctx, podnet_fwd_ctx);
+
+static struct podnet_port *podnet_fwd_out(const struct sk_buff *skb)
+{
+	const struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
+
+	return ctx->skb == skb ? ctx->out : NULL;
+}
+
+/* NF_HOOK() at PRE_ROUTING, with @out as the pod @skb goes to. */
+static void podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
+			     struct podnet_port *out,
+			     int (*okfn)(struct net *, struct sock *,
+					 struct sk_buff *))
+{
+	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
+	struct podnet_fwd_ctx saved = *ctx;
+
+	ctx->skb = skb;
+	ctx->out = out;
+	NF_HOOK(pf, NF_INET_PRE_ROUTING, net, NULL, skb, skb->dev, NULL, okfn);
+	*this_cpu_ptr(&podnet_fwd_ctx) = saved;
+}
+
+/*
+ * The route the IP stack last gave packets forwarded to a pod, kept on its
+ * port (one per family) so that the next packet to the same address takes
+ * it without a route lookup: as TCP keeps the route of a connection's
+ * incoming packets (early demux: the socket's rx dst), and as the IP
+ * stack's list receive hands a route on to the next packet of a batch with
+ * the same destination (route hints). It is taken only while the lookup
+ * could not give another route for another source, mark or port: no policy
+ * routing rules, no source-specific IPv6 routes, no multipath route, and for
+ * IPv4 no routing realms, no reverse path filter and no ICMP redirects on
+ * the podnet device (the lookup's check of the source is then only the
+ * martian check, made here); and only for the same destination (and IPv4
+ * TOS). dst_check() says whether it is still the route: a change to
+ * routes, rules, addresses, devices or forwarding makes it stale, as it
+ * makes TCP's, and the next packet looks the route up again.
+ */
+struct podnet_route {
+	struct dst_entry *dst;
+	struct in6_addr daddr;
+	u32 cookie;
+	u8 tos;
+	struct rcu_head rcu;
+};
+
+enum { PODNET_ROUTE4, PODNET_ROUTE6 };
+
+static void podnet_route_free(struct podnet_route *r)
+{
+	dst_release(r->dst);
+	kfree(r);
+}
+
+static void podnet_route_free_rcu(struct rcu_head *head)
+{
+	podnet_route_free(container_of(head, struct podnet_route, rcu));
+}
+
+static struct dst_entry *podnet_route_get(struct podnet_port *port, int i,
+					  const struct in6_addr *daddr, u8 tos)
+{
+	struct podnet_route *r = rcu_dereference(port->routes[i]);
+
+	if (!r || !ipv6_addr_equal(&r->daddr, daddr) || r->tos != tos)
+		return NULL;
+	return dst_check(r->dst, r->cookie);
+}
+
+/* Keep @dst, the route the IP stack gave @skb, for packets to @daddr. */
+static void podnet_route_save(struct podnet_port *port, int i,
+			      struct dst_entry *dst,
+			      const struct in6_addr *daddr, u8 tos, u32 cookie)
+{
+	struct podnet_route *r, *old;
+
+	r = kmalloc(sizeof(*r), GFP_ATOMIC);
+	if (!r)
+		return;
+	if (!dst_hold_safe(dst)) {
+		kfree(r);
+		return;
+	}
+	r->dst = dst;
+	r->daddr = *daddr;
+	r->cookie = cookie;
+	r->tos = tos;
+	old = unrcu_pointer(xchg(&port->routes[i], RCU_INITIALIZER(r)));
+	if (old)
+		call_rcu(&old->rcu, podnet_route_free_rcu);
+}
+
+/**
+ * podnet_fwd_routes_free() - let go of the routes kept on a port
+ * @port: the port, past a grace period after its detach (no packet path
+ *	holds it any more)
+ */
+void podnet_fwd_routes_free(struct podnet_port *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(port->routes); i++) {
+		struct podnet_route *r;
+
+		r = rcu_dereference_protected(port->routes[i], true);
+		if (r)
+			podnet_route_free(r);
+	}
+}
+
+/*
  * Whether it goes out whole, as it came: the IP stack fragments it, or says
  * it must, or fragments again what conntrack reassembled (@frag_max_size).
  */
@@ -156,7 +280,7 @@ static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 
 	/* A hook may give the packet back later (NFQUEUE): take RCU here. */
 	rcu_read_lock();
-	out = podnet_output(netdev_priv(skb->dev), skb);
+	out = podnet_output(netdev_priv(skb->dev), podnet_fwd_out(skb), skb);
 	if (out)
 		podnet_port_count(out, PODNET_PC_SWITCHED, 1);
 	rcu_read_unlock();
@@ -178,6 +302,52 @@ static int podnet_fwd4_forwarded(struct net *net, struct sock *sk,
 }
 
 /*
+ * Whether ip_route_input_noref() routes a packet from a pod to one address
+ * the same way whatever its source, mark and ports (struct podnet_route).
+ */
+static bool podnet_fwd4_same_route(struct net *net, struct in_device *in_dev,
+				   __be32 saddr)
+{
+	return !fib4_has_custom_rules(net) && !fib_num_tclassid_users(net) &&
+	       IN_DEV_FORWARD(in_dev) && !IN_DEV_RPFILTER(in_dev) &&
+	       !IN_DEV_TX_REDIRECTS(in_dev) && !ipv4_is_multicast(saddr) &&
+	       !ipv4_is_lbcast(saddr) && !ipv4_is_zeronet(saddr) &&
+	       !ipv4_is_loopback(saddr);
+}
+
+/*
+ * ip_route_input_noref(), or the route it gave the last packet to the same
+ * pod address if it is sure to give the same; *@keep is set to the pod's
+ * port if the route is to be kept there once it proves to forward.
+ */
+static int podnet_fwd4_route(struct net *net, struct sk_buff *skb,
+			     struct net_device *dev, struct podnet_port **keep)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct podnet_port *out = podnet_fwd_out(skb);
+	struct in_device *in_dev = __in_dev_get_rcu(dev);
+	u8 tos = iph->tos & IPTOS_RT_MASK;
+	struct in6_addr daddr;
+	struct dst_entry *dst;
+	int err;
+
+	if (!out || !in_dev || !podnet_fwd4_same_route(net, in_dev, iph->saddr))
+		return ip_route_input_noref(skb, iph->daddr, iph->saddr,
+					    iph->tos, dev);
+	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
+	dst = podnet_route_get(out, PODNET_ROUTE4, &daddr, tos);
+	if (dst) {
+		skb_dst_drop(skb);
+		skb_dst_set_noref(skb, dst);
+		return 0;
+	}
+	err = ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos, dev);
+	if (!err && !(IPCB(skb)->flags & IPSKB_MULTIPATH))
+		*keep = out;
+	return err;
+}
+
+/*
  * ip_rcv_finish(), past PRE_ROUTING: routed as the IP stack routes it
  * (rules, routes, reverse path filter, forwarding enabled), after whatever
  * DNAT did. A packet forwarded out of this device to a directly connected
@@ -189,13 +359,14 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
+	struct podnet_port *keep = NULL;
 	const struct iphdr *iph = ip_hdr(skb);
-	const struct rtable *rt;
+	struct rtable *rt;
+	struct in6_addr daddr;
 	int err;
 
 	if (!skb_valid_dst(skb)) {
-		err = ip_route_input_noref(skb, iph->daddr, iph->saddr,
-					   iph->tos, dev);
+		err = podnet_fwd4_route(net, skb, dev, &keep);
 		if (unlikely(err)) {
 			if (err == -EXDEV)
 				__NET_INC_STATS(net, LINUX_MIB_IPRPFILTER);
@@ -212,6 +383,13 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 	    skb_cow_head(skb, ETH_HLEN))
 		return dst_input(skb);
 
+	/* skb_cow_head() may have moved the header. */
+	iph = ip_hdr(skb);
+	if (keep) {
+		ipv6_addr_set_v4mapped(iph->daddr, &daddr);
+		podnet_route_save(keep, PODNET_ROUTE4, &rt->dst, &daddr,
+				  iph->tos & IPTOS_RT_MASK, 0);
+	}
 	skb_forward_csum(skb);
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
 	ip_decrease_ttl(ip_hdr(skb));
@@ -227,10 +405,14 @@ static bool podnet_fwd4(struct podnet_port *in, struct sk_buff *skb)
 	struct net_device *dev = in->pn->dev;
 	struct net *net = dev_net(dev);
 	const struct iphdr *iph = ip_hdr(skb);
+	struct podnet_port *out;
 
 	if (iph->ihl != 5 || ntohs(iph->tot_len) != skb->len ||
 	    ip_fast_csum(iph, iph->ihl) || !podnet_fwd_quiet(dev) ||
-	    podnet_fwd_xfrm(net, skb) || !podnet_fwd_pod4(in->pn, iph->daddr))
+	    podnet_fwd_xfrm(net, skb))
+		return false;
+	out = podnet_fwd_pod4(in->pn, iph->daddr);
+	if (!out)
 		return false;
 
 	/* As ip_rcv() takes it after the second pass on the podnet device. */
@@ -243,8 +425,7 @@ static bool podnet_fwd4(struct podnet_port *in, struct sk_buff *skb)
 	__IP_UPD_PO_STATS(net, IPSTATS_MIB_IN, skb->len);
 	__IP_ADD_STATS(net, IPSTATS_MIB_NOECTPKTS + (iph->tos & INET_ECN_MASK),
 		       max_t(unsigned short, 1, skb_shinfo(skb)->gso_segs));
-	NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL,
-		podnet_fwd4_routed);
+	podnet_fwd_hooks(NFPROTO_IPV4, net, skb, out, podnet_fwd4_routed);
 	return true;
 }
 
@@ -268,7 +449,7 @@ static int podnet_fwd6_forwarded(struct net *net, struct sock *sk,
 }
 
 /* ip6_route_input(), for a packet that is not ICMPv6. */
-static void podnet_fwd6_route(struct net *net, struct sk_buff *skb)
+static void podnet_fwd6_lookup(struct net *net, struct sk_buff *skb)
 {
 	const struct ipv6hdr *hdr = ipv6_hdr(skb);
 	const struct ip_tunnel_info *tun_info;
@@ -293,6 +474,33 @@ static void podnet_fwd6_route(struct net *net, struct sk_buff *skb)
 }
 
 /*
+ * podnet_fwd6_lookup(), or the route it gave the last packet to the same pod
+ * address if it is sure to give the same (no policy routing rules, no
+ * source-specific routes, not multipath); *@keep as in podnet_fwd4_route().
+ */
+static void podnet_fwd6_route(struct net *net, struct sk_buff *skb,
+			      struct podnet_port **keep)
+{
+	struct podnet_port *out = podnet_fwd_out(skb);
+	struct dst_entry *dst;
+
+	if (!out || fib6_has_custom_rules(net) ||
+	    fib6_routes_require_src(net)) {
+		podnet_fwd6_lookup(net, skb);
+		return;
+	}
+	dst = podnet_route_get(out, PODNET_ROUTE6, &ipv6_hdr(skb)->daddr, 0);
+	if (dst) {
+		skb_dst_drop(skb);
+		skb_dst_set_noref(skb, dst);
+		return;
+	}
+	podnet_fwd6_lookup(net, skb);
+	if (!(IP6CB(skb)->flags & IP6SKB_MULTIPATH))
+		*keep = out;
+}
+
+/*
  * ip6_rcv_finish(), past PRE_ROUTING, then what ip6_forward() checks: as
  * podnet_fwd4_routed() for IPv6. The route forwards (ip6_forward() is its
  * input) when it is neither local, anycast, multicast nor an error route
@@ -302,12 +510,13 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
+	struct podnet_port *keep = NULL;
 	const struct ipv6hdr *hdr;
 	const struct rt6_info *rt;
 	struct dst_entry *dst;
 
 	if (!skb_valid_dst(skb))
-		podnet_fwd6_route(net, skb);
+		podnet_fwd6_route(net, skb, &keep);
 	dst = skb_dst(skb);
 	rt = dst_rt6_info(dst);
 	hdr = ipv6_hdr(skb);
@@ -325,6 +534,9 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 	    skb_cow_head(skb, ETH_HLEN))
 		return dst_input(skb);
 
+	if (keep)
+		podnet_route_save(keep, PODNET_ROUTE6, dst, &ipv6_hdr(skb)->daddr,
+				  0, rt6_get_cookie(rt));
 	skb_forward_csum(skb);
 	ipv6_hdr(skb)->hop_limit--;
 	return NF_HOOK(NFPROTO_IPV6, NF_INET_FORWARD, net, NULL, skb, dev, dev,
@@ -342,6 +554,7 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 	struct net *net = dev_net(dev);
 	const struct ipv6hdr *hdr = ipv6_hdr(skb);
 	struct inet6_dev *idev = __in6_dev_get(dev);
+	struct podnet_port *out;
 
 	if (!idev || READ_ONCE(idev->cnf.disable_ipv6) ||
 	    hdr->nexthdr == NEXTHDR_HOP || hdr->nexthdr == IPPROTO_ICMPV6 ||
@@ -349,7 +562,10 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 	    ipv6_addr_loopback(&hdr->saddr) ||
 	    ipv6_addr_loopback(&hdr->daddr) ||
 	    ipv6_addr_is_multicast(&hdr->daddr) || !podnet_fwd_quiet(dev) ||
-	    podnet_fwd_xfrm(net, skb) || !podnet_fwd_pod(in->pn, &hdr->daddr))
+	    podnet_fwd_xfrm(net, skb))
+		return false;
+	out = podnet_fwd_pod(in->pn, &hdr->daddr);
+	if (!out)
 		return false;
 
 	/* As ipv6_rcv() takes it after the second pass on the podnet device. */
@@ -365,8 +581,7 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 	skb_set_transport_header(skb, sizeof(*hdr));
 	if (!skb_sk_is_prefetched(skb))
 		skb_orphan(skb);
-	NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb, dev, NULL,
-		podnet_fwd6_routed);
+	podnet_fwd_hooks(NFPROTO_IPV6, net, skb, out, podnet_fwd6_routed);
 	return true;
 }
 

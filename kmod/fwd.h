@@ -7,5 +7,6 @@
 struct podnet_port;
 
 bool podnet_fwd(struct podnet_port *in, struct sk_buff *skb);
+void podnet_fwd_routes_free(struct podnet_port *port);
 
 #endif /* _PODNET_FWD_H */

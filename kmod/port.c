@@ -60,29 +60,6 @@ struct podnet_port *podnet_port_get_rtnl(const struct net_device *dev)
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_port_get_rtnl);
 
-/*
- * Whether @saddr is bound to @port: a look at the port's own few addresses,
- * cheaper than hashing into the device's table. podnet_port_bind() publishes
- * each address before the count that covers it; unbinding clears the count
- * first (a packet racing with it may find a NULL slot: it is dropped, as it
- * would be a moment later).
- */
-static bool podnet_port_addr_ok(struct podnet_port *port,
-				const struct in6_addr *saddr)
-{
-	unsigned int i, n;
-
-	/* Pairs with podnet_port_bind(): the first n slots are filled. */
-	n = smp_load_acquire(&port->naddrs);
-	for (i = 0; i < n; i++) {
-		const struct podnet_addr *a = READ_ONCE(port->addrs[i]);
-
-		if (a && ipv6_addr_equal(&a->key, saddr))
-			return true;
-	}
-	return false;
-}
-
 static unsigned int podnet_rx_ipv4(struct podnet_port *port,
 				   struct sk_buff *skb)
 {
@@ -91,7 +68,7 @@ static unsigned int podnet_rx_ipv4(struct podnet_port *port,
 	if (!pskb_may_pull(skb, sizeof(struct iphdr)) || ip_hdr(skb)->version != 4)
 		return PODNET_PC_DROP_PROTO;
 	ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &saddr);
-	return podnet_port_addr_ok(port, &saddr) ? PODNET_RX_ACCEPT :
+	return podnet_port_owns(port, &saddr) ? PODNET_RX_ACCEPT :
 						   PODNET_PC_DROP_SPOOF;
 }
 
@@ -113,7 +90,7 @@ static unsigned int podnet_rx_ipv6(struct podnet_port *port,
 	if (type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MULTICAST) ||
 	    type == IPV6_ADDR_ANY)
 		return PODNET_PC_DROP_PROTO;
-	return podnet_port_addr_ok(port, &ip6h->saddr) ? PODNET_RX_ACCEPT :
+	return podnet_port_owns(port, &ip6h->saddr) ? PODNET_RX_ACCEPT :
 							 PODNET_PC_DROP_SPOOF;
 }
 
@@ -261,7 +238,7 @@ int podnet_port_bind(struct podnet_port *port,
 			goto err_unbind;
 		}
 		WRITE_ONCE(port->addrs[port->naddrs], a);
-		/* The slot before the count: podnet_port_addr_ok(). */
+		/* The slot before the count: podnet_port_owns(). */
 		smp_store_release(&port->naddrs, port->naddrs + 1);
 	}
 	if (!is_zero_ether_addr(spec->mac)) {
@@ -369,6 +346,7 @@ static void podnet_port_free_rcu(struct rcu_head *head)
 {
 	struct podnet_port *port = container_of(head, struct podnet_port, rcu);
 
+	podnet_fwd_routes_free(port);
 	free_percpu(port->stats);
 	kfree(port);
 }

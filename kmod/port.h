@@ -7,10 +7,12 @@
 #include <linux/podnet.h>
 #include <linux/rhashtable.h>
 #include <linux/u64_stats_sync.h>
+#include <net/ipv6.h>
 
 #include "device.h"
 
 struct podnet_port;
+struct podnet_route;
 
 /*
  * Locking: ports and addresses are added and removed under RTNL only; the
@@ -57,11 +59,14 @@ struct podnet_port_stats {
  * @pn: the podnet device it is a port of
  * @node: in podnet_dev.ports
  * @addrs: addresses bound to it (changed under RTNL, read under RCU by the
- *	rx_handler: podnet_port_addr_ok())
+ *	rx_handler: podnet_port_owns())
  * @naddrs: number of them
  * @pod_mac: the pod's MAC address, zero while unknown
  * @mac_fixed: @pod_mac was configured and is not learned
  * @stats: per-CPU counters
+ * @routes: the IPv4 and IPv6 routes the IP stack last gave packets
+ *	forwarded to this pod (fwd.c; replaced on the packet path, freed with
+ *	the port)
  * @rcu: freed after a grace period
  */
 struct podnet_port {
@@ -74,6 +79,7 @@ struct podnet_port {
 	u8 pod_mac[ETH_ALEN] __aligned(2);
 	bool mac_fixed;
 	struct podnet_port_stats __percpu *stats;
+	struct podnet_route __rcu *routes[2];
 	struct rcu_head rcu;
 };
 
@@ -128,6 +134,31 @@ void podnet_port_read_stats(const struct podnet_port *port,
 			    u64 out[PODNET_PC_MAX]);
 int podnet_port_init(void);
 void podnet_port_uninit(void);
+
+/*
+ * Whether @addr is bound to @port: a look at the port's own few addresses,
+ * cheaper than hashing into the device's table. podnet_port_bind() publishes
+ * each address before the count that covers it; unbinding clears the count
+ * first (a packet racing with it may find a NULL slot: it is taken as not
+ * bound, as it would be a moment later).
+ *
+ * Context: RCU read-side section.
+ */
+static inline bool podnet_port_owns(const struct podnet_port *port,
+				    const struct in6_addr *addr)
+{
+	unsigned int i, n;
+
+	/* Pairs with podnet_port_bind(): the first n slots are filled. */
+	n = smp_load_acquire(&port->naddrs);
+	for (i = 0; i < n; i++) {
+		const struct podnet_addr *a = READ_ONCE(port->addrs[i]);
+
+		if (a && ipv6_addr_equal(&a->key, addr))
+			return true;
+	}
+	return false;
+}
 
 /**
  * podnet_addr_lookup() - the port an address is bound to

@@ -133,6 +133,29 @@ busywait() {
 	done
 }
 
+# fib_lookups PATTERN CMD...: runs CMD and prints how many FIB lookups
+# (tracepoints fib:fib_table_lookup and fib6:fib6_table_lookup, all
+# namespaces) it made whose trace line matches the grep PATTERN.
+fib_lookups() {
+	local pattern=$1 t=/sys/kernel/tracing rc=0 e
+	shift
+	[ -d $t/events/fib ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -d $t/events/fib ] || { echo "no FIB tracepoints (tracefs)"; return 1; }
+	echo 0 >$t/tracing_on
+	echo >$t/trace
+	for e in fib/fib_table_lookup fib6/fib6_table_lookup; do
+		echo 1 >$t/events/$e/enable
+	done
+	echo 1 >$t/tracing_on
+	"$@" >/dev/null || rc=$?
+	echo 0 >$t/tracing_on
+	for e in fib/fib_table_lookup fib6/fib6_table_lookup; do
+		echo 0 >$t/events/$e/enable
+	done
+	[ "$rc" -eq 0 ] || { echo "$* failed"; return "$rc"; }
+	grep -c -- "$pattern" $t/trace || true
+}
+
 # errline WANT CMD...: CMD fails with exit 1 and exactly one stderr line,
 # which matches the glob WANT.
 errline() {

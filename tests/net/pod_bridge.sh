@@ -112,12 +112,59 @@ check "... to an address no pod has: host unreachable from the node" switched "$
 	"ip netns exec $P1 ping -c1 -W2 10.244.1.3 | grep -q 'Destination Host Unreachable'"
 ip netns exec "$NODE" nft delete table inet t
 check "no chain left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
+
+# The route the node gave pod1's packets for pod2, kept on pod2's port and
+# taken again without a lookup (kmod/fwd.c, struct podnet_route): for IPv4
+# only while the lookup's check of the source is trivial (no ICMP
+# redirects, no reverse path filter on pn0), and never once the routing has
+# changed. Lookups are counted by the FIB's tracepoints.
+# shellcheck disable=SC2317
+udp_burst() { # ADDR N: pod1 sends N UDP datagrams to ADDR (port 9, no listener)
+	ip netns exec "$P1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET,
+                  socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[2])):
+    s.sendto(b"podnet", (sys.argv[1], 9))' "$1" "$2"
+}
+# shellcheck disable=SC2317
+lookups() { # ADDR OP N: 50 datagrams to pod2's ADDR, switched, take OP N route lookups on pn0
+	local n
+	n=$(fib_lookups "-> $1/.*==> dev pn0 " switched "$NODE" vp2 50 udp_burst "$1" 50) || return 1
+	test "$n" "$2" "$3" || { echo "$n route lookups, want $2 $3"; return 1; }
+}
+check "ICMP redirects on: every datagram pod1 -> pod2 is routed" lookups 10.244.1.3 -ge 50
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
+check "ICMP redirects off: the route is kept (50 datagrams, < 10 lookups)" lookups 10.244.1.3 -lt 10
+ip -n "$NODE" route add prohibit 10.244.1.3/32
+check_fail "... a route added for pod2 applies at once" ping1 10.244.1.3
+ip -n "$NODE" route del prohibit 10.244.1.3/32
+check "... and its removal" switched "$NODE" vp2 1 ping1 10.244.1.3
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=0
+check_fail "... forwarding off on pn0: pod1 -> pod2 stops" ping1 10.244.1.3
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=1
+ip -n "$NODE" link set pn0 mtu 1300
+check "... so does a smaller MTU on pn0" switched "$NODE" vp2 0 sh -c \
+	"ip netns exec $P1 ping -c1 -W2 -M do -s 1350 10.244.1.3 | grep -q 'mtu = 1300'"
+ip -n "$NODE" link set pn0 mtu 1500
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.rp_filter=1
+check "reverse path filter on pn0: every datagram is routed" lookups 10.244.1.3 -ge 50
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.rp_filter=0
+check "IPv6: the route is kept (50 datagrams, < 10 lookups)" lookups fd00:244:1::3 -lt 10
+ip -n "$NODE" route add prohibit fd00:244:1::3/128
+check_fail "... a route added for pod2 applies at once" udp_echo "$P2" fd00:244:1::3 5009 "$P1"
+ip -n "$NODE" route del prohibit fd00:244:1::3/128
+check "... and its removal" switched "$NODE" vp2 1 udp_echo "$P2" fd00:244:1::3 5010 "$P1"
 ip -n "$NODE" rule add from 10.244.1.2 to 10.244.1.3 prohibit
 check_fail "a policy routing rule prohibiting pod1 -> pod2 applies" ping1 10.244.1.3
 ip -n "$NODE" rule del from 10.244.1.2 to 10.244.1.3 prohibit
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=0
-check_fail "forwarding off on pn0: pod1 -> pod2 stops" ping1 10.244.1.3
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=1
+# The kernel does not forget that there were rules (fib_has_custom_rules).
+check "... once there were rules, every datagram is routed" lookups 10.244.1.3 -ge 50
+ip -n "$NODE" -6 rule add from fd00:244:1::2 to fd00:244:1::3 prohibit
+check_fail "... IPv6: a policy routing rule applies" udp_echo "$P2" fd00:244:1::3 5011 "$P1"
+ip -n "$NODE" -6 rule del from fd00:244:1::2 to fd00:244:1::3 prohibit
+check "... once there were rules, every datagram is routed" lookups fd00:244:1::3 -ge 50
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.send_redirects=1 net.ipv4.conf.pn0.send_redirects=1
 check "tcpdump on pn0 sees pod1 -> pod2 (a tap on pn0: through pn0)" \
 	switched "$NODE" vp2 0 tap_sees "$NODE" pn0 "$P1" 10.244.1.3 4
 check "no tap left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
