@@ -331,10 +331,12 @@ static int podnet_fwd4_route(struct net *net, struct sk_buff *skb,
 	struct dst_entry *dst;
 	int err;
 
-	if (!out || !in_dev || !podnet_fwd4_same_route(net, in_dev, iph->saddr))
+	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
+	/* Not if a hook changed the destination to another pod's (DNAT). */
+	if (!out || !in_dev || !podnet_port_owns(out, &daddr) ||
+	    !podnet_fwd4_same_route(net, in_dev, iph->saddr))
 		return ip_route_input_noref(skb, iph->daddr, iph->saddr,
 					    iph->tos, dev);
-	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
 	dst = podnet_route_get(out, PODNET_ROUTE4, &daddr, tos);
 	if (dst) {
 		skb_dst_drop(skb);
@@ -477,6 +479,7 @@ static void podnet_fwd6_lookup(struct net *net, struct sk_buff *skb)
  * podnet_fwd6_lookup(), or the route it gave the last packet to the same pod
  * address if it is sure to give the same (no policy routing rules, no
  * source-specific routes, not multipath); *@keep as in podnet_fwd4_route().
+ * Not if a hook changed the destination to another pod's (DNAT).
  */
 static void podnet_fwd6_route(struct net *net, struct sk_buff *skb,
 			      struct podnet_port **keep)
@@ -484,8 +487,8 @@ static void podnet_fwd6_route(struct net *net, struct sk_buff *skb,
 	struct podnet_port *out = podnet_fwd_out(skb);
 	struct dst_entry *dst;
 
-	if (!out || fib6_has_custom_rules(net) ||
-	    fib6_routes_require_src(net)) {
+	if (!out || !podnet_port_owns(out, &ipv6_hdr(skb)->daddr) ||
+	    fib6_has_custom_rules(net) || fib6_routes_require_src(net)) {
 		podnet_fwd6_lookup(net, skb);
 		return;
 	}
