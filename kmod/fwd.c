@@ -1,27 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IP from pod to pod on one podnet device, through the IP stack's steps but
- * not through the podnet device.
+ * IP from pod to pod on one podnet device, and from a pod to a ClusterIP,
+ * through the IP stack's steps but not through the podnet device.
  *
  * A pod's packet goes to the node's IP stack as received on the podnet
  * device: a second pass through the receive path (RX_HANDLER_ANOTHER), then
  * ip_rcv() or ipv6_rcv(); a packet routed back out of the device goes
  * through the device's transmit path to podnet_xmit(), which delivers it to
  * the port that owns its next hop. For a packet to another pod of the same
- * device, the rx_handler takes the steps of that path itself, in the same
- * order and with the same devices: PRE_ROUTING hooks (conntrack, NAT,
- * iptables, nftables: in = the podnet device), the node's route lookup
- * (rules, routes, reverse path filter, forwarding enabled), then, if the
- * route forwards it out of the device to a directly connected address,
- * what ip_forward() or ip6_forward() does (TTL or hop limit, FORWARD hooks,
- * MIB counters) and ip_output() or ip6_output() (POST_ROUTING hooks: SNAT,
- * conntrack confirmation), and what podnet_xmit() does (podnet_output():
- * to the pod that owns the address, or host unreachable). Routed anywhere
- * else, or due an ICMP error (TTL expiring, too big), it is handed to the
- * stack where ip_rcv_finish() or ip6_rcv_finish() would hand it
- * (dst_input()). The destination is looked up twice: before the hooks (to
- * take this path at all) and at the end (DNAT may have changed it, and a
- * hook may hold the packet past the RCU section it was looked up in).
+ * device, or to a ClusterIP of the namespace (which the Service hook's DNAT
+ * at PRE_ROUTING turns into an endpoint's address), the rx_handler takes the
+ * steps of that path itself, in the same order and with the same devices:
+ * PRE_ROUTING hooks (conntrack, NAT, iptables, nftables: in = the podnet
+ * device), the node's route lookup (rules, routes, reverse path filter,
+ * forwarding enabled), then, if the route forwards it out of the device to a
+ * directly connected address, what ip_forward() or ip6_forward() does (TTL
+ * or hop limit, FORWARD hooks, MIB counters) and ip_output() or ip6_output()
+ * (POST_ROUTING hooks: SNAT, conntrack confirmation), and what podnet_xmit()
+ * does (podnet_output(): to the pod that owns the address, or host
+ * unreachable). Routed anywhere else, or due an ICMP error (TTL expiring,
+ * too big), it is handed to the stack where ip_rcv_finish() or
+ * ip6_rcv_finish() would hand it (dst_input()). The destination pod is
+ * looked up before the hooks (to take this path at all), and again only if a
+ * hook changed the destination (DNAT) or held the packet past the RCU
+ * section it was found in; the route to a pod is kept on its port while the
+ * route lookup could not give another (struct podnet_route).
  *
  * What it leaves out is what only the podnet device's own passes would
  * show: so it is not taken while the device has a tap (tcpdump), a tc
@@ -56,6 +59,7 @@
 #include "device.h"
 #include "fwd.h"
 #include "port.h"
+#include "service.h"
 
 /*
  * Whether anything but netfilter and routing would see this device's
@@ -121,15 +125,6 @@ static struct podnet_port *podnet_fwd_pod(struct podnet_dev *pn,
 	return port;
 }
 
-static struct podnet_port *podnet_fwd_pod4(struct podnet_dev *pn,
-					   __be32 addr)
-{
-	struct in6_addr key;
-
-	ipv6_addr_set_v4mapped(addr, &key);
-	return podnet_fwd_pod(pn, &key);
-}
-
 /*
  * The pod a packet on this path goes to, as the rx_handler found it, for the
  * steps the hooks call back before they return (same CPU, same RCU
@@ -148,6 +143,27 @@ static struct podnet_port *podnet_fwd_out(const struct sk_buff *skb)
 	const struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
 
 	return ctx->skb == skb ? ctx->out : NULL;
+}
+
+/*
+ * The pod @skb goes to, past PRE_ROUTING: the one the rx_handler found if it
+ * still owns the destination, else (a hook translated it: DNAT, a
+ * ClusterIP) the one that owns it now, or NULL. The one found is handed on
+ * to delivery.
+ */
+static struct podnet_port *podnet_fwd_dst_pod(struct sk_buff *skb,
+					      const struct in6_addr *daddr)
+{
+	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
+	bool sync = ctx->skb == skb;
+	struct podnet_port *out;
+
+	if (sync && ctx->out && podnet_port_owns(ctx->out, daddr))
+		return ctx->out;
+	out = podnet_fwd_pod(netdev_priv(skb->dev), daddr);
+	if (sync)
+		ctx->out = out;
+	return out;
 }
 
 /* NF_HOOK() at PRE_ROUTING, with @out as the pod @skb goes to. */
@@ -324,17 +340,16 @@ static int podnet_fwd4_route(struct net *net, struct sk_buff *skb,
 			     struct net_device *dev, struct podnet_port **keep)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct podnet_port *out = podnet_fwd_out(skb);
 	struct in_device *in_dev = __in_dev_get_rcu(dev);
 	u8 tos = iph->tos & IPTOS_RT_MASK;
+	struct podnet_port *out;
 	struct in6_addr daddr;
 	struct dst_entry *dst;
 	int err;
 
 	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
-	/* Not if a hook changed the destination to another pod's (DNAT). */
-	if (!out || !in_dev || !podnet_port_owns(out, &daddr) ||
-	    !podnet_fwd4_same_route(net, in_dev, iph->saddr))
+	out = podnet_fwd_dst_pod(skb, &daddr);
+	if (!out || !in_dev || !podnet_fwd4_same_route(net, in_dev, iph->saddr))
 		return ip_route_input_noref(skb, iph->daddr, iph->saddr,
 					    iph->tos, dev);
 	dst = podnet_route_get(out, PODNET_ROUTE4, &daddr, tos);
@@ -408,13 +423,15 @@ static bool podnet_fwd4(struct podnet_port *in, struct sk_buff *skb)
 	struct net *net = dev_net(dev);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct podnet_port *out;
+	struct in6_addr daddr;
 
 	if (iph->ihl != 5 || ntohs(iph->tot_len) != skb->len ||
 	    ip_fast_csum(iph, iph->ihl) || !podnet_fwd_quiet(dev) ||
 	    podnet_fwd_xfrm(net, skb))
 		return false;
-	out = podnet_fwd_pod4(in->pn, iph->daddr);
-	if (!out)
+	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
+	out = podnet_fwd_pod(in->pn, &daddr);
+	if (!out && !podnet_vip_known(net, &daddr))
 		return false;
 
 	/* As ip_rcv() takes it after the second pass on the podnet device. */
@@ -479,16 +496,15 @@ static void podnet_fwd6_lookup(struct net *net, struct sk_buff *skb)
  * podnet_fwd6_lookup(), or the route it gave the last packet to the same pod
  * address if it is sure to give the same (no policy routing rules, no
  * source-specific routes, not multipath); *@keep as in podnet_fwd4_route().
- * Not if a hook changed the destination to another pod's (DNAT).
  */
 static void podnet_fwd6_route(struct net *net, struct sk_buff *skb,
 			      struct podnet_port **keep)
 {
-	struct podnet_port *out = podnet_fwd_out(skb);
+	struct podnet_port *out = podnet_fwd_dst_pod(skb, &ipv6_hdr(skb)->daddr);
 	struct dst_entry *dst;
 
-	if (!out || !podnet_port_owns(out, &ipv6_hdr(skb)->daddr) ||
-	    fib6_has_custom_rules(net) || fib6_routes_require_src(net)) {
+	if (!out || fib6_has_custom_rules(net) ||
+	    fib6_routes_require_src(net)) {
 		podnet_fwd6_lookup(net, skb);
 		return;
 	}
@@ -568,7 +584,7 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 	    podnet_fwd_xfrm(net, skb))
 		return false;
 	out = podnet_fwd_pod(in->pn, &hdr->daddr);
-	if (!out)
+	if (!out && !podnet_vip_known(net, &hdr->daddr))
 		return false;
 
 	/* As ipv6_rcv() takes it after the second pass on the podnet device. */
@@ -590,6 +606,7 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 
 /**
  * podnet_fwd() - forward a pod's packet to another pod of the same device
+ *	or to a ClusterIP
  * @in: the port it came in on
  * @skb: a packet from the pod, its IP header pulled and its source checked,
  *	skb->data at its network header, already set up as received on the

@@ -94,6 +94,21 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 PODNET_EXPORT_FOR_KUNIT(podnet_fe_lookup);
 
 /**
+ * podnet_vip_known() - whether an address is a ClusterIP of the namespace
+ * @net: the namespace
+ * @addr: the address (IPv4 as IPv4-mapped)
+ *
+ * Context: RCU read-side section.
+ */
+bool podnet_vip_known(const struct net *net, const struct in6_addr *addr)
+{
+	struct podnet_net *pnet = podnet_net(net);
+
+	return atomic_read(&pnet->vips.nelems) &&
+	       rhashtable_lookup(&pnet->vips, addr, podnet_vip_params);
+}
+
+/**
  * podnet_svc_find() - a service by its ClusterIP, port and protocol
  * @net: the namespace
  * @key: the ClusterIP frontend

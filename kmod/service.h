@@ -223,6 +223,7 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 				    bool (*local_dst)(struct net *net,
 						      const struct in6_addr *a),
 				    bool *known_vip);
+bool podnet_vip_known(const struct net *net, const struct in6_addr *addr);
 struct podnet_svc *podnet_svc_find(struct net *net,
 				   const struct podnet_fe_key *key);
 int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,

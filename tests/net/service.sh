@@ -134,6 +134,16 @@ check "pod client address is preserved (no masquerade)" bash -c \
 	"$(declare -f get); get $A3 10.96.0.10 80 | grep -q ' 10.244.1.4$'"
 check "the endpoints' replies reach the client pod un-DNATed, switched by podnet" \
 	pod_stat_gt "$NODE" va3 switched 0
+# shellcheck disable=SC2317 # called through check
+eps_switched() { # ADDR: a request to ADDR:80 from pod A3 reached A1 or A2 switched by podnet
+	local v0 v1
+	v0=$(($(pod_stat "$NODE" va1 switched) + $(pod_stat "$NODE" va2 switched)))
+	get "$A3" "$1" 80 | grep -q '^A[12] ' || return 1
+	v1=$(($(pod_stat "$NODE" va1 switched) + $(pod_stat "$NODE" va2 switched)))
+	[ $((v1 - v0)) -ge 3 ] || { echo "switched moved by $((v1 - v0)), want >= 3"; return 1; }
+}
+check "... and the client pod's packets to the ClusterIP reach the endpoints switched too" \
+	eps_switched 10.96.0.10
 
 # --- no endpoints, unknown port: rejected at once ---
 check "service without endpoints" pctl service add 10.96.0.20:80/tcp
@@ -209,6 +219,7 @@ check "no endpoint: UDP gets port unreachable" bash -c \
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" sh -c "podnetctl -n $NODE service add '[fd00:96::10]:80/tcp' && podnetctl -n $NODE endpoint set '[fd00:96::10]:80/tcp' '[fd00:244:1::2]:8080,[fd00:244:1::3]:8080'"
 check "pod -> IPv6 ClusterIP reaches both" both_seen "$A3" fd00:96::10 80 "$(reps 20)"
+check "... switched by podnet" eps_switched fd00:96::10
 if [ "$HAVE_SCTP" = 1 ]; then
 	check "SCTP service" sh -c "podnetctl -n $NODE service add 10.96.0.30:9000/sctp && podnetctl -n $NODE endpoint set 10.96.0.30:9000/sctp 10.244.1.2:9000"
 	check "pod -> pod over SCTP" bash -c "$(declare -f get); get $A3 10.244.1.2 9000 sctp | grep -q '^A1'"
