@@ -55,6 +55,21 @@ static void podnet_fe_wildcard(struct podnet_fe_key *key)
 }
 
 /**
+ * podnet_vip_known() - whether an address is a ClusterIP of the namespace
+ * @net: the namespace
+ * @addr: the address (IPv4 as IPv4-mapped)
+ *
+ * Context: RCU read-side section.
+ */
+bool podnet_vip_known(const struct net *net, const struct in6_addr *addr)
+{
+	struct podnet_net *pnet = podnet_net(net);
+
+	return atomic_read(&pnet->vips.nelems) &&
+	       rhashtable_lookup(&pnet->vips, addr, podnet_vip_params);
+}
+
+/**
  * podnet_fe_lookup() - the service a new connection is addressed to
  * @net: the namespace
  * @key: destination address, port and protocol of the connection
@@ -87,26 +102,10 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 			return fe->svc;
 	}
 	if (known_vip)
-		*known_vip = rhashtable_lookup(&pnet->vips, &key->addr,
-					       podnet_vip_params);
+		*known_vip = podnet_vip_known(net, &key->addr);
 	return NULL;
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_fe_lookup);
-
-/**
- * podnet_vip_known() - whether an address is a ClusterIP of the namespace
- * @net: the namespace
- * @addr: the address (IPv4 as IPv4-mapped)
- *
- * Context: RCU read-side section.
- */
-bool podnet_vip_known(const struct net *net, const struct in6_addr *addr)
-{
-	struct podnet_net *pnet = podnet_net(net);
-
-	return atomic_read(&pnet->vips.nelems) &&
-	       rhashtable_lookup(&pnet->vips, addr, podnet_vip_params);
-}
 
 /**
  * podnet_svc_find() - a service by its ClusterIP, port and protocol
