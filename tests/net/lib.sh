@@ -26,6 +26,7 @@ KSFT_SKIP=4
 
 ret=$KSFT_PASS
 TAP_N=0
+TAP_T=${EPOCHREALTIME/./} # when the last result was printed (us)
 NS_LIST=()
 
 : "${PODNET_REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
@@ -178,13 +179,19 @@ tap_plan() {
 	echo "1..$1"
 }
 
-tap_result() { # RC NAME
+# tap_result RC NAME: one TAP line; a check that took 10 s or more since the
+# last one (the slow VMs' time goes somewhere) says so in a "#" line.
+tap_result() {
+	local now=${EPOCHREALTIME/./} ds
 	TAP_N=$((TAP_N + 1))
 	case "$1" in
 	"$KSFT_PASS") echo "ok $TAP_N - $2" ;;
 	"$KSFT_SKIP") echo "ok $TAP_N - $2 # SKIP" ;;
 	*) echo "not ok $TAP_N - $2" ;;
 	esac
+	ds=$(((now - TAP_T) / 100000))
+	[ $ds -lt 100 ] || echo "#   (took $((ds / 10)).$((ds % 10)) s)"
+	TAP_T=$now
 	ret_merge "$1"
 }
 
@@ -225,6 +232,7 @@ check_fail() {
 skip() {
 	TAP_N=$((TAP_N + 1))
 	echo "ok $TAP_N - $1 # SKIP $2"
+	TAP_T=${EPOCHREALTIME/./}
 }
 
 # exit_tests: exit with the accumulated result.

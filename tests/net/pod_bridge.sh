@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# podnet-vm: timeout=1800
 #
 # The pod bridge: a podnet device switches pod traffic through the node's IP
 # stack, answers ARP and neighbour discovery, drops spoofed sources, and lets
