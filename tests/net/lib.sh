@@ -106,6 +106,7 @@ cleanup_ns() {
 
 cleanup_all_ns() {
 	[ ${#NS_LIST[@]} -eq 0 ] || cleanup_ns "${NS_LIST[@]}"
+	fib_tracing_off
 }
 
 # The default cleanup; a test may define its own (calling cleanup_all_ns).
@@ -137,24 +138,46 @@ busywait() {
 # fib_lookups PATTERN CMD...: runs CMD and prints how many FIB lookups
 # (tracepoints fib:fib_table_lookup and fib6:fib6_table_lookup, all
 # namespaces) it made whose trace line matches the grep PATTERN.
+#
+# The events are enabled once and left on (cleanup_all_ns turns them off);
+# each call only opens and closes the ring buffer (tracing_on). Turning an
+# event on or off rewrites the kernel's code at every call site of its
+# tracepoint, and with record-cmd (on by default) also at the scheduler's
+# sched_switch and sched_wakeup, run on every CPU all the time: under QEMU's
+# TCG a CPU once ran the breakpoint that this rewriting puts in after it was
+# done, in the debug kernel ("int3" oops in ttwu_do_wakeup, a panic).
+FIB_EVENTS=(fib/fib_table_lookup fib6/fib6_table_lookup)
+FIB_TRACEFS=/sys/kernel/tracing
 fib_lookups() {
-	local pattern=$1 t=/sys/kernel/tracing rc=0 e
+	local pattern=$1 t=$FIB_TRACEFS rc=0 e
 	shift
 	[ -d $t/events/fib ] || mount -t tracefs nodev $t 2>/dev/null
 	[ -d $t/events/fib ] || { echo "no FIB tracepoints (tracefs)"; return 1; }
 	echo 0 >$t/tracing_on
+	if [ "$(cat $t/events/fib/fib_table_lookup/enable)" != 1 ]; then
+		echo 0 >$t/options/record-cmd
+		for e in "${FIB_EVENTS[@]}"; do
+			echo 1 >$t/events/$e/enable
+		done
+	fi
 	echo >$t/trace
-	for e in fib/fib_table_lookup fib6/fib6_table_lookup; do
-		echo 1 >$t/events/$e/enable
-	done
 	echo 1 >$t/tracing_on
 	"$@" >/dev/null || rc=$?
 	echo 0 >$t/tracing_on
-	for e in fib/fib_table_lookup fib6/fib6_table_lookup; do
-		echo 0 >$t/events/$e/enable
-	done
 	[ "$rc" -eq 0 ] || { echo "$* failed"; return "$rc"; }
 	grep -c -- "$pattern" $t/trace || true
+}
+
+# fib_tracing_off: turns off what fib_lookups turned on (cleanup_all_ns).
+fib_tracing_off() {
+	local t=$FIB_TRACEFS e
+	[ "$(cat $t/events/fib/fib_table_lookup/enable 2>/dev/null)" = 1 ] || return 0
+	for e in "${FIB_EVENTS[@]}"; do
+		echo 0 >$t/events/$e/enable
+	done
+	echo 1 >$t/options/record-cmd
+	echo >$t/trace
+	echo 1 >$t/tracing_on
 }
 
 # errline WANT CMD...: CMD fails with exit 1 and exactly one stderr line,
