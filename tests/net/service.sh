@@ -339,6 +339,7 @@ check_fail "node A's ClusterIP means nothing on node B" bash -c "$(declare -f ge
 load=$!
 sleep 1
 check "delete node B under traffic" cleanup_ns "$NODEB" "$B1"
+kill "$load" 2>/dev/null # its gets would now each wait for their timeout
 wait "$load" 2>/dev/null
 
 # --- service del, rmmod with live services and conntrack entries ---
