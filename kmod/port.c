@@ -26,14 +26,6 @@
 #include "netlink.h"
 #include "netns.h"
 
-const struct rhashtable_params podnet_addr_params = {
-	.key_len = sizeof(struct in6_addr),
-	.key_offset = offsetof(struct podnet_addr, key),
-	.head_offset = offsetof(struct podnet_addr, node),
-	.automatic_shrinking = true,
-};
-PODNET_EXPORT_FOR_KUNIT(podnet_addr_params);
-
 /*
  * What the receive checks make of a packet: a drop reason (one of the
  * PODNET_PC_DROP_* of enum podnet_port_counter), or one of these.

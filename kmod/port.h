@@ -4,6 +4,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/in6.h>
+#include <linux/jhash.h>
 #include <linux/podnet.h>
 #include <linux/rhashtable.h>
 #include <linux/u64_stats_sync.h>
@@ -97,7 +98,33 @@ struct podnet_pod_spec {
 	u8 mac[ETH_ALEN];
 };
 
-extern const struct rhashtable_params podnet_addr_params;
+static inline u32 podnet_addr_hashfn(const void *data, u32 len, u32 seed)
+{
+	return jhash2(data, sizeof(struct in6_addr) / sizeof(u32), seed);
+}
+
+static inline int podnet_addr_cmpfn(struct rhashtable_compare_arg *arg,
+				    const void *obj)
+{
+	const struct podnet_addr *a = obj;
+
+	return !ipv6_addr_equal(&a->key, arg->key);
+}
+
+/*
+ * The device's address table. Defined here, not exported from port.c, so
+ * that the look-ups on the packet path see constant parameters and the
+ * compiler inlines the hash and the compare (an extern const would make
+ * them calls through the table and memcmp() with a run-time length).
+ */
+static const struct rhashtable_params podnet_addr_params = {
+	.key_len = sizeof(struct in6_addr),
+	.key_offset = offsetof(struct podnet_addr, key),
+	.head_offset = offsetof(struct podnet_addr, node),
+	.automatic_shrinking = true,
+	.hashfn = podnet_addr_hashfn,
+	.obj_cmpfn = podnet_addr_cmpfn,
+};
 
 static inline void podnet_port_count(struct podnet_port *port,
 				     enum podnet_port_counter c, u64 n)
