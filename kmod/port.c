@@ -68,7 +68,6 @@ static unsigned int podnet_rx_ipv6(struct podnet_port *port,
 				   struct sk_buff *skb)
 {
 	const struct ipv6hdr *ip6h;
-	int type;
 
 	if (!pskb_may_pull(skb, sizeof(*ip6h)) || ipv6_hdr(skb)->version != 6)
 		return PODNET_PC_DROP_PROTO;
@@ -77,10 +76,13 @@ static unsigned int podnet_rx_ipv6(struct podnet_port *port,
 		return PODNET_RX_CONSUMED;
 	}
 	ip6h = ipv6_hdr(skb);
-	type = ipv6_addr_type(&ip6h->saddr);
-	/* Link-local traffic (router solicitations, MLD) is not routed. */
-	if (type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MULTICAST) ||
-	    type == IPV6_ADDR_ANY)
+	/*
+	 * Link-local traffic (router solicitations, MLD) is not routed: what
+	 * ipv6_addr_type() says of fe80::/10, ff00::/8 and ::, without its
+	 * call and the rest of its classification on every packet.
+	 */
+	if ((ip6h->saddr.s6_addr32[0] & htonl(0xffc00000)) == htonl(0xfe800000) ||
+	    ipv6_addr_is_multicast(&ip6h->saddr) || ipv6_addr_any(&ip6h->saddr))
 		return PODNET_PC_DROP_PROTO;
 	return podnet_port_owns(port, &ip6h->saddr) ? PODNET_RX_ACCEPT :
 							 PODNET_PC_DROP_SPOOF;

@@ -185,6 +185,12 @@ check_fail "pod2's address as source is dropped" ip netns exec "$P3" sh -c \
 	"ip addr add 10.244.1.3/32 dev eth0 && ping -c1 -W1 -I 10.244.1.3 10.244.1.1"
 check "drop_spoof counted" pod_stat_gt "$NODE" vp1 drop_spoof "$before"
 ip -n "$P1" addr del 10.244.1.99/32 dev eth0
+# Link-local sources are not routed: pod1's ping to all nodes on the link
+# (from its fe80:: address) stops at its port, counted as drop_proto.
+before=$(pod_stat "$NODE" vp1 drop_proto)
+ip netns exec "$P1" ping -6 -c1 -W1 ff02::1%eth0 >/dev/null
+check "IPv6 from a link-local source: dropped, drop_proto counted" \
+	pod_stat_gt "$NODE" vp1 drop_proto "$before"
 
 # A port attached with "ip link set master" has no addresses: it switches nothing.
 pod_veth "$NODE" vp4 "$P4" 10.244.1.5/24
