@@ -5,7 +5,8 @@
  * A layer-3 device (ARPHRD_NONE, no link-layer header, no ARP). Pod frames
  * reach the IP stack as received on it (port.c); what the stack routes out
  * of it is delivered here to the port that owns the next hop, with an
- * Ethernet header addressed to the pod.
+ * Ethernet header addressed to the pod. What the forward path (fwd.c)
+ * delivers can instead be handed straight to the pod's end of the veth pair.
  */
 
 #include <linux/if_arp.h>
@@ -18,6 +19,7 @@
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/rtnetlink.h>
+#include <net/sch_generic.h>
 
 #include "device.h"
 #include "kunit.h"
@@ -64,28 +66,105 @@ static void podnet_unreachable(struct sk_buff *skb)
 }
 
 /**
- * podnet_deliver() - send a packet to a pod
- * @port: the pod's port
- * @skb: an IP packet, skb->data at its header (consumed)
+ * podnet_dev_quiet() - whether only netfilter and routing see a device's
+ *	traffic
+ * @dev: a device
  *
- * The packet gets an Ethernet header addressed to the pod and is sent on the
- * node end of the pod's veth pair, as a bridge sends on its port: the node
- * end's qdisc, taps and counters see it.
+ * False if it has a tap (tcpdump), a tc filter, a qdisc, a netfilter ingress
+ * or egress hook, or an L3 master (VRF): what a packet's passes through its
+ * receive or transmit path would show it to.
  *
  * Context: RCU read-side section.
  */
-void podnet_deliver(struct podnet_port *port, struct sk_buff *skb)
+bool podnet_dev_quiet(struct net_device *dev)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+
+#ifdef CONFIG_NETFILTER_INGRESS
+	if (rcu_access_pointer(dev->nf_hooks_ingress))
+		return false;
+#endif
+#ifdef CONFIG_NETFILTER_EGRESS
+	if (rcu_access_pointer(dev->nf_hooks_egress))
+		return false;
+#endif
+#ifdef CONFIG_NET_INGRESS
+	if (rcu_access_pointer(dev->miniq_ingress))
+		return false;
+#endif
+#ifdef CONFIG_NET_EGRESS
+	if (rcu_access_pointer(dev->miniq_egress))
+		return false;
+#endif
+	/* noqueue (the device's default) has no enqueue: no qdisc at all. */
+	if (rcu_dereference(txq->qdisc)->enqueue)
+		return false;
+	return !netif_is_l3_slave(dev) && !dev_nit_active(dev);
+}
+
+/*
+ * The pod's end of the veth pair if a packet sent on the node end @dev
+ * would reach it as it is, with nothing on the way to see it: the node
+ * end's transmit path is quiet (podnet_dev_quiet()) and needs neither
+ * segmentation nor checksumming for its features, the pod end takes it
+ * without NAPI (no XDP program, GRO off: veth's own path then) and no RPS
+ * map could send it to another CPU.
+ */
+static struct net_device *podnet_peer(struct net_device *dev,
+				      struct sk_buff *skb)
+{
+	netdev_features_t features = dev->features;
+	struct net_device *peer;
+
+#ifdef CONFIG_RPS
+	if (static_branch_unlikely(&rps_needed))
+		return NULL;
+#endif
+	if (!podnet_dev_quiet(dev) || netif_needs_gso(skb, features) ||
+	    skb_needs_linearize(skb, features) ||
+	    (skb->ip_summed == CHECKSUM_PARTIAL &&
+	     !(features & NETIF_F_HW_CSUM)))
+		return NULL;
+	peer = dev->netdev_ops->ndo_get_peer_dev(dev);
+	if (!peer || peer->wanted_features & NETIF_F_GRO ||
+	    dev_xdp_prog_count(peer))
+		return NULL;
+	return peer;
+}
+
+/**
+ * podnet_deliver() - send a packet to a pod
+ * @port: the pod's port
+ * @skb: an IP packet, skb->data at its header (consumed, or handed back in
+ *	*@rx)
+ * @rx: NULL, or where to hand the packet back as received on the pod's end
+ *	of the veth pair, for the caller's receive loop to take it there
+ *	(RX_HANDLER_ANOTHER)
+ *
+ * The packet gets an Ethernet header addressed to the pod and is sent on the
+ * node end of the pod's veth pair, as a bridge sends on its port: the node
+ * end's qdisc, taps and counters see it. When the caller can take it (@rx)
+ * and nothing on that transmit path would see it (podnet_peer()), the steps
+ * veth takes to receive it on the pod's end are taken here instead, the
+ * node end's counters included, and the receive loop takes it on from there
+ * without the node end's transmit, the pod end's backlog queue and the
+ * softirq that empties it: as a tc program's bpf_redirect_peer() does.
+ *
+ * Context: RCU read-side section.
+ * Return: true if the packet was sent or handed back, false if dropped.
+ */
+bool podnet_deliver(struct podnet_port *port, struct sk_buff *skb,
+		    struct sk_buff **rx)
 {
 	struct net_device *dev = port->pn->dev;
 	unsigned int len = skb->len;
+	struct net_device *peer;
 	struct ethhdr *eth;
 
 	if (unlikely(is_zero_ether_addr(port->pod_mac) ||
 		     skb_cow_head(skb, ETH_HLEN))) {
-		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
-		dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb(skb);
-		return;
+		goto drop;
 	}
 
 	eth = skb_push(skb, ETH_HLEN);
@@ -95,20 +174,39 @@ void podnet_deliver(struct podnet_port *port, struct sk_buff *skb)
 	eth->h_proto = skb->protocol;
 
 	skb->dev = port->dev;
-	if (likely(dev_queue_xmit(skb) == NET_XMIT_SUCCESS)) {
-		podnet_port_count2(port, PODNET_PC_TX_PACKETS, len);
-		dev_sw_netstats_tx_add(dev, 1, len);
-	} else {
-		podnet_port_count(port, PODNET_PC_DROP_TX, 1);
-		dev_core_stats_tx_dropped_inc(dev);
+	peer = rx ? podnet_peer(port->dev, skb) : NULL;
+	if (peer) {
+		/*
+		 * veth_xmit(): __dev_forward_skb() and its counters (a device
+		 * with ndo_get_peer_dev() must count in tstats: the sent count
+		 * of the node end is the received count of the pod's end).
+		 */
+		if (____dev_forward_skb(peer, skb, true))
+			goto drop;
+		skb->protocol = eth_type_trans(skb, peer);
+		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+		skb_reset_mac_len(skb);
+		dev_sw_netstats_tx_add(port->dev, 1, len + ETH_HLEN);
+		*rx = skb;
+	} else if (unlikely(dev_queue_xmit(skb) != NET_XMIT_SUCCESS)) {
+		goto drop;
 	}
+	podnet_port_count2(port, PODNET_PC_TX_PACKETS, len);
+	dev_sw_netstats_tx_add(dev, 1, len);
+	return true;
+
+drop:
+	podnet_port_count(port, PODNET_PC_DROP_TX, 1);
+	dev_core_stats_tx_dropped_inc(dev);
+	return false;
 }
 
 /**
  * podnet_output() - send a packet routed out of a podnet device to its pod
  * @pn: the device
  * @hint: the port it is likely going to, or NULL
- * @skb: an IP packet routed out of it (consumed)
+ * @skb: an IP packet routed out of it (consumed, or handed back in *@rx)
+ * @rx: as for podnet_deliver()
  *
  * It goes to the port that owns its next hop (@hint if that one does,
  * without a look-up); if no port does, the sender is told the host is
@@ -118,7 +216,8 @@ void podnet_deliver(struct podnet_port *port, struct sk_buff *skb)
  * Return: the port it was handed to, or NULL if it was dropped.
  */
 struct podnet_port *podnet_output(struct podnet_dev *pn,
-				  struct podnet_port *hint, struct sk_buff *skb)
+				  struct podnet_port *hint, struct sk_buff *skb,
+				  struct sk_buff **rx)
 {
 	struct podnet_port *port;
 	struct in6_addr nh;
@@ -133,8 +232,7 @@ struct podnet_port *podnet_output(struct podnet_dev *pn,
 		podnet_unreachable(skb);
 		goto drop;
 	}
-	podnet_deliver(port, skb);
-	return port;
+	return podnet_deliver(port, skb, rx) ? port : NULL;
 
 drop:
 	dev_core_stats_tx_dropped_inc(pn->dev);
@@ -145,7 +243,7 @@ drop:
 static netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	rcu_read_lock();
-	podnet_output(netdev_priv(dev), NULL, skb);
+	podnet_output(netdev_priv(dev), NULL, skb, NULL);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 }

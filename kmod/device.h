@@ -27,9 +27,12 @@ struct podnet_port;
 extern const struct net_device_ops podnet_netdev_ops;
 
 void podnet_setup(struct net_device *dev);
-void podnet_deliver(struct podnet_port *port, struct sk_buff *skb);
+bool podnet_dev_quiet(struct net_device *dev);
+bool podnet_deliver(struct podnet_port *port, struct sk_buff *skb,
+		    struct sk_buff **rx);
 struct podnet_port *podnet_output(struct podnet_dev *pn,
-				  struct podnet_port *hint, struct sk_buff *skb);
+				  struct podnet_port *hint, struct sk_buff *skb,
+				  struct sk_buff **rx);
 
 static inline bool netif_is_podnet(const struct net_device *dev)
 {

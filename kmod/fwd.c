@@ -18,7 +18,9 @@
  * or hop limit, FORWARD hooks, MIB counters) and ip_output() or ip6_output()
  * (POST_ROUTING hooks: SNAT, conntrack confirmation), and what podnet_xmit()
  * does (podnet_output(): to the pod that owns the address, or host
- * unreachable). Routed anywhere else, or due an ICMP error (TTL expiring,
+ * unreachable), except that the packet for a pod is handed back to the
+ * rx_handler's receive loop as received on the pod's end of its veth pair
+ * (podnet_deliver()) instead of sent on the node end. Routed anywhere else, or due an ICMP error (TTL expiring,
  * too big), it is handed to the stack where ip_rcv_finish() or
  * ip6_rcv_finish() would hand it (dst_input()). The destination pod is
  * looked up before the hooks (to take this path at all), and again only if a
@@ -53,44 +55,12 @@
 #include <net/ip_fib.h>
 #include <net/ipv6.h>
 #include <net/route.h>
-#include <net/sch_generic.h>
 #include <net/xfrm.h>
 
 #include "device.h"
 #include "fwd.h"
 #include "port.h"
 #include "service.h"
-
-/*
- * Whether anything but netfilter and routing would see this device's
- * traffic in the IP stack: what the second pass through the receive path
- * as the podnet device's, and its transmit path, would show it to.
- */
-static bool podnet_fwd_quiet(struct net_device *dev)
-{
-	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
-
-#ifdef CONFIG_NETFILTER_INGRESS
-	if (rcu_access_pointer(dev->nf_hooks_ingress))
-		return false;
-#endif
-#ifdef CONFIG_NETFILTER_EGRESS
-	if (rcu_access_pointer(dev->nf_hooks_egress))
-		return false;
-#endif
-#ifdef CONFIG_NET_INGRESS
-	if (rcu_access_pointer(dev->miniq_ingress))
-		return false;
-#endif
-#ifdef CONFIG_NET_EGRESS
-	if (rcu_access_pointer(dev->miniq_egress))
-		return false;
-#endif
-	/* noqueue (the device's default) has no enqueue: no qdisc at all. */
-	if (rcu_dereference(txq->qdisc)->enqueue)
-		return false;
-	return !netif_is_l3_slave(dev) && !dev_nit_active(dev);
-}
 
 /*
  * Whether IPsec could apply: policies, or a default policy other than
@@ -128,22 +98,17 @@ static struct podnet_port *podnet_fwd_pod(struct podnet_dev *pn,
 /*
  * The pod a packet on this path goes to, as the rx_handler found it, for the
  * steps the hooks call back before they return (same CPU, same RCU
- * section): its route and delivery need no second look-up. A hook that
- * holds the packet (NFQUEUE) gives it back later without it.
+ * section): its route and delivery need no second look-up, and delivery
+ * can hand the packet back to the rx_handler's receive loop (@rx). A hook
+ * that holds the packet (NFQUEUE) gives it back later without them.
  */
 struct podnet_fwd_ctx {
 	const struct sk_buff *skb;
 	struct podnet_port *out;
+	struct sk_buff *rx;
 };
 
 static DEFINE_PER_CPU(struct podnet_fwd_ctx, podnet_fwd_ctx);
-
-static struct podnet_port *podnet_fwd_out(const struct sk_buff *skb)
-{
-	const struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
-
-	return ctx->skb == skb ? ctx->out : NULL;
-}
 
 /*
  * The pod @skb goes to, past PRE_ROUTING: the one the rx_handler found if it
@@ -166,19 +131,28 @@ static struct podnet_port *podnet_fwd_dst_pod(struct sk_buff *skb,
 	return out;
 }
 
-/* NF_HOOK() at PRE_ROUTING, with @out as the pod @skb goes to. */
-static void podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
+/*
+ * NF_HOOK() at PRE_ROUTING, with @out as the pod @skb goes to. Return: true
+ * if delivery handed the packet back as received on the pod's end of its
+ * veth pair (podnet_deliver()), for the receive loop to take it there.
+ */
+static bool podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
 			     struct podnet_port *out,
 			     int (*okfn)(struct net *, struct sock *,
 					 struct sk_buff *))
 {
 	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
 	struct podnet_fwd_ctx saved = *ctx;
+	struct sk_buff *rx;
 
 	ctx->skb = skb;
 	ctx->out = out;
+	ctx->rx = NULL;
 	NF_HOOK(pf, NF_INET_PRE_ROUTING, net, NULL, skb, skb->dev, NULL, okfn);
-	*this_cpu_ptr(&podnet_fwd_ctx) = saved;
+	ctx = this_cpu_ptr(&podnet_fwd_ctx);
+	rx = ctx->rx;
+	*ctx = saved;
+	return rx == skb;
 }
 
 /*
@@ -292,14 +266,21 @@ static bool podnet_fwd_fits(struct sk_buff *skb, unsigned int mtu,
 static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 			   struct sk_buff *skb)
 {
+	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
+	struct podnet_dev *pn = netdev_priv(skb->dev);
 	struct podnet_port *out;
 
-	/* A hook may give the packet back later (NFQUEUE): take RCU here. */
-	rcu_read_lock();
-	out = podnet_output(netdev_priv(skb->dev), podnet_fwd_out(skb), skb);
+	if (ctx->skb == skb) {
+		/* Called back before the hooks return: the rx_handler's RCU. */
+		out = podnet_output(pn, ctx->out, skb, &ctx->rx);
+	} else {
+		/* A hook gave it back later (NFQUEUE). */
+		rcu_read_lock();
+		out = podnet_output(pn, NULL, skb, NULL);
+		rcu_read_unlock();
+	}
 	if (out)
 		podnet_port_count(out, PODNET_PC_SWITCHED, 1);
-	rcu_read_unlock();
 	return 0;
 }
 
@@ -416,8 +397,12 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 		       podnet_fwd4_forwarded);
 }
 
-/* The IPv4 part of ip_rcv(), for a packet the rx_handler has checked. */
-static bool podnet_fwd4(struct podnet_port *in, struct sk_buff *skb)
+/*
+ * The IPv4 part of ip_rcv(), for a packet the rx_handler has checked.
+ * Return: as podnet_fwd().
+ */
+static rx_handler_result_t podnet_fwd4(struct podnet_port *in,
+				       struct sk_buff *skb)
 {
 	struct net_device *dev = in->pn->dev;
 	struct net *net = dev_net(dev);
@@ -426,13 +411,13 @@ static bool podnet_fwd4(struct podnet_port *in, struct sk_buff *skb)
 	struct in6_addr daddr;
 
 	if (iph->ihl != 5 || ntohs(iph->tot_len) != skb->len ||
-	    ip_fast_csum(iph, iph->ihl) || !podnet_fwd_quiet(dev) ||
+	    ip_fast_csum(iph, iph->ihl) || !podnet_dev_quiet(dev) ||
 	    podnet_fwd_xfrm(net, skb))
-		return false;
+		return RX_HANDLER_PASS;
 	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
 	out = podnet_fwd_pod(in->pn, &daddr);
 	if (!out && !podnet_vip_known(net, &daddr))
-		return false;
+		return RX_HANDLER_PASS;
 
 	/* As ip_rcv() takes it after the second pass on the podnet device. */
 	if (!skb_sk_is_prefetched(skb))
@@ -444,8 +429,8 @@ static bool podnet_fwd4(struct podnet_port *in, struct sk_buff *skb)
 	__IP_UPD_PO_STATS(net, IPSTATS_MIB_IN, skb->len);
 	__IP_ADD_STATS(net, IPSTATS_MIB_NOECTPKTS + (iph->tos & INET_ECN_MASK),
 		       max_t(unsigned short, 1, skb_shinfo(skb)->gso_segs));
-	podnet_fwd_hooks(NFPROTO_IPV4, net, skb, out, podnet_fwd4_routed);
-	return true;
+	return podnet_fwd_hooks(NFPROTO_IPV4, net, skb, out, podnet_fwd4_routed) ?
+	       RX_HANDLER_ANOTHER : RX_HANDLER_CONSUMED;
 }
 
 /* ip6_forward_finish() and ip6_output(), past FORWARD. */
@@ -567,7 +552,8 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
  * (its source is a unicast address of the pod). Hop-by-hop options
  * (jumbograms, router alert) take the IP stack.
  */
-static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
+static rx_handler_result_t podnet_fwd6(struct podnet_port *in,
+				       struct sk_buff *skb)
 {
 	struct net_device *dev = in->pn->dev;
 	struct net *net = dev_net(dev);
@@ -580,12 +566,12 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 	    ntohs(hdr->payload_len) + sizeof(*hdr) != skb->len ||
 	    ipv6_addr_loopback(&hdr->saddr) ||
 	    ipv6_addr_loopback(&hdr->daddr) ||
-	    ipv6_addr_is_multicast(&hdr->daddr) || !podnet_fwd_quiet(dev) ||
+	    ipv6_addr_is_multicast(&hdr->daddr) || !podnet_dev_quiet(dev) ||
 	    podnet_fwd_xfrm(net, skb))
-		return false;
+		return RX_HANDLER_PASS;
 	out = podnet_fwd_pod(in->pn, &hdr->daddr);
 	if (!out && !podnet_vip_known(net, &hdr->daddr))
-		return false;
+		return RX_HANDLER_PASS;
 
 	/* As ipv6_rcv() takes it after the second pass on the podnet device. */
 	__IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len);
@@ -600,8 +586,8 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
 	skb_set_transport_header(skb, sizeof(*hdr));
 	if (!skb_sk_is_prefetched(skb))
 		skb_orphan(skb);
-	podnet_fwd_hooks(NFPROTO_IPV6, net, skb, out, podnet_fwd6_routed);
-	return true;
+	return podnet_fwd_hooks(NFPROTO_IPV6, net, skb, out, podnet_fwd6_routed) ?
+	       RX_HANDLER_ANOTHER : RX_HANDLER_CONSUMED;
 }
 
 /**
@@ -613,19 +599,22 @@ static bool podnet_fwd6(struct podnet_port *in, struct sk_buff *skb)
  *	podnet device
  *
  * Context: RCU read-side section (the rx_handler).
- * Return: true if the packet was taken, false if it is to go to the IP
- * stack as received on the podnet device.
+ * Return: RX_HANDLER_PASS if the packet was not taken (it is to go to the IP
+ * stack as received on the podnet device), RX_HANDLER_CONSUMED if it was,
+ * RX_HANDLER_ANOTHER if it was and is handed back as received on the pod
+ * end of the destination pod's veth pair (skb->dev), for the receive loop
+ * to take it there.
  */
-bool podnet_fwd(struct podnet_port *in, struct sk_buff *skb)
+rx_handler_result_t podnet_fwd(struct podnet_port *in, struct sk_buff *skb)
 {
 	if (skb->pkt_type != PACKET_HOST)
-		return false;
+		return RX_HANDLER_PASS;
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
 		return podnet_fwd4(in, skb);
 	case htons(ETH_P_IPV6):
 		return podnet_fwd6(in, skb);
 	default:
-		return false;
+		return RX_HANDLER_PASS;
 	}
 }

@@ -2,11 +2,11 @@
 #ifndef _PODNET_FWD_H
 #define _PODNET_FWD_H
 
-#include <linux/skbuff.h>
+#include <linux/netdevice.h>
 
 struct podnet_port;
 
-bool podnet_fwd(struct podnet_port *in, struct sk_buff *skb);
+rx_handler_result_t podnet_fwd(struct podnet_port *in, struct sk_buff *skb);
 void podnet_fwd_routes_free(struct podnet_port *port);
 
 #endif /* _PODNET_FWD_H */

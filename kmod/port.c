@@ -92,6 +92,7 @@ static unsigned int podnet_rx_ipv6(struct podnet_port *port,
 static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
+	rx_handler_result_t res;
 	unsigned int verdict;
 	struct podnet_port *port;
 	struct net_device *pdev;
@@ -138,9 +139,9 @@ static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 	skb->dev = pdev;
 	skb_reset_mac_header(skb);
 	skb->mac_len = 0;
-	if (podnet_fwd(port, skb))
-		return RX_HANDLER_CONSUMED;
-	return RX_HANDLER_ANOTHER;
+	/* Not taken (PASS): to the IP stack, as received on the device. */
+	res = podnet_fwd(port, skb);
+	return res == RX_HANDLER_PASS ? RX_HANDLER_ANOTHER : res;
 }
 
 static void podnet_port_peer_mac(struct podnet_port *port)
