@@ -115,21 +115,27 @@ declare -A SERVER=([veth]=$VB [bridge]=$BP2 [podnet]=$PP2 [podnetsvc]=$SP2 [podn
 declare -A DST=([bridge6]=fd00:244:1::3 [podnet6]=fd00:244:1::3)
 CFGS=(veth bridge podnet podnetsvc bridge6 podnet6)
 
-for cfg in "${CFGS[@]}"; do
-	ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 "${DST[$cfg]:-10.244.1.3}" >/dev/null ||
-		die "$cfg: pod 1 cannot ping pod 2 (${DST[$cfg]:-10.244.1.3})"
-	[ -n "${DST[$cfg]}" ] || bg "${SERVER[$cfg]}" iperf3 -s
-done
-# The pings went through conntrack on the nodes that should have it on.
-tracked() { # NODE
+# serve CFG...: pod 1 of each pings its pod 2, which gets an iperf3 server
+# (the IPv6 rows use their IPv4 row's), and each server listens.
+serve() {
+	local cfg
+	for cfg in "$@"; do
+		ip netns exec "${CLIENT[$cfg]}" ping -c1 -W3 "${DST[$cfg]:-10.244.1.3}" >/dev/null ||
+			die "$cfg: pod 1 cannot ping pod 2 (${DST[$cfg]:-10.244.1.3})"
+		[ -n "${DST[$cfg]}" ] || bg "${SERVER[$cfg]}" iperf3 -s
+	done
+	for cfg in "$@"; do
+		busywait 5000 sh -c "ip netns exec ${SERVER[$cfg]} ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
+			die "$cfg: the iperf3 server does not listen"
+	done
+}
+# tracked NODE: the pings went through conntrack on NODE.
+tracked() {
 	ip netns exec "$1" conntrack -L 2>/dev/null | grep -q 'src=10.244.1.2 dst=10.244.1.3' ||
 		die "node $1: the pods' traffic is not tracked by conntrack"
 }
+serve "${CFGS[@]}"
 tracked "$SN"
-for cfg in "${CFGS[@]}"; do
-	busywait 5000 sh -c "ip netns exec ${SERVER[$cfg]} ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
-		die "$cfg: the iperf3 server does not listen"
-done
 # ... and on the podnet nodes, podnet's forward path (kmod/fwd.c).
 for port in "$PN vp2" "$SN vs2"; do
 	read -r node veth <<<"$port"
@@ -217,11 +223,8 @@ kube_nat_chains "$FN" || die "cannot load kube-proxy's nat chains"
 
 CLIENT[bridgenf]=$FP1
 SERVER[bridgenf]=$FP2
-ip netns exec "$FP1" ping -c1 -W3 10.244.1.3 >/dev/null || die "bridgenf: pod 1 cannot ping pod 2"
+serve bridgenf
 tracked "$FN"
-bg "$FP2" iperf3 -s
-busywait 5000 sh -c "ip netns exec $FP2 ss -Hltn 'sport = :5201' | grep -q ." >/dev/null ||
-	die "bridgenf: the iperf3 server does not listen"
 for ((rep = 1; rep <= REPS; rep++)); do
 	measure "$rep" bridgenf
 done
