@@ -157,7 +157,7 @@ fib_lookups() {
 	if [ "$(cat $t/events/fib/fib_table_lookup/enable)" != 1 ]; then
 		echo 0 >$t/options/record-cmd
 		for e in "${FIB_EVENTS[@]}"; do
-			echo 1 >$t/events/$e/enable
+			echo 1 >"$t/events/$e/enable"
 		done
 	fi
 	echo >$t/trace
@@ -173,7 +173,7 @@ fib_tracing_off() {
 	local t=$FIB_TRACEFS e
 	[ "$(cat $t/events/fib/fib_table_lookup/enable 2>/dev/null)" = 1 ] || return 0
 	for e in "${FIB_EVENTS[@]}"; do
-		echo 0 >$t/events/$e/enable
+		echo 0 >"$t/events/$e/enable"
 	done
 	echo 1 >$t/options/record-cmd
 	echo >$t/trace
