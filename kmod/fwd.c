@@ -20,9 +20,10 @@
  * does (podnet_output(): to the pod that owns the address, or host
  * unreachable), except that the packet for a pod is handed back to the
  * rx_handler's receive loop as received on the pod's end of its veth pair
- * (podnet_deliver()) instead of sent on the node end. Routed anywhere else, or due an ICMP error (TTL expiring,
- * too big), it is handed to the stack where ip_rcv_finish() or
- * ip6_rcv_finish() would hand it (dst_input()). The destination pod is
+ * (podnet_deliver()) instead of sent on the node end. Routed anywhere
+ * else, or due an ICMP error (TTL expiring, too big), it is handed to the
+ * stack where ip_rcv_finish() or ip6_rcv_finish() would hand it
+ * (dst_input()). The destination pod is
  * looked up before the hooks (to take this path at all), and again only if a
  * hook changed the destination (DNAT) or held the packet past the RCU
  * section it was found in; the route to a pod is kept on its port while the
@@ -132,14 +133,15 @@ static struct podnet_port *podnet_fwd_dst_pod(struct sk_buff *skb,
 }
 
 /*
- * NF_HOOK() at PRE_ROUTING, with @out as the pod @skb goes to. Return: true
- * if delivery handed the packet back as received on the pod's end of its
- * veth pair (podnet_deliver()), for the receive loop to take it there.
+ * NF_HOOK() at PRE_ROUTING, with @out as the pod @skb goes to. Return:
+ * RX_HANDLER_ANOTHER if delivery handed the packet back as received on the
+ * pod's end of its veth pair (podnet_deliver()), for the receive loop to
+ * take it there, else RX_HANDLER_CONSUMED.
  */
-static bool podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
-			     struct podnet_port *out,
-			     int (*okfn)(struct net *, struct sock *,
-					 struct sk_buff *))
+static rx_handler_result_t
+podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
+		 struct podnet_port *out,
+		 int (*okfn)(struct net *, struct sock *, struct sk_buff *))
 {
 	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
 	struct podnet_fwd_ctx saved = *ctx;
@@ -152,7 +154,7 @@ static bool podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
 	ctx = this_cpu_ptr(&podnet_fwd_ctx);
 	rx = ctx->rx;
 	*ctx = saved;
-	return rx == skb;
+	return rx == skb ? RX_HANDLER_ANOTHER : RX_HANDLER_CONSUMED;
 }
 
 /*
@@ -429,8 +431,7 @@ static rx_handler_result_t podnet_fwd4(struct podnet_port *in,
 	__IP_UPD_PO_STATS(net, IPSTATS_MIB_IN, skb->len);
 	__IP_ADD_STATS(net, IPSTATS_MIB_NOECTPKTS + (iph->tos & INET_ECN_MASK),
 		       max_t(unsigned short, 1, skb_shinfo(skb)->gso_segs));
-	return podnet_fwd_hooks(NFPROTO_IPV4, net, skb, out, podnet_fwd4_routed) ?
-	       RX_HANDLER_ANOTHER : RX_HANDLER_CONSUMED;
+	return podnet_fwd_hooks(NFPROTO_IPV4, net, skb, out, podnet_fwd4_routed);
 }
 
 /* ip6_forward_finish() and ip6_output(), past FORWARD. */
@@ -586,8 +587,7 @@ static rx_handler_result_t podnet_fwd6(struct podnet_port *in,
 	skb_set_transport_header(skb, sizeof(*hdr));
 	if (!skb_sk_is_prefetched(skb))
 		skb_orphan(skb);
-	return podnet_fwd_hooks(NFPROTO_IPV6, net, skb, out, podnet_fwd6_routed) ?
-	       RX_HANDLER_ANOTHER : RX_HANDLER_CONSUMED;
+	return podnet_fwd_hooks(NFPROTO_IPV6, net, skb, out, podnet_fwd6_routed);
 }
 
 /**
