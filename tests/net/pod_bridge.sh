@@ -21,38 +21,58 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib/pods.sh"
 
 require_podnet
-require_cmd podnetctl socat python3 tcpdump nft conntrack tc ethtool
+require_cmd podnetctl nft conntrack tc ethtool
 echo "TAP version 13"
 
 setup_ns NODE EXT P1 P2 P3 P4 NODEB PB
 node_setup "$NODE" pn0 10.244.1.1/24 fd00:244:1::1/64
-ip -n "$NODE" link add up0 type veth peer name ext0 netns "$EXT"
-ip -n "$NODE" addr add 192.0.2.1/24 dev up0
-ip -n "$NODE" link set up0 up
-ip -n "$EXT" addr add 192.0.2.2/24 dev ext0
-ip -n "$EXT" link set ext0 up
-ip -n "$EXT" route add 10.244.1.0/24 via 192.0.2.1
+ip -n "$NODE" -b - <<EOF
+link add up0 type veth peer name ext0 netns $EXT
+addr add 192.0.2.1/24 dev up0
+link set up0 up
+EOF
+ip -n "$EXT" -b - <<EOF
+addr add 192.0.2.2/24 dev ext0
+link set ext0 up
+route add 10.244.1.0/24 via 192.0.2.1
+EOF
+tmp=/tmp/pod_bridge.$$
+cleanup() {
+	cleanup_all_ns
+	rm -f "$tmp".*
+}
+# nft_file NS: the nftables script on stdin, applied in NS.
+nft_file() {
+	cat >"$tmp.nft"
+	ns_run "$1" nft -f "$tmp.nft"
+}
 
-check "ip -d link show: kind podnet" sh -c "ip -n $NODE -d link show pn0 | grep -qw podnet"
-check "pn0 has carrier when up" sh -c "ip -n $NODE link show pn0 | grep -q LOWER_UP"
+# shellcheck disable=SC2317 # called through check
+link_is() { # NS DEV WORD: "ip -d link show DEV" has WORD
+	local out
+	out=$(ip -n "$1" -d link show "$2") || return 1
+	[[ "$out" == *[\ \<,]"$3"[\ \>,]* ]] || { echo "$out"; return 1; }
+}
+check "ip -d link show: kind podnet" link_is "$NODE" pn0 podnet
+check "pn0 has carrier when up" link_is "$NODE" pn0 LOWER_UP
 check "pod add pod1 (IPv4 + IPv6)" pod_attach "$NODE" pn0 vp1 "$P1" 10.244.1.2/24 fd00:244:1::2/64
 check "pod add pod2" pod_attach "$NODE" pn0 vp2 "$P2" 10.244.1.3/24 fd00:244:1::3/64
 check "pod add pod3" pod_attach "$NODE" pn0 vp3 "$P3" 10.244.1.4/24
 
-check "pod1 -> gateway (IPv4)" ip netns exec "$P1" ping -c1 -W2 10.244.1.1
-check "pod1 -> gateway (IPv6, neighbour discovery)" ip netns exec "$P1" ping -6 -c1 -W2 fd00:244:1::1
-check "pod1 -> pod2 (IPv4)" ip netns exec "$P1" ping -c1 -W2 10.244.1.3
-check "pod1 -> pod2 (IPv6)" ip netns exec "$P1" ping -6 -c1 -W2 fd00:244:1::3
-check "pod2 -> pod1 and pod3 (IPv4)" sh -c "ip netns exec $P2 ping -c1 -W2 10.244.1.2 && ip netns exec $P2 ping -c1 -W2 10.244.1.4"
-check "node -> pod1 (IPv4)" ip netns exec "$NODE" ping -c1 -W2 10.244.1.2
-check "node -> pod1 (IPv6)" ip netns exec "$NODE" ping -6 -c1 -W2 fd00:244:1::2
-check "pod1 -> the world, routed by the node" ip netns exec "$P1" ping -c1 -W2 192.0.2.2
+check "pod1 -> gateway (IPv4)" ping_ok "$P1" 10.244.1.1
+check "pod1 -> gateway (IPv6, neighbour discovery)" ping_ok "$P1" fd00:244:1::1
+check "pod1 -> pod2 (IPv4)" ping_ok "$P1" 10.244.1.3
+check "pod1 -> pod2 (IPv6)" ping_ok "$P1" fd00:244:1::3
+check "pod2 -> pod1 and pod3 (IPv4)" eval 'ping_ok "$P2" 10.244.1.2 && ping_ok "$P2" 10.244.1.4'
+check "node -> pod1 (IPv4)" ping_ok "$NODE" 10.244.1.2
+check "node -> pod1 (IPv6)" ping_ok "$NODE" fd00:244:1::2
+check "pod1 -> the world, routed by the node" ping_ok "$P1" 192.0.2.2
 check "pod1 ARP cache: gateway and pod2 resolve to vp1's MAC" \
 	arp_is_port "$NODE" vp1 "$P1" 10.244.1.1 10.244.1.3
-check "tcpdump on vp2 sees pod1's ping to pod2 and the reply" tap_sees "$NODE" vp2 "$P1" 10.244.1.3
-check "TCP pod1 -> pod2 (socat)" tcp_echo "$P2" 10.244.1.3 5001 "$P1"
+check "a tap on vp2 sees pod1's ping to pod2 and the reply" tap_sees "$NODE" vp2 "$P1" 10.244.1.3
+check "TCP pod1 -> pod2" tcp_echo "$P2" 10.244.1.3 5001 "$P1"
 check "TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5002 "$P1"
-check "UDP pod1 -> pod2 (socat)" udp_echo "$P2" 10.244.1.3 5003 "$P1"
+check "UDP pod1 -> pod2" udp_echo "$P2" 10.244.1.3 5003 "$P1"
 check "TCP world -> pod2" tcp_echo "$P2" 10.244.1.3 5004 "$EXT"
 
 # Pod to pod on the same device: through the node's routing and netfilter
@@ -60,33 +80,33 @@ check "TCP world -> pod2" tcp_echo "$P2" 10.244.1.3 5004 "$EXT"
 # pod's port), unless something on pn0 would see the difference; ICMPv6
 # through pn0.
 # shellcheck disable=SC2317 # called through check
-ping1() { ip netns exec "$P1" ping -c1 -W2 "$@"; }
-# shellcheck disable=SC2317
-nft_counted() { # CHAIN N: the rule of inet t CHAIN counted N packets
-	ip netns exec "$NODE" nft list chain inet t "$1" | grep -q "counter packets $2 "
-}
+ping1() { pnt ping "$P1" "$@"; }
 # shellcheck disable=SC2317
 all_counted() { # N: the pre, fwd and post chains counted N packets each
-	nft_counted c_pre "$1" && nft_counted c_fwd "$1" && nft_counted c_post "$1"
+	local out c
+	pntv out run "$NODE" nft list table inet t || { echo "$out"; return 1; }
+	for c in c_pre c_fwd c_post; do
+		[[ "$out" =~ chain\ $c\ \{[^}]*counter\ packets\ $1\  ]] || { echo "$out"; return 1; }
+	done
 }
 check "pod1 -> pod2 switched (IPv4)" switched "$NODE" vp2 1 ping1 10.244.1.3
-check "... the TTL decremented once" sh -c "ip netns exec $P1 ping -c1 -W2 10.244.1.3 | grep -q ttl=63"
+check "... the TTL decremented once" ping_says "reply from 10.244.1.3 ttl 63" "$P1" 10.244.1.3
 check "pod1 -> pod2 UDP over IPv6 switched, hop limit decremented once" \
 	switched "$NODE" vp2 1 udp6_hops 63 "$P2" fd00:244:1::3 5006 "$P1"
 check "ICMPv6 pod1 -> pod2 through pn0, hop limit decremented once" \
-	switched "$NODE" vp2 0 sh -c "ip netns exec $P1 ping -6 -c1 -W2 fd00:244:1::3 | grep -q ttl=63"
+	switched "$NODE" vp2 0 ping_says "reply from fd00:244:1::3 ttl 63" "$P1" fd00:244:1::3
 check "IPv6 hop limit 1: time exceeded from the node" \
 	switched "$NODE" vp2 0 icmp6_error "$P1" fd00:244:1::3 1 100 3
-check "TTL 1: time exceeded from the node" switched "$NODE" vp2 0 sh -c \
-	"ip netns exec $P1 ping -c1 -W2 -t 1 10.244.1.3 | grep -q 'Time to live exceeded'"
+check "TTL 1: time exceeded from the node" switched "$NODE" vp2 0 \
+	ping_says "ERR type 11 code 0 from 10.244.1.1" "$P1" 10.244.1.3 ttl=1
 ip -n "$NODE" link set pn0 mtu 1400
-check "larger than pn0's MTU with DF: frag needed from the node" switched "$NODE" vp2 0 sh -c \
-	"ip netns exec $P1 ping -c1 -W2 -M do -s 1450 10.244.1.3 | grep -q 'mtu = 1400'"
-check "... without DF: gets through, fragmented" ping1 -M dont -s 1450 10.244.1.3
+check "larger than pn0's MTU with DF: frag needed from the node" switched "$NODE" vp2 0 \
+	ping_says "ERR type 3 code 4 from 10.244.1.1 mtu 1400" "$P1" 10.244.1.3 df=1 size=1450
+check "... without DF: gets through, fragmented" ping1 10.244.1.3 df=0 size=1450
 check "IPv6 larger than pn0's MTU: packet too big from the node" \
 	switched "$NODE" vp2 0 icmp6_error "$P1" fd00:244:1::3 64 1450 2 1400
 ip -n "$NODE" link set pn0 mtu 1500
-ip netns exec "$NODE" nft -f - <<'NFT'
+nft_file "$NODE" <<'NFT'
 table inet t {
 	chain c_pre { type filter hook prerouting priority 0; ip saddr 10.244.1.2 ip daddr 10.244.1.3 iif pn0 counter; }
 	chain c_fwd { type filter hook forward priority 0; ip saddr 10.244.1.2 ip daddr 10.244.1.3 iif pn0 oif pn0 counter; }
@@ -96,22 +116,29 @@ NFT
 check "nftables chains at prerouting, forward, postrouting: pod1 -> pod2 switched" \
 	switched "$NODE" vp2 1 ping1 10.244.1.3
 check "... each chain saw it once, from pn0 to pn0" all_counted 1
-ip netns exec "$NODE" nft add rule inet t c_fwd ip saddr 10.244.1.2 ip daddr 10.244.1.3 drop
-check_fail "a forward drop rule drops it" ping1 10.244.1.3
-ip netns exec "$NODE" nft add rule inet t c_fwd ip6 saddr fd00:244:1::2 ip6 daddr fd00:244:1::3 meta l4proto udp drop
-check_fail "... and one for IPv6 UDP drops that" udp_echo "$P2" fd00:244:1::3 5007 "$P1"
-ip netns exec "$NODE" nft flush chain inet t c_fwd
-ip netns exec "$NODE" nft add chain inet t c_nat '{ type nat hook prerouting priority -100; }'
-ip netns exec "$NODE" nft add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.4
+nft_file "$NODE" <<'NFT'
+add rule inet t c_fwd ip saddr 10.244.1.2 ip daddr 10.244.1.3 drop
+add rule inet t c_fwd ip6 saddr fd00:244:1::2 ip6 daddr fd00:244:1::3 meta l4proto udp drop
+NFT
+check_fail "a forward drop rule drops it" "ERR ETIMEDOUT" ping1 10.244.1.3 timeout=1000
+check_fail "... and one for IPv6 UDP drops that" "got 'ERR ETIMEDOUT'" \
+	udp_echo "$P2" fd00:244:1::3 5007 "$P1"
+nft_file "$NODE" <<'NFT'
+flush chain inet t c_fwd
+add chain inet t c_nat { type nat hook prerouting priority -100; }
+add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.4
+NFT
 check "a DNAT rule at prerouting sends pod1's ping for pod2 to pod3" \
 	switched "$NODE" vp3 1 ping1 10.244.1.3
-check "... conntrack has the translated flow" sh -c \
-	"ip netns exec $NODE conntrack -L -d 10.244.1.3 2>/dev/null | grep -q 'src=10.244.1.4 dst=10.244.1.2'"
-ip netns exec "$NODE" nft flush chain inet t c_nat
-ip netns exec "$NODE" nft add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.99
-check "... to an address no pod has: host unreachable from the node" switched "$NODE" vp2 0 sh -c \
-	"ip netns exec $P1 ping -c1 -W2 10.244.1.3 | grep -q 'Destination Host Unreachable'"
-ip netns exec "$NODE" nft delete table inet t
+check "... conntrack has the translated flow" \
+	ct_has "$NODE" "*src=10.244.1.4 dst=10.244.1.2*" -d 10.244.1.3
+nft_file "$NODE" <<'NFT'
+flush chain inet t c_nat
+add rule inet t c_nat ip saddr 10.244.1.2 ip daddr 10.244.1.3 dnat ip to 10.244.1.99
+NFT
+check "... to an address no pod has: host unreachable from the node" switched "$NODE" vp2 0 \
+	ping_says "ERR type 3 code 1 from *" "$P1" 10.244.1.3 timeout=5000
+ns_run "$NODE" nft delete table inet t
 check "no chain left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 
 # The route the node gave pod1's packets for pod2, kept on pod2's port and
@@ -120,54 +147,50 @@ check "no chain left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 # redirects, no reverse path filter on pn0), and never once the routing has
 # changed. Lookups are counted by the FIB's tracepoints.
 # shellcheck disable=SC2317
-udp_burst() { # ADDR N: pod1 sends N UDP datagrams to ADDR (port 9, no listener)
-	ip netns exec "$P1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET,
-                  socket.SOCK_DGRAM)
-for _ in range(int(sys.argv[2])):
-    s.sendto(b"podnet", (sys.argv[1], 9))' "$1" "$2"
-}
-# shellcheck disable=SC2317
 lookups() { # ADDR OP N: 50 datagrams to pod2's ADDR, switched, take OP N route lookups on pn0
-	local n
-	n=$(fib_lookups "-> $1/.*==> dev pn0 " switched "$NODE" vp2 50 udp_burst "$1" 50) || return 1
-	test "$n" "$2" "$3" || { echo "$n route lookups, want $2 $3"; return 1; }
+	fib_lookups "-> $1/.*==> dev pn0 " switched "$NODE" vp2 50 pnt udpsend "$P1" "$1" 9 50 ||
+		return 1
+	test "$FIB_LOOKUPS" "$2" "$3" || { echo "$FIB_LOOKUPS route lookups, want $2 $3"; return 1; }
 }
 check "ICMP redirects on: every datagram pod1 -> pod2 is routed" lookups 10.244.1.3 -ge 50
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
+pnt sysctl "$NODE" net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
 check "ICMP redirects off: the route is kept (50 datagrams, < 10 lookups)" lookups 10.244.1.3 -lt 10
 ip -n "$NODE" route add prohibit 10.244.1.3/32
-check_fail "... a route added for pod2 applies at once" ping1 10.244.1.3
+check_fail "... a route added for pod2 applies at once" "ERR type 3 code 13 from 10.244.1.1" \
+	ping1 10.244.1.3
 ip -n "$NODE" route del prohibit 10.244.1.3/32
 check "... and its removal" switched "$NODE" vp2 1 ping1 10.244.1.3
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=0
-check_fail "... forwarding off on pn0: pod1 -> pod2 stops" ping1 10.244.1.3
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.forwarding=1
+pnt sysctl "$NODE" net.ipv4.conf.pn0.forwarding=0
+# No ICMP error: ip_error() sends none for a device that does not forward.
+check_fail "... forwarding off on pn0: pod1 -> pod2 stops" "ERR ETIMEDOUT" ping1 10.244.1.3 timeout=1000
+pnt sysctl "$NODE" net.ipv4.conf.pn0.forwarding=1
 ip -n "$NODE" link set pn0 mtu 1300
-check "... so does a smaller MTU on pn0" switched "$NODE" vp2 0 sh -c \
-	"ip netns exec $P1 ping -c1 -W2 -M do -s 1350 10.244.1.3 | grep -q 'mtu = 1300'"
+check "... so does a smaller MTU on pn0" switched "$NODE" vp2 0 \
+	ping_says "ERR type 3 code 4 from 10.244.1.1 mtu 1300" "$P1" 10.244.1.3 df=1 size=1350
 ip -n "$NODE" link set pn0 mtu 1500
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.rp_filter=1
+pnt sysctl "$NODE" net.ipv4.conf.pn0.rp_filter=1
 check "reverse path filter on pn0: every datagram is routed" lookups 10.244.1.3 -ge 50
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.pn0.rp_filter=0
+pnt sysctl "$NODE" net.ipv4.conf.pn0.rp_filter=0
 check "IPv6: the route is kept (50 datagrams, < 10 lookups)" lookups fd00:244:1::3 -lt 10
 ip -n "$NODE" route add prohibit fd00:244:1::3/128
-check_fail "... a route added for pod2 applies at once" udp_echo "$P2" fd00:244:1::3 5009 "$P1"
+check_fail "... a route added for pod2 applies at once" "got 'ERR EACCES'" \
+	udp_echo "$P2" fd00:244:1::3 5009 "$P1"
 ip -n "$NODE" route del prohibit fd00:244:1::3/128
 check "... and its removal" switched "$NODE" vp2 1 udp_echo "$P2" fd00:244:1::3 5010 "$P1"
 ip -n "$NODE" rule add from 10.244.1.2 to 10.244.1.3 prohibit
-check_fail "a policy routing rule prohibiting pod1 -> pod2 applies" ping1 10.244.1.3
+check_fail "a policy routing rule prohibiting pod1 -> pod2 applies" "ERR type 3 code 13 from 10.244.1.1" \
+	ping1 10.244.1.3
 ip -n "$NODE" rule del from 10.244.1.2 to 10.244.1.3 prohibit
 # The kernel does not forget that there were rules (fib_has_custom_rules).
 check "... once there were rules, every datagram is routed" lookups 10.244.1.3 -ge 50
 ip -n "$NODE" -6 rule add from fd00:244:1::2 to fd00:244:1::3 prohibit
-check_fail "... IPv6: a policy routing rule applies" udp_echo "$P2" fd00:244:1::3 5011 "$P1"
+check_fail "... IPv6: a policy routing rule applies" "got 'ERR EACCES'" \
+	udp_echo "$P2" fd00:244:1::3 5011 "$P1"
 ip -n "$NODE" -6 rule del from fd00:244:1::2 to fd00:244:1::3 prohibit
 check "... once there were rules, every datagram is routed" lookups fd00:244:1::3 -ge 50
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.send_redirects=1 net.ipv4.conf.pn0.send_redirects=1
-check "tcpdump on pn0 sees pod1 -> pod2 (a tap on pn0: through pn0)" \
-	switched "$NODE" vp2 0 tap_sees "$NODE" pn0 "$P1" 10.244.1.3 4
+pnt sysctl "$NODE" net.ipv4.conf.all.send_redirects=1 net.ipv4.conf.pn0.send_redirects=1
+check "a tap on pn0 sees pod1 -> pod2 (a tap on pn0: through pn0)" \
+	switched "$NODE" vp2 0 tap_sees "$NODE" pn0 "$P1" 10.244.1.3
 check "no tap left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 
 # A switched packet is handed to pod2's eth0 as veth hands it over (the
@@ -175,121 +198,132 @@ check "no tap left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 # transmit path and eth0's backlog queue, unless something on vp2 would see
 # the difference or veth would take its NAPI path (kmod/device.c).
 # shellcheck disable=SC2317
-link_pkts() { # NS DEV rx|tx
-	ip -n "$1" -j -s link show "$2" |
-		python3 -c "import json,sys; print(json.load(sys.stdin)[0]['stats64']['$3']['packets'])"
-}
-# shellcheck disable=SC2317
 veth_counted() { # 10 pings pod1 -> pod2 count 10 more sent on vp2, received on pod2's eth0
-	local tx rx
-	tx=$(link_pkts "$NODE" vp2 tx) && rx=$(link_pkts "$P2" eth0 rx) || return 1
-	ip netns exec "$P1" ping -q -c10 -i0.05 -W2 10.244.1.3 || return 1
-	tx=$(($(link_pkts "$NODE" vp2 tx) - tx)) && rx=$(($(link_pkts "$P2" eth0 rx) - rx)) || return 1
-	if [ "$tx" -lt 10 ] || [ "$rx" -lt 10 ]; then
-		echo "vp2 sent $tx more, eth0 received $rx more"
+	local tx rx tx1 rx1
+	tx=$(link_field "$NODE" vp2 tx_packets) && rx=$(link_field "$P2" eth0 rx_packets) || return 1
+	ping1 10.244.1.3 count=10 >/dev/null || return 1
+	tx1=$(link_field "$NODE" vp2 tx_packets) && rx1=$(link_field "$P2" eth0 rx_packets) || return 1
+	if [ $((tx1 - tx)) -lt 10 ] || [ $((rx1 - rx)) -lt 10 ]; then
+		echo "vp2 sent $((tx1 - tx)) more, eth0 received $((rx1 - rx)) more"
 		return 1
 	fi
 }
 # shellcheck disable=SC2317
 ping_qdisc() { # pod1 pings pod2; vp2's root qdisc sent a packet
-	ping1 10.244.1.3 >/dev/null &&
-		ip netns exec "$NODE" tc -s qdisc show dev vp2 | grep -Eq "Sent [0-9]+ bytes [1-9][0-9]* pkt"
+	local out
+	ping1 10.244.1.3 >/dev/null || return 1
+	pntv out run "$NODE" tc -s qdisc show dev vp2
+	[[ "$out" =~ Sent\ [0-9]+\ bytes\ [1-9][0-9]*\ pkt ]] || { echo "$out"; return 1; }
 }
 check "10 pings switched: counted sent on vp2, received on pod2's eth0" \
 	switched "$NODE" vp2 10 veth_counted
-check "tcpdump on pod2's eth0 sees the ping from pod1 and the reply" \
+check "a tap on pod2's eth0 sees the ping from pod1 and the reply" \
 	switched "$NODE" vp2 1 tap_sees "$P2" eth0 "$P1" 10.244.1.3
-ip netns exec "$NODE" tc qdisc add dev vp2 root pfifo
+ns_run "$NODE" tc qdisc add dev vp2 root pfifo
 check "a qdisc on vp2: pod1 -> pod2 goes through it" \
 	switched "$NODE" vp2 1 ping_qdisc
-ip netns exec "$NODE" tc qdisc del dev vp2 root
-ip netns exec "$P2" ethtool -K eth0 gro on
+ns_run "$NODE" tc qdisc del dev vp2 root
+ns_run "$P2" ethtool -K eth0 gro on
 check "GRO on pod2's eth0 (veth's NAPI path): TCP pod1 -> pod2" tcp_echo "$P2" 10.244.1.3 5013 "$P1"
-ip netns exec "$P2" ethtool -K eth0 gro off
+ns_run "$P2" ethtool -K eth0 gro off
 check "GRO off again: TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5014 "$P1"
 
-check "pod show lists pod1 with both addresses" sh -c \
-	"podnetctl -n $NODE pod show vp1 | grep -q '10.244.1.2' && podnetctl -n $NODE pod show vp1 | grep -q 'fd00:244:1::2'"
+check "pod show lists pod1 with both addresses" \
+	pods_are "$NODE" 1 '*"addrs":*"10.244.1.2","fd00:244:1::2"*' vp1
 check "pod show -j: pod1 received packets" pod_stat_gt "$NODE" vp1 rx_packets 0
 check "pod show -j: pod1 was sent packets" pod_stat_gt "$NODE" vp1 tx_packets 0
-check "pod show dev pn0 lists three pods" sh -c \
-	"[ \$(podnetctl -n $NODE -j pod show dev pn0 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 3 ]"
+check "pod show dev pn0 lists three pods" pods_are "$NODE" 3 '*' dev pn0
 
 # Anti-spoofing: a source the port does not own is dropped and counted.
-before=$(pod_stat "$NODE" vp1 drop_spoof)
+pod_stat "$NODE" vp1 drop_spoof >/dev/null
+before=$STAT
 ip -n "$P1" addr add 10.244.1.99/32 dev eth0
-check_fail "spoofed IPv4 source is dropped" ip netns exec "$P1" ping -c1 -W1 -I 10.244.1.99 10.244.1.3
-check_fail "pod2's address as source is dropped" ip netns exec "$P3" sh -c \
-	"ip addr add 10.244.1.3/32 dev eth0 && ping -c1 -W1 -I 10.244.1.3 10.244.1.1"
+check_fail "spoofed IPv4 source is dropped" "ERR ETIMEDOUT" \
+	ping1 10.244.1.3 src=10.244.1.99 timeout=1000
+ip -n "$P3" addr add 10.244.1.3/32 dev eth0
+check_fail "pod2's address as source is dropped" "ERR ETIMEDOUT" \
+	pnt ping "$P3" 10.244.1.1 src=10.244.1.3 timeout=1000
 check "drop_spoof counted" pod_stat_gt "$NODE" vp1 drop_spoof "$before"
 ip -n "$P1" addr del 10.244.1.99/32 dev eth0
 # Link-local sources are not routed: pod1's ping to all nodes on the link
 # (from its fe80:: address) stops at its port, counted as drop_proto.
-before=$(pod_stat "$NODE" vp1 drop_proto)
-ip netns exec "$P1" ping -6 -c1 -W1 ff02::1%eth0 >/dev/null
+pod_stat "$NODE" vp1 drop_proto >/dev/null
+before=$STAT
+pnt ping "$P1" ff02::1%eth0 timeout=500 >/dev/null
 check "IPv6 from a link-local source: dropped, drop_proto counted" \
 	pod_stat_gt "$NODE" vp1 drop_proto "$before"
 
 # A port attached with "ip link set master" has no addresses: it switches nothing.
 pod_veth "$NODE" vp4 "$P4" 10.244.1.5/24
 check "ip link set vp4 master pn0" ip -n "$NODE" link set vp4 master pn0
-check "pod show lists vp4 without addresses" sh -c \
-	"podnetctl -n $NODE -j pod show vp4 | python3 -c 'import json,sys; p=json.load(sys.stdin)[0]; sys.exit(len(p[\"addrs\"]) != 0)'"
-check_fail "vp4 without addresses cannot send" ip netns exec "$P4" ping -c1 -W1 10.244.1.1
+check "pod show lists vp4 without addresses" pods_are "$NODE" 1 '*"addrs":\[\]*' vp4
+check_fail "vp4 without addresses cannot send" "ERR ETIMEDOUT" pnt ping "$P4" 10.244.1.1 timeout=1000
 check "pod add binds addresses to vp4" podnetctl -n "$NODE" pod add vp4 dev pn0 ip 10.244.1.5
-check "pod4 -> gateway after pod add" ip netns exec "$P4" ping -c1 -W2 10.244.1.1
+check "pod4 -> gateway after pod add" ping_ok "$P4" 10.244.1.1
 
 # Device behaviour.
 check "MTU 1400" ip -n "$NODE" link set pn0 mtu 1400
-check_fail "MTU 70000 is refused" ip -n "$NODE" link set pn0 mtu 70000
-ip -n "$NODE" link set pn0 mtu 1500
-ip -n "$NODE" link set pn0 down
-check_fail "pn0 down: pod1 -> pod2 stops" ip netns exec "$P1" ping -c1 -W1 10.244.1.3
+check_fail "MTU 70000 is refused" "*mtu greater than device maximum*" \
+	ip -n "$NODE" link set pn0 mtu 70000
+ip -n "$NODE" -b - <<EOF
+link set pn0 mtu 1500
+link set pn0 down
+EOF
+check_fail "pn0 down: pod1 -> pod2 stops" "ERR ETIMEDOUT" ping1 10.244.1.3 timeout=1000
 ip -n "$NODE" link set pn0 up
-check "pn0 up again: pod1 -> pod2" busywait 5000 ip netns exec "$P1" ping -c1 -W1 10.244.1.3
-check "pn0 counts packets (ip -s link)" sh -c \
-	"[ \$(ip -n $NODE -j -s link show pn0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"stats64\"][\"rx\"][\"packets\"])') -gt 0 ]"
+check "pn0 up again: pod1 -> pod2" busywait 5000 ping1 10.244.1.3 timeout=1000
+# shellcheck disable=SC2317
+pn0_counts() {
+	local n
+	n=$(link_field "$NODE" pn0 rx_packets) || return 1
+	[ "$n" -gt 0 ] || { echo "rx_packets $n"; return 1; }
+}
+check "pn0 counts packets" pn0_counts
 
 # Bad input: a clear error and no change.
-ip -n "$NODE" link add pn1 type podnet
-ip -n "$NODE" link add br0 type bridge
+ip -n "$NODE" -b - <<EOF
+link add pn1 type podnet
+link add br0 type bridge
+link add dummy0 type dummy
+EOF
 pod_veth "$NODE" vpx "$P4" 10.244.1.50/24 eth1
 ip -n "$NODE" link set vpx master br0
-ip -n "$NODE" link add dummy0 type dummy
 pod_veth "$NODE" vpy "$P4" 10.244.1.51/24 eth2
-check_fail "loopback cannot be a pod" podnetctl -n "$NODE" pod add lo dev pn0 ip 10.244.1.60
-check_fail "a podnet device cannot be a pod" podnetctl -n "$NODE" pod add pn1 dev pn0 ip 10.244.1.61
-check_fail "unknown device" podnetctl -n "$NODE" pod add nosuch0 dev pn0 ip 10.244.1.62
-check_fail "a dummy device is not a podnet device" podnetctl -n "$NODE" pod add vpx dev dummy0 ip 10.244.1.63
-check_fail "a bridge port cannot be a pod" podnetctl -n "$NODE" pod add vpx dev pn0 ip 10.244.1.64
-check_fail "a dummy device cannot be a pod" podnetctl -n "$NODE" pod add dummy0 dev pn0 ip 10.244.1.65
-check_fail "an address bound to another pod" podnetctl -n "$NODE" pod add vpy dev pn0 ip 10.244.1.51 ip 10.244.1.2
-check_fail "malformed address" podnetctl -n "$NODE" pod add vpy dev pn0 ip 10.244.1.300
-check "the error names the problem" sh -c \
-	"podnetctl -n $NODE pod add vpy dev pn0 ip 10.244.1.2 2>&1 | grep -q 'address already bound'"
-check "failed adds changed nothing" sh -c \
-	"[ \$(podnetctl -n $NODE -j pod show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 4 ] && ! ip -n $NODE link show vpy | grep -q master"
-check "pod1 still owns 10.244.1.2" ip netns exec "$P1" ping -c1 -W2 10.244.1.3
+pc() { podnetctl -n "$NODE" "$@"; }
+check "loopback cannot be a pod" errline "podnetctl: podnet: loopback cannot be a pod port" pc pod add lo dev pn0 ip 10.244.1.60
+check "a podnet device cannot be a pod" errline "podnetctl: podnet: a podnet device cannot be a pod port" pc pod add pn1 dev pn0 ip 10.244.1.61
+check "unknown device" errline "podnetctl: podnet: no such network device \`nosuch0'" pc pod add nosuch0 dev pn0 ip 10.244.1.62
+check "a dummy device is not a podnet device" errline "podnetctl: podnet: not a podnet device \`dummy0'" \
+	pc pod add vpx dev dummy0 ip 10.244.1.63
+check "a bridge port cannot be a pod" errline "podnetctl: podnet: device is already a port of another master" pc pod add vpx dev pn0 ip 10.244.1.64
+check "a dummy device cannot be a pod" errline "podnetctl: podnet: pod port must be the node end of a veth pair" pc pod add dummy0 dev pn0 ip 10.244.1.65
+check "an address bound to another pod" errline "podnetctl: podnet: address already bound*\`10.244.1.2'" \
+	pc pod add vpy dev pn0 ip 10.244.1.51 ip 10.244.1.2
+check "malformed address" errline "podnetctl: *\`10.244.1.300'" pc pod add vpy dev pn0 ip 10.244.1.300
+check "failed adds changed nothing" eval 'pods_are "$NODE" 4 "*" && ! link_is "$NODE" vpy master'
+check "pod1 still owns 10.244.1.2" ping1 10.244.1.3
 
 # Another node, same addresses: isolated.
 node_setup "$NODEB" pn0 10.244.1.1/24
 check "node B: pod with the same address" pod_attach "$NODEB" pn0 vb1 "$PB" 10.244.1.2/24
-check "node B: pod -> its gateway" ip netns exec "$PB" ping -c1 -W2 10.244.1.1
-check "node B sees only its own pod" sh -c \
-	"[ \$(podnetctl -n $NODEB -j pod show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 1 ]"
+check "node B: pod -> its gateway" ping_ok "$PB" 10.244.1.1
+check "node B sees only its own pod" pods_are "$NODEB" 1 '*"ifname":"vb1"*'
 
 # Ports leave: pod del, veth deleted, pod netns deleted, podnet device deleted.
-check "pod del vp2" podnetctl -n "$NODE" pod del vp2
-check_fail "pod1 -> pod2 after pod del" ip netns exec "$P1" ping -c1 -W1 10.244.1.3
-check "vp2 has no master after pod del" sh -c "! ip -n $NODE link show vp2 | grep -q master"
+check "pod del vp2" pc pod del vp2
+check_fail "pod1 -> pod2 after pod del" "ERR type 3 code 1 from 10.244.1.1" ping1 10.244.1.3
+check "vp2 has no master after pod del" eval '! link_is "$NODE" vp2 master'
 check "veth of pod1 deleted while attached" ip -n "$NODE" link del vp1
-check_fail "pod show: vp1 is gone" podnetctl -n "$NODE" pod show vp1
+check "pod show: vp1 is gone" errline "podnetctl: *\`vp1'" pc pod show vp1
 cleanup_ns "$P3"
-check "pod3's netns deleted: vp3 is gone" busywait 3000 sh -c "! podnetctl -n $NODE pod show | grep -q vp3"
+# shellcheck disable=SC2317
+no_vp3() { ! pods_are "$NODE" 1 '*' vp3 >/dev/null 2>&1; }
+check "pod3's netns deleted: vp3 is gone" busywait 3000 no_vp3
 check "ip link del pn0 with a port attached" ip -n "$NODE" link del pn0
-check "vp4 released (no master)" sh -c "! ip -n $NODE link show vp4 | grep -q master"
-check "node B unaffected" ip netns exec "$PB" ping -c1 -W2 10.244.1.1
+check "vp4 released (no master)" eval '! link_is "$NODE" vp4 master'
+check "node B unaffected" ping_ok "$PB" 10.244.1.1
 check "node B netns deleted with a pod attached" cleanup_ns "$NODEB"
+check "... and dismantled (its pod's eth0 went with vb1)" link_gone "$PB" eth0
 
 echo "1..$TAP_N"
 exit_tests

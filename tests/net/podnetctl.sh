@@ -16,7 +16,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_podnet
-require_cmd podnetctl python3
+require_cmd podnetctl jq
 
 monitor_pid=
 cleanup() {
@@ -28,38 +28,39 @@ tmp=$(mktemp -d)
 
 pc() { podnetctl -n "$A" "$@"; }
 
-# veth NAME...: a veth pair NAME / pNAME in A, both up.
+# veth NAME...: a veth pair NAME / pNAME in A, both up (one ip batch).
 veth() {
 	local v
 	for v in "$@"; do
-		ip -n "$A" link add "$v" type veth peer name "p$v" &&
-			ip -n "$A" link set "$v" up && ip -n "$A" link set "p$v" up || return 1
-	done
+		echo "link add $v type veth peer name p$v"
+		echo "link set $v up"
+		echo "link set p$v up"
+	done | ip -n "$A" -b -
 }
 
-# json_check PY-EXPR: the JSON of "pc -j pod show" makes PY-EXPR true
-# (d: the parsed array, p: {ifname: pod}).
+# mac DEV: DEV's MAC address in A.
+mac() { link_field "$A" "$1" mac; }
+
+# json_check JQ-EXPR: the JSON of "pc -j pod show" makes JQ-EXPR true
+# (.: the array, $p: {ifname: pod}).
 json_check() {
-	pc -j pod show | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-p = {x["ifname"]: x for x in d}
-ok = eval(sys.argv[1])
-if not ok:
-    print(json.dumps(d, indent=1))
-sys.exit(0 if ok else 1)' "$1"
+	local out
+	out=$(pc -j pod show) || return 1
+	jq -e "(map({key: .ifname, value: .}) | from_entries) as \$p | $1" <<<"$out" >/dev/null ||
+		{ echo "not ($1):"; echo "${out:0:2000}"; return 1; }
 }
 
-# show_is IFNAME LINE: the first line of "pod show IFNAME" is LINE.
+# show_is IFNAME LINE [dev DEV]: the first line of "pod show [dev DEV] IFNAME" is LINE.
 show_is() {
 	local got
-	got=$(pc pod show "$1" | head -n 1)
+	got=$(pc pod show "${@:3}" "$1") || return 1
+	got=${got%%$'\n'*}
 	[ "$got" = "$2" ] || { echo "got:  $got"; echo "want: $2"; return 1; }
 }
 
 no_pods() {
 	local out
-	out=$(pc pod show)
+	out=$(pc pod show "$@")
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
@@ -70,7 +71,7 @@ if ! { ip -n "$A" link add pn0 type podnet && ip -n "$A" link set pn0 up &&
 	ksft_fail "cannot create pn0, pn1"
 fi
 veth veth1 veth2 veth3 veth4 || ksft_fail "cannot create veths"
-mac1=$(ip -n "$A" -br link show pveth1 | awk '{print $3}')
+mac1=$(mac pveth1)
 
 # --- pod add / show / del ---
 check "pod add veth1 dev pn0 ip 10.244.1.2 ip fd00::2" \
@@ -78,19 +79,31 @@ check "pod add veth1 dev pn0 ip 10.244.1.2 ip fd00::2" \
 check "pod show veth1: the pod line (MAC of the peer)" \
 	show_is veth1 "veth1 dev pn0 mac $mac1 ip 10.244.1.2 fd00::2"
 check "pod show: counters line" \
-	sh -c "podnetctl -n '$A' pod show | grep -qx '    rx [0-9]* pkts [0-9]* bytes  tx [0-9]* pkts [0-9]* bytes  drop spoof [0-9]* proto [0-9]* neigh [0-9]* tx [0-9]*  switched [0-9]*'"
+	has_line '    rx +([0-9]) pkts +([0-9]) bytes  tx +([0-9]) pkts +([0-9]) bytes  drop spoof +([0-9]) proto +([0-9]) neigh +([0-9]) tx +([0-9])  switched +([0-9])' pc pod show
 # The counters may move between the two calls (the pod's IPv6 DAD, router
 # solicitations): numbers aside, the same text.
-check "pod (alone) is pod show" sh -c "[ \"\$(podnetctl -n '$A' pod | sed 's/[0-9][0-9]*/N/g')\" = \"\$(podnetctl -n '$A' pod show | sed 's/[0-9][0-9]*/N/g')\" ]"
+# shellcheck disable=SC2317
+same_text() { # "pod" and "pod show", numbers aside
+	local a b
+	a=$(pc pod) && b=$(pc pod show) || return 1
+	a=${a//+([0-9])/N} b=${b//+([0-9])/N}
+	[ "$a" = "$b" ] || { echo "$a"; echo "$b"; return 1; }
+}
+check "pod (alone) is pod show" same_text
 check "-j pod show: the pod as JSON" \
-	json_check 'len(d) == 1 and p["veth1"]["dev"] == "pn0" and p["veth1"]["addrs"] == ["10.244.1.2", "fd00::2"] and p["veth1"]["mac"] == "'"$mac1"'" and p["veth1"]["ifindex"] > 0 and set(p["veth1"]["stats"]) == {"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drop_spoof", "drop_proto", "drop_neigh", "drop_tx", "switched"}'
-check "-j -p pod show is valid JSON" sh -c "podnetctl -n '$A' -j -p pod show | python3 -m json.tool >/dev/null"
+	json_check 'length == 1 and $p.veth1.dev == "pn0" and $p.veth1.addrs == ["10.244.1.2", "fd00::2"] and $p.veth1.mac == "'"$mac1"'" and $p.veth1.ifindex > 0 and ($p.veth1.stats | keys) == (["rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drop_spoof", "drop_proto", "drop_neigh", "drop_tx", "switched"] | sort)'
+# shellcheck disable=SC2317
+pretty_json() { # -j -p: JSON over more than one line
+	local out
+	out=$(pc -j -p pod show) && [[ "$out" == *$'\n'* ]] && jq -e . <<<"$out" >/dev/null
+}
+check "-j -p pod show is valid JSON, pretty" pretty_json
 check "pod add veth2 with a given MAC" \
 	pc pod add veth2 dev pn0 ip 10.244.1.3 mac 02:00:00:00:00:02
 check "pod show dev pn0 veth2" \
-	sh -c "podnetctl -n '$A' pod show dev pn0 veth2 | head -n 1 | grep -qx 'veth2 dev pn0 mac 02:00:00:00:00:02 ip 10.244.1.3'"
-check "pod show dev pn1: empty" sh -c "[ -z \"\$(podnetctl -n '$A' pod show dev pn1)\" ]"
-check "pod show dev pn0: two pods" sh -c "[ \"\$(podnetctl -n '$A' pod show dev pn0 | grep -c ' dev pn0 ')\" = 2 ]"
+	show_is veth2 "veth2 dev pn0 mac 02:00:00:00:00:02 ip 10.244.1.3" dev pn0
+check "pod show dev pn1: empty" no_pods dev pn1
+check "pod show dev pn0: two pods" count_lines 2 "* dev pn0 *" pc pod show dev pn0
 
 # --- kernel errors: one line, naming what was typed ---
 check "no such pod device: names it" \
@@ -106,9 +119,9 @@ check "pod show of a port of another device" \
 check "pod del of a device that is not a port" \
 	errline "podnetctl: *\`veth3'" pc pod del veth3
 check "nothing changed by the failures" \
-	sh -c "[ \"\$(podnetctl -n '$A' pod show | grep -c ' dev ')\" = 2 ]"
+	count_lines 2 "* dev *" pc pod show
 check "pod del veth1" pc pod del veth1
-check_fail "veth1 is gone" pc pod show veth1
+check "veth1 is gone" errline "podnetctl: *\`veth1'" pc pod show veth1
 check "pod del veth2" pc pod del veth2
 check "no pods left" no_pods
 
@@ -124,61 +137,65 @@ check "batch: del, add, failing add" \
 	errline "podnetctl: line 3: *\`10.244.1.2'" pc -b "$tmp/b2"
 check "batch: the deleted pod is back as it was" \
 	show_is veth1 "veth1 dev pn0 mac 02:00:00:00:00:01 ip 10.244.1.2 fd00::2"
-check_fail "batch: the added pod is gone" pc pod show veth2
+check "batch: the added pod is gone" errline "podnetctl: *\`veth2'" pc pod show veth2
 
 ip -n "$A" link set veth4 master pn0
 printf 'pod add veth4 dev pn0 ip 10.244.1.5\npod add veth3 dev pn9 ip 10.244.1.6\n' >"$tmp/b3"
 check "batch: binding an address-less port, then a failure" \
 	errline "podnetctl: line 2: *\`pn9'" pc -b "$tmp/b3"
 check "batch: the port is attached again, without addresses" \
-	sh -c "ip -n '$A' link show veth4 | grep -q 'master pn0' && podnetctl -n '$A' pod show veth4 | head -n 1 | grep -q '^veth4 dev pn0' && ! podnetctl -n '$A' pod show veth4 | grep -q ' ip '"
+	eval 'has_line "* master pn0 *" ip -n "$A" link show veth4 && show_is veth4 "veth4 dev pn0 mac $(mac pveth4)"'
 ip -n "$A" link set veth4 nomaster
 
 printf 'pod del veth1\npod add veth1 dev pn0 ip 10.244.1.2\npod add veth2 dev pn0 ip fd00::2\npod show\n' >"$tmp/b4"
 check "batch: a good batch applies every line" pc -b "$tmp/b4"
 check "batch: ... and its result" \
-	show_is veth2 "veth2 dev pn0 mac $(ip -n "$A" -br link show pveth2 | awk '{print $3}') ip fd00::2"
-check "batch from stdin" sh -c "printf 'pod del veth1\npod del veth2\n' | podnetctl -n '$A' -b -"
+	show_is veth2 "veth2 dev pn0 mac $(mac pveth2) ip fd00::2"
+check "batch from stdin" pc -b - <<<$'pod del veth1\npod del veth2'
 check "no pods left" no_pods
 
 # --- a dump over many recvmsg() calls ---
 n=150
-for i in $(seq 1 $n); do echo "link add m$i type veth peer name pm$i"; done >"$tmp/links"
+for ((i = 1; i <= n; i++)); do echo "link add m$i type veth peer name pm$i"; done >"$tmp/links"
 ip -n "$A" -b "$tmp/links"
-for i in $(seq 1 $n); do echo "pod add m$i dev pn1 ip 10.245.$((i / 200)).$((i % 200 + 1)) ip fd01::$i"; done >"$tmp/pods"
+for ((i = 1; i <= n; i++)); do echo "pod add m$i dev pn1 ip 10.245.$((i / 200)).$((i % 200 + 1)) ip fd01::$i"; done >"$tmp/pods"
 check "batch of $n pod adds" pc -b "$tmp/pods"
-check "pod show dev pn1: $n pods" sh -c "[ \"\$(podnetctl -n '$A' pod show dev pn1 | grep -c ' dev pn1 ')\" = $n ]"
-check "-j pod show: $n pods" json_check "len(d) == $n"
+check "pod show dev pn1: $n pods" count_lines $n "* dev pn1 *" pc pod show dev pn1
+check "-j pod show: $n pods" json_check "length == $n"
 
 # --- monitor ---
+# mon_probe FILE: a probe pod announced shows up in FILE (the monitor listens).
+# shellcheck disable=SC2317
+mon_probe() {
+	pc -b - >/dev/null 2>&1 <<<$'pod add veth3 dev pn0 ip 10.244.9.9\npod del veth3'
+	[[ "$(<"$1")" == *veth3* ]]
+}
+# shellcheck disable=SC2317
+mon_events() { # FILE FROM: the veth1 events from line FROM on are an add and a del
+	tail -n +"$2" "$1" | jq -e -s 'map(select(.pod.ifname == "veth1") | [.event, .pod.ifname, .pod.addrs, .pod.mac])
+		== [["add", "veth1", ["10.244.1.2"], "02:00:00:00:00:01"], ["del", "veth1", ["10.244.1.2"], "02:00:00:00:00:01"]]' >/dev/null
+}
 pc monitor -j >"$tmp/mon" 2>"$tmp/mon.err" &
 monitor_pid=$!
-# Wait until it listens: announce a probe pod until it shows up.
-busywait 10000 sh -c "podnetctl -n '$A' pod add veth3 dev pn0 ip 10.244.9.9 >/dev/null 2>&1; podnetctl -n '$A' pod del veth3 >/dev/null 2>&1; grep -q veth3 '$tmp/mon'" >/dev/null
+busywait 10000 mon_probe "$tmp/mon" >/dev/null
 lines=$(wc -l <"$tmp/mon")
 pc pod add veth1 dev pn0 ip 10.244.1.2 mac 02:00:00:00:00:01
 ip -n "$A" link del veth1
-check "monitor -j: add, then del when the device goes" \
-	busywait 5000 sh -c "tail -n +$((lines + 1)) '$tmp/mon' | python3 -c '
-import json, sys
-ev = [json.loads(l) for l in sys.stdin]
-ev = [(e[\"event\"], e[\"pod\"][\"ifname\"], e[\"pod\"][\"addrs\"], e[\"pod\"][\"mac\"]) for e in ev if e[\"pod\"][\"ifname\"] == \"veth1\"]
-want = [(\"add\", \"veth1\", [\"10.244.1.2\"], \"02:00:00:00:00:01\"), (\"del\", \"veth1\", [\"10.244.1.2\"], \"02:00:00:00:00:01\")]
-sys.exit(0 if ev == want else 1)'"
+check "monitor -j: add, then del when the device goes" busywait 5000 mon_events "$tmp/mon" $((lines + 1))
 kill "$monitor_pid"
 wait "$monitor_pid" 2>/dev/null
 monitor_pid=
 pc monitor >"$tmp/mon2" &
 monitor_pid=$!
-busywait 10000 sh -c "podnetctl -n '$A' pod add veth3 dev pn0 ip 10.244.9.9 >/dev/null 2>&1; podnetctl -n '$A' pod del veth3 >/dev/null 2>&1; grep -q veth3 '$tmp/mon2'" >/dev/null
+busywait 10000 mon_probe "$tmp/mon2" >/dev/null
 check "monitor: human lines" \
-	grep -qx "pod add veth3 dev pn0 mac $(ip -n "$A" -br link show pveth3 | awk '{print $3}') ip 10.244.9.9" "$tmp/mon2"
+	has_line "pod add veth3 dev pn0 mac $(mac pveth3) ip 10.244.9.9" cat "$tmp/mon2"
 kill "$monitor_pid"
 wait "$monitor_pid" 2>/dev/null
 monitor_pid=
 
 # --- namespaces ---
-check "-n: another netns has no pods" sh -c "[ -z \"\$(podnetctl pod show)\" ]"
+check "-n: another netns has no pods" eval '[ -z "$(podnetctl pod show)" ]'
 check "-n: a netns that does not exist" \
 	errline "podnetctl: cannot open network namespace \`no-such-ns-$$': *" podnetctl -n "no-such-ns-$$" pod show
 

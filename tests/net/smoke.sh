@@ -10,25 +10,31 @@ source "$(dirname "$0")/lib.sh"
 require_podnet
 
 is_podnet() { # NS DEV
-	ip -n "$1" -j -d link show "$2" | grep -q '"info_kind":"podnet"'
+	local out
+	out=$(ip -n "$1" -d link show "$2") || return 1
+	[[ "$out" == *" podnet "* ]] || { echo "$out"; return 1; }
 }
 
-tap_plan 13
-check "podnet is loaded (lsmod)" sh -c "lsmod | grep -q '^podnet '"
+tap_plan 14
+check "podnet is loaded" test "$(</sys/module/podnet/initstate)" = live
 
 setup_ns A B
 check "ip link add pn0 type podnet (netns A)" ip -n "$A" link add pn0 type podnet
 check "ip -d link show: kind podnet" is_podnet "$A" pn0
 check "ip link set pn0 up" ip -n "$A" link set pn0 up
-check_fail "a second pn0 in the same netns is refused" ip -n "$A" link add pn0 type podnet
+check_fail "a second pn0 in the same netns is refused" "*File exists*" \
+	ip -n "$A" link add pn0 type podnet
 check "ip link add pn0 type podnet (netns B)" ip -n "$B" link add pn0 type podnet
 check "a second device in netns B" ip -n "$B" link add pn1 type podnet
 check "ip link del pn1" ip -n "$B" link del pn1
-check_fail "pn1 is gone" ip -n "$B" link show pn1
+check_fail "pn1 is gone" "*does not exist*" ip -n "$B" link show pn1
+# A veth pair across A and B: its end in B goes when A is dismantled.
+ip -n "$A" link add ab type veth peer name ba netns "$B"
 check "delete netns A (with its pn0)" cleanup_ns "$A"
+check "... netns A is dismantled (its veth peer left B)" link_gone "$B" ba
 
 check "rmmod podnet with pn0 in netns B" rmmod podnet
-check_fail "pn0 in netns B went with the module" ip -n "$B" link show pn0
+check_fail "pn0 in netns B went with the module" "*does not exist*" ip -n "$B" link show pn0
 check "insmod podnet.ko again, add pn0 in netns B" \
 	sh -c "insmod '$PODNET_KO' && ip -n '$B' link add pn0 type podnet && ip -n '$B' link del pn0"
 
