@@ -12,12 +12,22 @@ endif
 
 PREFIX ?= /usr
 DESTDIR ?=
+# DKMS's trees: the system's unless DKMS_TREES names a directory to keep
+# them in (DKMS_TREES/src, DKMS_TREES/dkms; tests/vm/run builds there).
+DKMS_TREES ?=
+ifeq ($(DKMS_TREES),)
 DKMS_SRC := $(DESTDIR)/usr/src/podnet-$(VERSION)
+DKMS_FLAGS :=
+else
+DKMS_SRC := $(DKMS_TREES)/src/podnet-$(VERSION)
+DKMS_FLAGS := --sourcetree $(DKMS_TREES)/src --dkmstree $(DKMS_TREES)/dkms
+endif
+DKMS_K := $(if $(KERNELRELEASE_DKMS),-k $(KERNELRELEASE_DKMS))
 CHECKPATCH ?= $(firstword $(wildcard $(PODNET_CACHE)/linux-source-*/scripts/checkpatch.pl) \
 		$(wildcard /var/cache/podnet/linux-source-*/scripts/checkpatch.pl))
 
 .PHONY: all module module-debug tools install module-install tools-install \
-	dkms-install dkms-remove check demo bench style clean
+	dkms-build dkms-install dkms-remove check demo bench style clean
 
 all: module tools
 
@@ -45,23 +55,31 @@ module-install: module
 tools-install:
 	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
-dkms-install:
+# dkms-install is dkms-build (copy the source, dkms add, dkms build) and
+# dkms install.
+dkms-build:
 	@command -v dkms >/dev/null || { echo "podnet: dkms not found: apt-get install dkms" >&2; exit 1; }
 	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC) $(if $(DKMS_TREES),$(DKMS_TREES)/dkms)
 	cp -r Kbuild Makefile dkms.conf kmod uapi $(DKMS_SRC)/
 	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
-	dkms add podnet/$(VERSION)
-	dkms install podnet/$(VERSION) $(if $(KERNELRELEASE_DKMS),-k $(KERNELRELEASE_DKMS))
+	dkms add podnet/$(VERSION) $(DKMS_FLAGS)
+	dkms build podnet/$(VERSION) $(DKMS_K) $(DKMS_FLAGS)
+
+dkms-install: dkms-build
+	dkms install podnet/$(VERSION) $(DKMS_K) $(DKMS_FLAGS)
 
 dkms-remove:
-	dkms remove podnet/$(VERSION) --all
+	dkms remove podnet/$(VERSION) --all $(DKMS_FLAGS)
 	rm -rf $(DKMS_SRC)
 
 check:
 	tests/check
 
+# Both install what they need first (tests/install-deps; tests/check runs
+# it as its first phase).
 demo:
+	tests/install-deps
 	tests/vm/demo
 
 bench:
