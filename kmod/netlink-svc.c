@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
+#include "kunit.h"
 #include "netlink.h"
 #include "netns.h"
 #include "service.h"
@@ -181,9 +182,18 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 	return 0;
 }
 
-static int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
-			     struct podnet_ep_spec *ep,
-			     struct netlink_ext_ack *extack)
+/**
+ * podnet_nl_ep_spec() - parse one endpoint (PODNET_EPS_A_ENDPOINT)
+ * @nest: the endpoint's nest
+ * @v4: whether its service is IPv4 (the endpoint must be of its family)
+ * @full: whether weight and flags may be given (endpoint add)
+ * @ep: the endpoint parsed
+ * @extack: names the attribute at fault
+ *
+ * Return: 0, or -EINVAL/-EOPNOTSUPP with @extack set.
+ */
+int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
+		      struct podnet_ep_spec *ep, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[PODNET_EP_A_MAX + 1];
 	int err;
@@ -228,6 +238,7 @@ static int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
 	}
 	return 0;
 }
+PODNET_EXPORT_FOR_KUNIT(podnet_nl_ep_spec);
 
 /*
  * Put @svc as PODNET_A_SERVICE with its endpoints from *@ep on. With @cut (a

@@ -7,6 +7,7 @@
 
 struct podnet_port;
 struct podnet_svc;
+struct podnet_ep_spec;
 
 /* Shared by netlink.c (the family, pods) and netlink-svc.c (services). */
 extern struct genl_family podnet_family;
@@ -19,6 +20,8 @@ enum podnet_mcgrp {
 int podnet_nl_parse_addr(const struct nlattr *nla, struct in6_addr *addr,
 			 struct netlink_ext_ack *extack);
 int podnet_nl_put_addr(struct sk_buff *skb, int type, const struct in6_addr *a);
+int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
+		      struct podnet_ep_spec *ep, struct netlink_ext_ack *extack);
 
 int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info);
 int podnet_nl_svc_del(struct sk_buff *skb, struct genl_info *info);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite for address parsing in the netlink layer (kmod/netlink.c):
- * every pod, service and endpoint address goes through it.
+ * every pod, service and endpoint address goes through it; and the
+ * endpoint parser's own checks (kmod/netlink-svc.c), which podnetctl's
+ * checks keep a request from reaching.
  */
 
 #include <kunit/test.h>
@@ -10,6 +12,7 @@
 #include <net/netlink.h>
 
 #include "../netlink.h"
+#include "../service.h"
 
 struct nk_case {
 	const char *addr;
@@ -72,8 +75,70 @@ static void nk_parse_addr(struct kunit *test)
 	}
 }
 
+struct nk_ep_case {
+	const char *addr;	/* the endpoint's */
+	bool v4;		/* the service's family */
+	int err;
+};
+
+static const struct nk_ep_case nk_ep_cases[] = {
+	{ "10.244.1.2", true, 0 },
+	{ "fd00:244:1::2", false, 0 },
+	{ "fd00:244:1::2", true, -EINVAL },
+	{ "10.244.1.2", false, -EINVAL },
+};
+
+static void nk_ep_desc(const struct nk_ep_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s on an IPv%d service", c->addr,
+		 c->v4 ? 4 : 6);
+}
+
+KUNIT_ARRAY_PARAM(nk_ep, nk_ep_cases, nk_ep_desc);
+
+/*
+ * An endpoint of another family than its service is refused by the
+ * kernel, naming the endpoint's address.
+ */
+static void nk_ep_family(struct kunit *test)
+{
+	const struct nk_ep_case *c = test->param_value;
+	struct netlink_ext_ack extack = {};
+	struct nlattr *ep_nest, *addr_nest;
+	struct podnet_ep_spec ep;
+	struct sk_buff *skb;
+	u8 a[16];
+	bool v4;
+
+	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	v4 = in4_pton(c->addr, -1, a, -1, NULL);
+	KUNIT_ASSERT_TRUE(test, v4 || in6_pton(c->addr, -1, a, -1, NULL));
+	ep_nest = nla_nest_start(skb, PODNET_EPS_A_ENDPOINT);
+	addr_nest = nla_nest_start(skb, PODNET_EP_A_ADDR);
+	KUNIT_ASSERT_EQ(test, nla_put(skb, v4 ? PODNET_ADDR_A_IPV4 : PODNET_ADDR_A_IPV6,
+				      v4 ? 4 : 16, a), 0);
+	nla_nest_end(skb, addr_nest);
+	KUNIT_ASSERT_EQ(test, nla_put_u16(skb, PODNET_EP_A_PORT, 8080), 0);
+	nla_nest_end(skb, ep_nest);
+
+	KUNIT_EXPECT_EQ(test, podnet_nl_ep_spec(ep_nest, c->v4, true, &ep, &extack),
+			c->err);
+	if (c->err) {
+		KUNIT_EXPECT_STREQ(test, extack._msg,
+				   "podnet: endpoint of another family than the service");
+		KUNIT_EXPECT_PTR_EQ(test, extack.bad_attr, (const struct nlattr *)addr_nest);
+	} else {
+		KUNIT_EXPECT_EQ(test, ntohs(ep.port), 8080);
+		KUNIT_EXPECT_EQ(test, ipv6_addr_v4mapped(&ep.addr), c->v4);
+		KUNIT_EXPECT_PTR_EQ(test, extack._msg, (const char *)NULL);
+	}
+	kfree_skb(skb);
+}
+
 static struct kunit_case nk_test_cases[] = {
 	KUNIT_CASE_PARAM(nk_parse_addr, nk_gen_params),
+	KUNIT_CASE_PARAM(nk_ep_family, nk_ep_gen_params),
 	{}
 };
 
