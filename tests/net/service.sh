@@ -93,6 +93,7 @@ tally() {
 	shift 4
 	[ $# -eq 0 ] || shift
 	pntv out get "$ns" "$addr" "$port" "$proto" "$n" "$@"
+	# shellcheck disable=SC2034 # read by checks (in eval)
 	ANSWERS=$out
 	while read -r name rest; do
 		c[$name]=$((${c[$name]:-0} + 1))
