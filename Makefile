@@ -26,7 +26,7 @@ DKMS_K := $(if $(KERNELRELEASE_DKMS),-k $(KERNELRELEASE_DKMS))
 CHECKPATCH ?= $(firstword $(wildcard $(PODNET_CACHE)/linux-source-*/scripts/checkpatch.pl) \
 		$(wildcard /var/cache/podnet/linux-source-*/scripts/checkpatch.pl))
 
-.PHONY: all module module-debug tools install module-install tools-install \
+.PHONY: all module module-debug tools test-tools install module-install tools-install \
 	dkms-build dkms-install dkms-remove check demo bench style clean
 
 all: module tools
@@ -45,6 +45,10 @@ module-debug: kdir-check
 
 tools:
 	$(MAKE) -C tools
+
+# The test driver of tests/net (tests/vm/run builds it too).
+test-tools:
+	$(MAKE) -C tests/net/lib
 
 install: module-install tools-install
 
