@@ -105,11 +105,13 @@ tally() {
 	echo "$TALLY"
 }
 # both_seen NS ADDR PORT N: N requests reached both A1 and A2, each at least
-# N/5 times, and nothing else.
+# N/10 times, and nothing else. With a fair choice N=20 fails that one time
+# in 25000 and N=30 one in a million (N/5 failed one time in 400: a CI run
+# fell on A1 3 of 20).
 both_seen() {
 	tally "$@" || return 1
 	[[ "$TALLY" =~ ^A1\ ([0-9]+)\ A2\ ([0-9]+)$ ]] &&
-		[ "${BASH_REMATCH[1]}" -ge $(($4 / 5)) ] && [ "${BASH_REMATCH[2]}" -ge $(($4 / 5)) ]
+		[ "${BASH_REMATCH[1]}" -ge $(($4 / 10)) ] && [ "${BASH_REMATCH[2]}" -ge $(($4 / 10)) ]
 }
 only() { # NAME NS ADDR PORT N: all N requests answered by NAME
 	local name=$1
