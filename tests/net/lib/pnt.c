@@ -41,6 +41,12 @@
  *	limit HOPS, not to be fragmented; prints the ICMP error it got back
  *	from the error queue: "origin O type T code C info I", or
  *	"ERR ETIMEDOUT" after 5 s
+ *   frame NS DEV ETHERTYPE HEX          HEX (bytes as hex digits) sent as
+ *	they are on DEV by a packet socket, protocol ETHERTYPE (hex: 0800)
+ *   echoframe NS DEV DSTMAC SRC DST [vlan=VID]
+ *	an ICMP echo request SRC -> DST (IPv4) in an Ethernet frame from
+ *	DEV's address to DSTMAC, 802.1Q-tagged with VID if vlan= is given,
+ *	sent on DEV by a packet socket (past the IP stack and its checks)
  *   tap NS DEV                          a packet socket bound to DEV, as
  *	tcpdump opens (a tap: dev_nit_active()); prints "tap ID"
  *   tapcount ID                         what it captured since the last
@@ -1098,6 +1104,125 @@ static int cmd_untap(int argc, char **argv)
 	return 0;
 }
 
+/* --- frames --- */
+
+/* Send @len bytes as they are on @dev (in the current netns). */
+static int send_raw(const char *dev, uint16_t proto, const void *buf, size_t len)
+{
+	struct sockaddr_ll ll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(proto),
+	};
+	ssize_t n;
+	int fd;
+
+	ll.sll_ifindex = if_nametoindex(dev);
+	if (!ll.sll_ifindex) {
+		out("no device %s", dev);
+		return 1;
+	}
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		out("ERR packet socket: %s", errname(errno));
+		return 1;
+	}
+	n = sendto(fd, buf, len, 0, (struct sockaddr *)&ll, sizeof(ll));
+	close(fd);
+	if (n != (ssize_t)len) {
+		out("ERR %s", n < 0 ? errname(errno) : "short send");
+		return 1;
+	}
+	out("sent %zu", len);
+	return 0;
+}
+
+static int cmd_frame(int argc, char **argv)
+{
+	uint8_t buf[2048];
+	size_t len = 0, i;
+	long proto;
+
+	char *end;
+
+	if (argc == 4)
+		proto = strtol(argv[2], &end, 16);
+	if (argc != 4 || *end || proto < 0 || proto > 0xffff ||
+	    strlen(argv[3]) % 2 || strlen(argv[3]) / 2 > sizeof(buf)) {
+		out("usage: frame NS DEV ETHERTYPE HEX");
+		return 2;
+	}
+	for (i = 0; argv[3][i]; i += 2) {
+		unsigned int b;
+
+		if (sscanf(argv[3] + i, "%2x", &b) != 1) {
+			out("usage: frame NS DEV ETHERTYPE HEX");
+			return 2;
+		}
+		buf[len++] = b;
+	}
+	if (enter_ns(argv[0]))
+		return 1;
+	return send_raw(argv[1], proto, buf, len);
+}
+
+static int cmd_echoframe(int argc, char **argv)
+{
+	uint8_t f[64] = { 0 }, *p = f + 12;
+	struct echo_hdr *e;
+	struct in_addr src, dst;
+	struct ifreq ifr = { 0 };
+	unsigned int m[6];
+	long vid = -1;
+	int fd, i;
+
+	if (argc < 5 || argc > 6 ||
+	    sscanf(argv[2], "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+		   &m[4], &m[5]) != 6 ||
+	    inet_pton(AF_INET, argv[3], &src) != 1 ||
+	    inet_pton(AF_INET, argv[4], &dst) != 1 ||
+	    opt_num(argc - 5, argv + 5, "vlan", 0, 4095, &vid)) {
+		out("usage: echoframe NS DEV DSTMAC SRC DST [vlan=VID]");
+		return 2;
+	}
+	if (enter_ns(argv[0]))
+		return 1;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[1]);
+	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+		out("no device %s", argv[1]);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	for (i = 0; i < 6; i++)
+		f[i] = m[i];
+	memcpy(f + 6, ifr.ifr_hwaddr.sa_data, 6);
+	if (vid >= 0) {
+		*p++ = 0x81;
+		*p++ = 0x00;
+		*p++ = vid >> 8;
+		*p++ = vid & 0xff;
+	}
+	*p++ = 0x08;
+	*p++ = 0x00;
+	/* IPv4: 20 bytes of header, an 8-byte echo request, 8 bytes of data. */
+	p[0] = 0x45;
+	p[3] = 36;
+	p[8] = 64;
+	p[9] = IPPROTO_ICMP;
+	memcpy(p + 12, &src, 4);
+	memcpy(p + 16, &dst, 4);
+	*(uint16_t *)(p + 10) = csum(p, 20);
+	e = (void *)(p + 20);
+	e->type = ICMP_ECHO;
+	e->id = htons(getpid() & 0xffff);
+	e->seq = htons(1);
+	memcpy(p + 28, "podnet!", 8);
+	e->csum = csum(e, 16);
+	return send_raw(argv[1], vid >= 0 ? ETH_P_8021Q : ETH_P_IP, f, p + 36 - f);
+}
+
 /* --- the rest --- */
 
 static int cmd_sysctl(int argc, char **argv)
@@ -1273,6 +1398,8 @@ static const struct {
 	{ "tap", cmd_tap },
 	{ "tapcount", cmd_tapcount },
 	{ "untap", cmd_untap },
+	{ "frame", cmd_frame },
+	{ "echoframe", cmd_echoframe },
 	{ "sysctl", cmd_sysctl },
 	{ "linkstat", cmd_linkstat },
 	{ "up", cmd_up },
