@@ -15,6 +15,7 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/rtnetlink.h>
+#include <net/dst_metadata.h>
 #include <net/icmp.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
@@ -32,23 +33,31 @@
 
 /*
  * The next hop of a packet routed out of the device: the gateway of its
- * route, or its destination if directly connected.
+ * route, or its destination if directly connected or if it has no route
+ * (sent on the device by a packet socket, which gives no header either:
+ * a packet too short for one has no next hop).
  */
 static bool podnet_nexthop(struct sk_buff *skb, struct in6_addr *nh)
 {
 	switch (skb->protocol) {
 	case htons(ETH_P_IP): {
-		const struct rtable *rt = skb_rtable(skb);
-		__be32 daddr = ip_hdr(skb)->daddr;
+		const struct rtable *rt;
+		__be32 daddr;
 
+		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+			return false;
+		daddr = ip_hdr(skb)->daddr;
+		rt = skb_valid_dst(skb) ? skb_rtable(skb) : NULL;
 		ipv6_addr_set_v4mapped(rt ? rt_nexthop(rt, daddr) : daddr, nh);
 		return true;
 	}
 	case htons(ETH_P_IPV6): {
-		const struct rt6_info *rt = (const struct rt6_info *)skb_dst(skb);
+		struct rt6_info *rt;
 
-		*nh = rt ? *rt6_nexthop((struct rt6_info *)rt,
-					&ipv6_hdr(skb)->daddr) :
+		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+			return false;
+		rt = skb_valid_dst(skb) ? (struct rt6_info *)skb_dst(skb) : NULL;
+		*nh = rt ? *rt6_nexthop(rt, &ipv6_hdr(skb)->daddr) :
 			   ipv6_hdr(skb)->daddr;
 		return true;
 	}

@@ -13,6 +13,7 @@
  */
 
 #include <linux/if_arp.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
@@ -108,6 +109,19 @@ static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 	port = rcu_dereference(skb->dev->rx_handler_data);
 	pdev = port->pn->dev;
 
+	/*
+	 * An 802.1Q tag (the receive path has moved the frame's outer tag
+	 * here): a frame for a VLAN podnet has none of. A priority tag (VLAN
+	 * 0) is only cleared, as __netif_receive_skb_core() of 6.1 does.
+	 */
+	if (unlikely(skb_vlan_tag_present(skb))) {
+		if (skb_vlan_tag_get_id(skb)) {
+			verdict = PODNET_PC_DROP_PROTO;
+			goto verdict;
+		}
+		__vlan_hwaccel_clear_tag(skb);
+	}
+
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
 		verdict = podnet_rx_ipv4(port, skb);
@@ -123,6 +137,7 @@ static rx_handler_result_t podnet_handle_frame(struct sk_buff **pskb)
 		break;
 	}
 
+verdict:
 	if (verdict == PODNET_RX_CONSUMED)
 		return RX_HANDLER_CONSUMED;
 	if (verdict != PODNET_RX_ACCEPT || unlikely(!netif_running(pdev))) {
@@ -280,6 +295,16 @@ int podnet_port_attach(struct podnet_dev *pn, struct net_device *dev,
 	    !dev->netdev_ops->ndo_get_peer_dev) {
 		NL_SET_ERR_MSG_MOD(extack, "pod port must be the node end of a veth pair");
 		return -EINVAL;
+	}
+	/*
+	 * podnet_deliver() counts what it hands over in the port's tstats,
+	 * as veth_xmit() does; a veth of a 6.1.y before veth's move to tstats
+	 * has pcpu_lstats there instead.
+	 */
+	if (dev->pcpu_stat_type != NETDEV_PCPU_STAT_TSTATS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "pod port does not count in tstats (a veth of this kernel cannot be a port)");
+		return -EOPNOTSUPP;
 	}
 	if (!net_eq(dev_net(dev), dev_net(pn->dev))) {
 		NL_SET_ERR_MSG_MOD(extack,

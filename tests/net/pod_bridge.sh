@@ -245,6 +245,36 @@ check_fail "pod2's address as source is dropped" "ERR ETIMEDOUT" \
 	pnt ping "$P3" 10.244.1.1 src=10.244.1.3 timeout=1000
 check "drop_spoof counted" pod_stat_gt "$NODE" vp1 drop_spoof "$before"
 ip -n "$P1" addr del 10.244.1.99/32 dev eth0
+# 802.1Q: a tagged frame is for a VLAN podnet has none of; the port drops it
+# (drop_proto) instead of switching it to pod2 still tagged.
+# vlan_dropped: pod1 sends pod2 an echo request tagged VLAN 100, then the
+# same untagged; once that one reached pod2's eth0 (a tap there), it must
+# be the only request seen, and vp1 must have counted the drop.
+# shellcheck disable=SC2317 # called through check
+vlan_dropped() {
+	local mac out id before seen=0 i
+	mac=$(link_field "$NODE" vp1 mac) || { echo "$mac"; return 1; }
+	pod_stat "$NODE" vp1 drop_proto >/dev/null || return 1
+	before=$STAT
+	pntv out tap "$P2" eth0 || { echo "$out"; return 1; }
+	id=${out#tap }
+	if ! pnt echoframe "$P1" eth0 "$mac" 10.244.1.2 10.244.1.3 vlan=100 ||
+		! pnt echoframe "$P1" eth0 "$mac" 10.244.1.2 10.244.1.3; then
+		pnt untap "$id"
+		return 1
+	fi >/dev/null
+	for ((i = 0; i <= 50 && seen == 0; i++)); do
+		[ $i -eq 0 ] || pnt sleep 100 >/dev/null
+		pntv out tapcount "$id"
+		[[ "$out" =~ echo_request\ ([0-9]+) ]] && seen=$((seen + BASH_REMATCH[1]))
+	done
+	pntv out tapcount "$id"
+	[[ "$out" =~ echo_request\ ([0-9]+) ]] && seen=$((seen + BASH_REMATCH[1]))
+	pnt untap "$id"
+	[ $seen -eq 1 ] || { echo "pod2 saw $seen echo requests, want 1 (the untagged one)"; return 1; }
+	pod_stat_gt "$NODE" vp1 drop_proto "$before"
+}
+check "a VLAN-tagged frame from pod1 is dropped at its port, the same untagged passes" vlan_dropped
 # Link-local sources are not routed: pod1's ping to all nodes on the link
 # (from its fe80:: address) stops at its port, counted as drop_proto.
 pod_stat "$NODE" vp1 drop_proto >/dev/null
@@ -279,6 +309,18 @@ pn0_counts() {
 	[ "$n" -gt 0 ] || { echo "rx_packets $n"; return 1; }
 }
 check "pn0 counts packets" pn0_counts
+# A packet socket on pn0 sends what it likes: one byte of IPv4, or an IPv6
+# header cut short, has no next hop to look at; dropped and counted.
+# shellcheck disable=SC2317
+pn0_drops() { # ETHERTYPE HEX
+	local before after out
+	before=$(link_field "$NODE" pn0 tx_dropped) || { echo "$before"; return 1; }
+	pntv out frame "$NODE" pn0 "$1" "$2" || { echo "$out"; return 1; }
+	after=$(link_field "$NODE" pn0 tx_dropped) || { echo "$after"; return 1; }
+	[ "$after" -eq $((before + 1)) ] || { echo "tx_dropped $before -> $after"; return 1; }
+}
+check "a one-byte IPv4 packet sent on pn0 is dropped and counted" pn0_drops 0800 45
+check "a cut IPv6 header sent on pn0 is dropped and counted" pn0_drops 86dd 6000000000083a40fd00024400010000
 
 # Bad input: a clear error and no change.
 ip -n "$NODE" -b - <<EOF
