@@ -64,7 +64,7 @@ no_pods() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
-tap_plan 39
+tap_plan 41
 setup_ns A
 if ! { ip -n "$A" link add pn0 type podnet && ip -n "$A" link set pn0 up &&
 	ip -n "$A" link add pn1 type podnet && ip -n "$A" link set pn1 up; }; then
@@ -195,6 +195,21 @@ check "monitor: human lines" \
 kill "$monitor_pid"
 wait "$monitor_pid" 2>/dev/null
 monitor_pid=
+
+# --- without CAP_NET_ADMIN (root, the capability out of its bounding set) ---
+# nocap WANT ARG...: podnetctl ARG... fails with exit 1 and one line WANT.
+nocap() {
+	local want=$1 out rc
+	shift
+	pntv out run "$A" timeout 10 setpriv --bounding-set=-net_admin podnetctl "$@"
+	rc=$?
+	# shellcheck disable=SC2053 # a glob
+	[ $rc -eq 1 ] && [[ "$out" == $want ]] || { echo "exit $rc: $out"; return 1; }
+}
+check "without CAP_NET_ADMIN: pod show is refused" \
+	nocap "podnetctl: *Operation not permitted*" pod show
+check "without CAP_NET_ADMIN: the events group cannot be joined" \
+	nocap "podnetctl: cannot join the multicast group \`events': Operation not permitted" monitor
 
 # --- namespaces ---
 check "-n: another netns has no pods" eval '[ -z "$(podnetctl pod show)" ]'
