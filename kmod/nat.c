@@ -361,7 +361,8 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 	unsigned int i;
 	bool ours = false;
 
-	if (orig->dst.protonum != IPPROTO_UDP || !(ct->status & IPS_DST_NAT))
+	if (orig->dst.protonum != IPPROTO_UDP ||
+	    !(ct->status & IPS_DST_NAT) != !f->gone)
 		return 0;
 	podnet_tuple_key(orig, pf, &key);
 	for (i = 0; i < f->svc->nfes && !ours; i++) {
@@ -373,8 +374,8 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 		       ipv6_addr_v4mapped(&fk->addr) == (pf == NFPROTO_IPV4) :
 		       ipv6_addr_equal(&fk->addr, &key.addr);
 	}
-	if (!ours)
-		return 0;
+	if (!ours || !f->gone)
+		return ours;
 	if (pf == NFPROTO_IPV4)
 		ipv6_addr_set_v4mapped(reply->src.u3.ip, &src);
 	else
@@ -388,12 +389,16 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 
 /**
  * podnet_nat_flush_udp() - delete UDP conntrack entries of removed endpoints
+ *	or, with @gone NULL, untranslated entries to a service's frontends
  * @svc: the service
- * @gone: the endpoints removed from it
+ * @gone: the endpoints removed from it, or NULL: the service has just got
+ *	its first endpoints
  * @n: how many
  *
  * Connected UDP flows pinned to an endpoint that is gone would otherwise
- * blackhole until their conntrack entry times out (kubernetes #19029).
+ * blackhole until their conntrack entry times out (kubernetes #19029); a
+ * flow to a frontend that began while it had no endpoints (or before it
+ * existed) would keep bypassing it, as kube-proxy also flushes.
  *
  * Context: svc_lock held, process context.
  */

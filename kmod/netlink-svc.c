@@ -297,7 +297,7 @@ static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 				return -EMSGSIZE;
 		nla_nest_end(skb, n2);
 	}
-	eps = rcu_dereference_protected(svc->eps, true);
+	eps = podnet_svc_eps(svc);
 	n2 = nla_nest_start(skb, PODNET_SVC_A_ENDPOINTS);
 	if (!n2)
 		return -EMSGSIZE;
@@ -359,7 +359,7 @@ static int podnet_nl_fill_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 
 static size_t podnet_nl_svc_size(const struct podnet_svc *svc)
 {
-	const struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+	const struct podnet_eps *eps = podnet_svc_eps(svc);
 
 	/* Generous: a fixed part and at most 64 bytes per endpoint. */
 	return NLMSG_GOODSIZE + (size_t)eps->n * 64;

@@ -159,9 +159,14 @@ static void podnet_vip_put(struct podnet_net *pnet, const struct in6_addr *addr)
 	kfree_rcu(vip, rcu);
 }
 
+/* Past a grace period after its unhashing, or never published. */
 static void podnet_svc_free(struct podnet_svc *svc)
 {
-	podnet_eps_free(rcu_dereference_protected(svc->eps, true));
+	unsigned int i;
+
+	for (i = 0; i < svc->nfes; i++)
+		kfree(svc->fes[i]);
+	podnet_eps_free(rcu_dereference_protected(svc->eps, 1));
 	free_percpu(svc->stats);
 	kfree(svc);
 }
@@ -171,17 +176,15 @@ static void podnet_svc_free_rcu(struct rcu_head *head)
 	podnet_svc_free(container_of(head, struct podnet_svc, rcu));
 }
 
-static void podnet_svc_unlink_fes(struct podnet_net *pnet,
+/* The frontends stay with the service until it is freed. */
+static void podnet_svc_unhash_fes(struct podnet_net *pnet,
 				  struct podnet_svc *svc)
 {
 	unsigned int i;
 
-	for (i = 0; i < svc->nfes; i++) {
+	for (i = 0; i < svc->nfes; i++)
 		rhashtable_remove_fast(&pnet->fes, &svc->fes[i]->node,
 				       podnet_fe_params);
-		kfree_rcu(svc->fes[i], rcu);
-	}
-	svc->nfes = 0;
 }
 
 static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
@@ -444,12 +447,14 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	if (spec->nodeport)
 		WRITE_ONCE(pnet->nodeports, pnet->nodeports + 1);
 	podnet_nl_notify_svc(svc, PODNET_CMD_SERVICE_ADD);
+	if (spec->key.proto == IPPROTO_UDP && n)
+		podnet_nat_flush_udp(svc, NULL, 0);
 	return 0;
 
 err_vip:
 	podnet_vip_put(pnet, &spec->key.addr);
 err_unlink:
-	podnet_svc_unlink_fes(pnet, svc);
+	podnet_svc_unhash_fes(pnet, svc);
 	/* The frontends may have been seen: free after a grace period. */
 	call_rcu(&svc->rcu, podnet_svc_free_rcu);
 	return err;
@@ -460,29 +465,41 @@ err_free:
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_svc_add);
 
-static void podnet_svc_remove(struct podnet_net *pnet, struct podnet_svc *svc)
+/*
+ * Unlink a service; with @flush, also delete the conntrack entries of its
+ * UDP flows, which would otherwise keep going to its endpoints until they
+ * time out (not for a dying namespace: its table goes with it).
+ */
+static void podnet_svc_remove(struct podnet_net *pnet, struct podnet_svc *svc,
+			      bool flush)
 {
-	struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+	struct podnet_eps *eps = podnet_svc_eps(svc);
 
-	podnet_svc_unlink_fes(pnet, svc);
+	podnet_svc_unhash_fes(pnet, svc);
 	podnet_vip_put(pnet, &svc->spec.key.addr);
 	list_del(&svc->node);
 	pnet->nsvcs--;
 	pnet->svc_gen++;
 	if (svc->spec.nodeport)
 		WRITE_ONCE(pnet->nodeports, pnet->nodeports - 1);
-	if (svc->spec.key.proto == IPPROTO_UDP && eps->n) {
+	if (flush && svc->spec.key.proto == IPPROTO_UDP && eps->n) {
 		struct podnet_ep_spec *gone;
 		unsigned int i;
 
-		gone = kcalloc(eps->n, sizeof(*gone), GFP_KERNEL);
+		gone = kvcalloc(eps->n, sizeof(*gone), GFP_KERNEL);
 		if (gone) {
 			for (i = 0; i < eps->n; i++) {
 				gone[i].addr = eps->ep[i].addr;
 				gone[i].port = eps->ep[i].port;
 			}
+			/*
+			 * Once every hook that could have found a frontend is
+			 * done, no new entry can appear behind the flush; the
+			 * frontends it matches on are freed with the service.
+			 */
+			synchronize_rcu_expedited();
 			podnet_nat_flush_udp(svc, gone, eps->n);
-			kfree(gone);
+			kvfree(gone);
 		}
 	}
 	call_rcu(&svc->rcu, podnet_svc_free_rcu);
@@ -502,7 +519,7 @@ int podnet_svc_del(struct net *net, struct podnet_svc *svc)
 
 	lockdep_assert_held(&pnet->svc_lock);
 	podnet_nl_notify_svc(svc, PODNET_CMD_SERVICE_DEL);
-	podnet_svc_remove(pnet, svc);
+	podnet_svc_remove(pnet, svc, true);
 	if (!pnet->nsvcs && pnet->nat_on) {
 		podnet_nat_disable(net);
 		pnet->nat_on = false;
@@ -531,8 +548,7 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 	err = podnet_eps_check(n, extack);
 	if (err)
 		return err;
-	old = rcu_dereference_protected(svc->eps,
-					lockdep_is_held(&pnet->svc_lock));
+	old = podnet_svc_eps(svc);
 	eps = podnet_eps_build(specs, n, svc->spec.sched, old);
 	if (!eps)
 		return -ENOMEM;
@@ -557,6 +573,8 @@ static int podnet_eps_replace(struct podnet_svc *svc,
 	rcu_assign_pointer(svc->eps, eps);
 	pnet->svc_gen++;
 	podnet_nl_notify_svc(svc, cmd);
+	if (svc->spec.key.proto == IPPROTO_UDP && !old->n && n)
+		podnet_nat_flush_udp(svc, NULL, 0);
 	if (ngone) {
 		/*
 		 * Once every hook that could have picked from the old set is
@@ -603,7 +621,7 @@ static struct podnet_ep_spec *podnet_eps_specs(const struct podnet_eps *eps,
 int podnet_ep_add(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
 		  struct netlink_ext_ack *extack)
 {
-	const struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+	const struct podnet_eps *eps = podnet_svc_eps(svc);
 	struct podnet_ep_spec *specs;
 	unsigned int n = eps->n;
 	int i, err;
@@ -632,7 +650,7 @@ int podnet_ep_add(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
 int podnet_ep_del(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
 		  struct netlink_ext_ack *extack)
 {
-	const struct podnet_eps *eps = rcu_dereference_protected(svc->eps, true);
+	const struct podnet_eps *eps = podnet_svc_eps(svc);
 	struct podnet_ep_spec *specs;
 	int i, err;
 
@@ -736,7 +754,7 @@ void podnet_svc_net_exit(struct net *net)
 
 	mutex_lock(&pnet->svc_lock);
 	list_for_each_entry_safe(svc, tmp, &pnet->svcs, node)
-		podnet_svc_remove(pnet, svc);
+		podnet_svc_remove(pnet, svc, false);
 	if (pnet->nat_on) {
 		podnet_nat_disable(net);
 		pnet->nat_on = false;

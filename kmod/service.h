@@ -7,6 +7,8 @@
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 
+#include "netns.h"
+
 struct net;
 struct netlink_ext_ack;
 
@@ -45,14 +47,14 @@ enum podnet_fe_kind {
  * @key: the match
  * @svc: its service
  * @kind: enum podnet_fe_kind
- * @rcu: freed after a grace period
+ *
+ * Freed with its service (podnet_svc.rcu).
  */
 struct podnet_fe {
 	struct rhash_head node;
 	struct podnet_fe_key key;
 	struct podnet_svc *svc;
 	u8 kind;
-	struct rcu_head rcu;
 };
 
 /**
@@ -207,6 +209,14 @@ struct podnet_ep_spec {
 	u16 weight;
 	u32 flags;
 };
+
+/*
+ * A service's endpoints where its namespace's svc_lock is held (lockdep
+ * checks it), as Open vSwitch's ovsl_dereference().
+ */
+#define podnet_svc_eps(svc)						\
+	rcu_dereference_protected((svc)->eps,				\
+		lockdep_is_held(&podnet_net((svc)->net)->svc_lock))
 
 static inline void podnet_svc_count(struct podnet_svc *svc,
 				    enum podnet_svc_counter c, u64 n)

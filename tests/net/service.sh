@@ -255,8 +255,20 @@ check "its UDP conntrack entries are flushed at once" \
 	eval '! ct_has "$NODE" "*src=$gone *" -p udp --orig-dst 10.96.0.53'
 check "the same UDP flow now reaches the other endpoint" \
 	eval 'udp_from && [[ "$FROM" == A[12] && "$FROM" != "$first" ]]'
+check "service del of a UDP service flushes its conntrack entries" \
+	eval 'ct_has "$NODE" "*src=10.244.1.[23] *" -p udp --orig-dst 10.96.0.53 >/dev/null &&
+	pctl service del 10.96.0.53:53/udp &&
+	! ct_has "$NODE" "*src=10.244.1.[23] *" -p udp --orig-dst 10.96.0.53'
 check "no endpoint: UDP gets port unreachable" eval 'pctl service add 10.96.0.54:53/udp &&
 	get_is "$A3" 10.96.0.54 53 "ERR ECONNREFUSED" udp'
+# A UDP flow to an address before it is a ClusterIP went to the world and
+# has a conntrack entry; once the service has endpoints, that entry is
+# flushed and the flow goes to them (kube-proxy flushes too).
+check "UDP to 10.96.0.55, not yet a service: routed out, unanswered" \
+	get_is "$A3" 10.96.0.55 53 "ERR ETIMEDOUT" udp sport=40055 timeout=1000
+check "... the same flow reaches the service's first endpoint" \
+	eval 'pctl service add 10.96.0.55:53/udp && pctl endpoint set 10.96.0.55:53/udp 10.244.1.2:5353 &&
+	get_is "$A3" 10.96.0.55 53 "A1 *" udp sport=40055'
 
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" eval "pctl service add '[fd00:96::10]:80/tcp' &&
