@@ -275,14 +275,16 @@ static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 	if (ctx->skb == skb) {
 		/* Called back before the hooks return: the rx_handler's RCU. */
 		out = podnet_output(pn, ctx->out, skb, &ctx->rx);
+		if (out)
+			podnet_port_count(out, PODNET_PC_SWITCHED, 1);
 	} else {
 		/* A hook gave it back later (NFQUEUE). */
 		rcu_read_lock();
 		out = podnet_output(pn, NULL, skb, NULL);
+		if (out)
+			podnet_port_count(out, PODNET_PC_SWITCHED, 1);
 		rcu_read_unlock();
 	}
-	if (out)
-		podnet_port_count(out, PODNET_PC_SWITCHED, 1);
 	return 0;
 }
 

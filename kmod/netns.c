@@ -23,15 +23,12 @@ static int __net_init podnet_net_init(struct net *net)
 	return podnet_svc_net_init(net);
 }
 
-static void __net_exit podnet_net_exit(struct net *net)
-{
-	podnet_svc_net_exit(net);
-}
-
 /*
  * Delete the podnet devices of dying namespaces in one batch, as vxlan and
  * geneve do: the core deletes rtnl_link_ops devices too, but later, and a
- * batch here keeps the teardown to one unregister_netdevice_many().
+ * batch here keeps the teardown to one unregister_netdevice_many(). Then
+ * their services: no pod sends through a node whose services are gone (a
+ * .exit would run before this, ops_exit_list() of 6.1).
  */
 static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
 {
@@ -46,13 +43,14 @@ static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 
-	list_for_each_entry(net, net_list, exit_list)
+	list_for_each_entry(net, net_list, exit_list) {
 		WARN_ON_ONCE(!list_empty(&podnet_net(net)->devs));
+		podnet_svc_net_exit(net);
+	}
 }
 
 static struct pernet_operations podnet_net_ops = {
 	.init = podnet_net_init,
-	.exit = podnet_net_exit,
 	.exit_batch = podnet_net_exit_batch,
 	.id = &podnet_net_id,
 	.size = sizeof(struct podnet_net),
