@@ -37,11 +37,14 @@ kdir-check:
 		exit 1; fi
 	@echo "podnet: building against $(KDIR)"
 
+# WERROR=1 (the default; dkms.conf clears it): warnings are errors.
+WERROR ?= 1
+
 module: kdir-check
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) PODNET_WERROR=$(WERROR) modules
 
 module-debug: kdir-check
-	$(MAKE) -C $(KDIR) M=$(CURDIR) ccflags-y+=-DDEBUG modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) PODNET_WERROR=$(WERROR) ccflags-y+=-DDEBUG modules
 
 tools:
 	$(MAKE) -C tools
