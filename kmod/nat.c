@@ -41,16 +41,24 @@ static bool podnet_proto_ok(u8 proto)
 	       proto == IPPROTO_SCTP;
 }
 
-static void podnet_tuple_key(const struct nf_conntrack_tuple *t, u8 pf,
+/*
+ * The frontend key of a tuple's destination; false for an IPv6 tuple to an
+ * IPv4-mapped address, which keys IPv4 frontends: no service has it.
+ */
+static bool podnet_tuple_key(const struct nf_conntrack_tuple *t, u8 pf,
 			     struct podnet_fe_key *key)
 {
 	memset(key, 0, sizeof(*key));
-	if (pf == NFPROTO_IPV4)
+	if (pf == NFPROTO_IPV4) {
 		ipv6_addr_set_v4mapped(t->dst.u3.ip, &key->addr);
-	else
+	} else {
+		if (ipv6_addr_v4mapped(&t->dst.u3.in6))
+			return false;
 		key->addr = t->dst.u3.in6;
+	}
 	key->port = t->dst.u.all;
 	key->proto = t->dst.protonum;
+	return true;
 }
 
 /* NodePorts answer on the node's own addresses, never on loopback. */
@@ -68,9 +76,8 @@ static struct podnet_svc *podnet_ct_svc(struct net *net, const struct nf_conn *c
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct podnet_fe_key key;
 
-	if (!podnet_proto_ok(t->dst.protonum))
+	if (!podnet_proto_ok(t->dst.protonum) || !podnet_tuple_key(t, pf, &key))
 		return NULL;
-	podnet_tuple_key(t, pf, &key);
 	return podnet_fe_lookup(net, &key, podnet_local_dst, known_vip);
 }
 
@@ -364,7 +371,8 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 	if (orig->dst.protonum != IPPROTO_UDP ||
 	    !(ct->status & IPS_DST_NAT) != !f->gone)
 		return 0;
-	podnet_tuple_key(orig, pf, &key);
+	if (!podnet_tuple_key(orig, pf, &key))
+		return 0;
 	for (i = 0; i < f->svc->nfes && !ours; i++) {
 		const struct podnet_fe_key *fk = &f->svc->fes[i]->key;
 

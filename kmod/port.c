@@ -85,6 +85,13 @@ static unsigned int podnet_rx_ipv6(struct podnet_port *port,
 	if ((ip6h->saddr.s6_addr32[0] & htonl(0xffc00000)) == htonl(0xfe800000) ||
 	    ipv6_addr_is_multicast(&ip6h->saddr) || ipv6_addr_any(&ip6h->saddr))
 		return PODNET_PC_DROP_PROTO;
+	/*
+	 * An IPv4-mapped source would pass for the pod's IPv4 address (the
+	 * key it is bound under), which is no IPv6 address of the pod's.
+	 * (6.1's ip6_rcv_core() has no check for it.)
+	 */
+	if (ipv6_addr_v4mapped(&ip6h->saddr))
+		return PODNET_PC_DROP_SPOOF;
 	return podnet_port_owns(port, &ip6h->saddr) ? PODNET_RX_ACCEPT :
 							 PODNET_PC_DROP_SPOOF;
 }
@@ -229,7 +236,7 @@ int podnet_port_bind(struct podnet_port *port,
 			err = -EEXIST;
 			goto err_unbind;
 		}
-		a = kzalloc(sizeof(*a), GFP_KERNEL);
+		a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 		if (!a) {
 			err = -ENOMEM;
 			goto err_unbind;
@@ -317,10 +324,11 @@ int podnet_port_attach(struct podnet_dev *pn, struct net_device *dev,
 		return -EBUSY;
 	}
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return -ENOMEM;
-	port->stats = netdev_alloc_pcpu_stats(struct podnet_port_stats);
+	port->stats = __netdev_alloc_pcpu_stats(struct podnet_port_stats,
+						 GFP_KERNEL_ACCOUNT);
 	if (!port->stats) {
 		err = -ENOMEM;
 		goto err_free;

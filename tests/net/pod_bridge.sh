@@ -227,6 +227,26 @@ ns_run "$P2" ethtool -K eth0 gro on
 check "GRO on pod2's eth0 (veth's NAPI path): TCP pod1 -> pod2" tcp_echo "$P2" 10.244.1.3 5013 "$P1"
 ns_run "$P2" ethtool -K eth0 gro off
 check "GRO off again: TCP pod1 -> pod2 over IPv6" tcp_echo "$P2" fd00:244:1::3 5014 "$P1"
+# RPS: a map on a device podnet does not deliver to (the guest's lo, in
+# the initial namespace) leaves the hand-over on; one on pod2's eth0, which
+# could steer what it receives to another CPU, turns it off for pod2: veth
+# queues the request to eth0's backlog (netif_rx), the reply to pod1 is
+# still handed over.
+# shellcheck disable=SC2317
+rx_queued() { # N CMD...: CMD made N packets queued on a pod's eth0
+	local want=$1
+	shift
+	fib_lookups "netif_rx: dev=eth0 " "$@" || return 1
+	[ "$FIB_LOOKUPS" -eq "$want" ] || { echo "netif_rx on eth0: $FIB_LOOKUPS, want $want"; return 1; }
+}
+rps_lo=/sys/class/net/lo/queues/rx-0/rps_cpus
+check "an RPS map on another namespace's lo: pod1 <-> pod2 still handed over" \
+	eval 'echo 1 >"$rps_lo" && rx_queued 0 ping1 10.244.1.3'
+echo 0 >"$rps_lo"
+rps_p2() { ip netns exec "$P2" sh -c "echo $1 >/sys/class/net/eth0/queues/rx-0/rps_cpus"; }
+check "an RPS map on pod2's eth0: pod1 -> pod2 queued there, the reply handed over" \
+	eval 'rps_p2 1 && rx_queued 1 ping1 10.244.1.3'
+rps_p2 0
 
 check "pod show lists pod1 with both addresses" \
 	pods_are "$NODE" 1 '*"addrs":*"10.244.1.2","fd00:244:1::2"*' vp1
@@ -245,21 +265,23 @@ check_fail "pod2's address as source is dropped" "ERR ETIMEDOUT" \
 	pnt ping "$P3" 10.244.1.1 src=10.244.1.3 timeout=1000
 check "drop_spoof counted" pod_stat_gt "$NODE" vp1 drop_spoof "$before"
 ip -n "$P1" addr del 10.244.1.99/32 dev eth0
-# 802.1Q: a tagged frame is for a VLAN podnet has none of; the port drops it
-# (drop_proto) instead of switching it to pod2 still tagged.
-# vlan_dropped: pod1 sends pod2 an echo request tagged VLAN 100, then the
-# same untagged; once that one reached pod2's eth0 (a tap there), it must
-# be the only request seen, and vp1 must have counted the drop.
+# first_dropped COUNTER "FIRST" "SECOND": pod1 sends pod2 two echo requests
+# as frames on its eth0 ("pnt ipframe ... SRC DST [OPT]", FIRST then
+# SECOND); once the second reached pod2's eth0 (a tap there), it must be
+# the only request seen, and vp1's COUNTER must have counted the first.
 # shellcheck disable=SC2317 # called through check
-vlan_dropped() {
-	local mac out id before seen=0 i
+first_dropped() {
+	local counter=$1 mac out id before seen=0 i
+	local -a first second
+	read -ra first <<<"$2"
+	read -ra second <<<"$3"
 	mac=$(link_field "$NODE" vp1 mac) || { echo "$mac"; return 1; }
-	pod_stat "$NODE" vp1 drop_proto >/dev/null || return 1
+	pod_stat "$NODE" vp1 "$counter" >/dev/null || return 1
 	before=$STAT
 	pntv out tap "$P2" eth0 || { echo "$out"; return 1; }
 	id=${out#tap }
-	if ! pnt echoframe "$P1" eth0 "$mac" 10.244.1.2 10.244.1.3 vlan=100 ||
-		! pnt echoframe "$P1" eth0 "$mac" 10.244.1.2 10.244.1.3; then
+	if ! pnt ipframe "$P1" eth0 "$mac" "${first[@]}" ||
+		! pnt ipframe "$P1" eth0 "$mac" "${second[@]}"; then
 		pnt untap "$id"
 		return 1
 	fi >/dev/null
@@ -271,10 +293,17 @@ vlan_dropped() {
 	pntv out tapcount "$id"
 	[[ "$out" =~ echo_request\ ([0-9]+) ]] && seen=$((seen + BASH_REMATCH[1]))
 	pnt untap "$id"
-	[ $seen -eq 1 ] || { echo "pod2 saw $seen echo requests, want 1 (the untagged one)"; return 1; }
-	pod_stat_gt "$NODE" vp1 drop_proto "$before"
+	[ $seen -eq 1 ] || { echo "pod2 saw $seen echo requests, want 1 (the second)"; return 1; }
+	pod_stat_gt "$NODE" vp1 "$counter" "$before"
 }
-check "a VLAN-tagged frame from pod1 is dropped at its port, the same untagged passes" vlan_dropped
+# 802.1Q: a tagged frame is for a VLAN podnet has none of; the port drops it
+# instead of switching it to pod2 still tagged.
+check "a VLAN-tagged frame from pod1 is dropped at its port (drop_proto), the same untagged passes" \
+	first_dropped drop_proto "10.244.1.2 10.244.1.3 vlan=100" "10.244.1.2 10.244.1.3"
+# ::ffff:10.244.1.2 is no address of pod1's, although its IPv4 address is
+# bound under that key.
+check "IPv6 from pod1's IPv4 address, IPv4-mapped, is dropped (drop_spoof)" \
+	first_dropped drop_spoof "::ffff:10.244.1.2 fd00:244:1::3" "fd00:244:1::2 fd00:244:1::3"
 # Link-local sources are not routed: pod1's ping to all nodes on the link
 # (from its fe80:: address) stops at its port, counted as drop_proto.
 pod_stat "$NODE" vp1 drop_proto >/dev/null

@@ -269,6 +269,20 @@ check "UDP to 10.96.0.55, not yet a service: routed out, unanswered" \
 check "... the same flow reaches the service's first endpoint" \
 	eval 'pctl service add 10.96.0.55:53/udp && pctl endpoint set 10.96.0.55:53/udp 10.244.1.2:5353 &&
 	get_is "$A3" 10.96.0.55 53 "A1 *" udp sport=40055'
+# An IPv6 datagram to the ClusterIP written as an IPv4-mapped address is
+# not the IPv4 service's: not translated (no connection counted for it,
+# where the same datagram over IPv4, sent after it, is counted).
+# shellcheck disable=SC2317
+mapped_untranslated() {
+	local mac
+	mac=$(link_field "$NODE" va3 mac) || { echo "$mac"; return 1; }
+	svc_jq 10.96.0.55:53/udp '.stats.conns == 1' || return 1
+	pnt ipframe "$A3" eth0 "$mac" fd00:244:1::4 ::ffff:10.96.0.55 udp=53 >/dev/null || return 1
+	pnt ipframe "$A3" eth0 "$mac" 10.244.1.4 10.96.0.55 udp=53 >/dev/null || return 1
+	busywait 5000 svc_jq 10.96.0.55:53/udp '.stats.conns >= 2' >/dev/null
+	svc_jq 10.96.0.55:53/udp '.stats.conns == 2'
+}
+check "UDP over IPv6 to [::ffff:10.96.0.55]:53 is not translated" mapped_untranslated
 
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" eval "pctl service add '[fd00:96::10]:80/tcp' &&

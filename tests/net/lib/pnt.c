@@ -43,10 +43,11 @@
  *	"ERR ETIMEDOUT" after 5 s
  *   frame NS DEV ETHERTYPE HEX          HEX (bytes as hex digits) sent as
  *	they are on DEV by a packet socket, protocol ETHERTYPE (hex: 0800)
- *   echoframe NS DEV DSTMAC SRC DST [vlan=VID]
- *	an ICMP echo request SRC -> DST (IPv4) in an Ethernet frame from
- *	DEV's address to DSTMAC, 802.1Q-tagged with VID if vlan= is given,
- *	sent on DEV by a packet socket (past the IP stack and its checks)
+ *   ipframe NS DEV DSTMAC SRC DST [udp=PORT] [vlan=VID]
+ *	an ICMP or ICMPv6 echo request SRC -> DST, or a UDP datagram from
+ *	port 40000 to PORT, in an Ethernet frame from DEV's address to
+ *	DSTMAC, 802.1Q-tagged with VID if vlan= is given, sent on DEV by a
+ *	packet socket (past the IP stack and its checks on SRC)
  *   tap NS DEV                          a packet socket bound to DEV, as
  *	tcpdump opens (a tap: dev_nit_active()); prints "tap ID"
  *   tapcount ID                         what it captured since the last
@@ -1165,25 +1166,49 @@ static int cmd_frame(int argc, char **argv)
 	return send_raw(argv[1], proto, buf, len);
 }
 
-static int cmd_echoframe(int argc, char **argv)
+/* The Internet checksum of an IPv6 pseudo-header and @len bytes at @p. */
+static uint16_t csum6(const uint8_t *ip6, const void *p, size_t len)
 {
-	uint8_t f[64] = { 0 }, *p = f + 12;
-	struct echo_hdr *e;
-	struct in_addr src, dst;
+	uint8_t buf[40 + 64];
+
+	if (len > 64)
+		return 0;
+	memcpy(buf, ip6 + 8, 32);
+	buf[32] = 0;
+	buf[33] = 0;
+	buf[34] = len >> 8;
+	buf[35] = len & 0xff;
+	buf[36] = 0;
+	buf[37] = 0;
+	buf[38] = 0;
+	buf[39] = ip6[6];
+	memcpy(buf + 40, p, len);
+	return csum(buf, 40 + len);
+}
+
+static int cmd_ipframe(int argc, char **argv)
+{
+	uint8_t f[128] = { 0 }, *p = f + 12, *l4;
 	struct ifreq ifr = { 0 };
 	unsigned int m[6];
-	long vid = -1;
+	long vid = -1, port = -1;
+	union sa src, dst;
+	socklen_t alen;
+	size_t l4len;
+	bool v6;
 	int fd, i;
 
-	if (argc < 5 || argc > 6 ||
+	if (argc < 5 || argc > 7 ||
 	    sscanf(argv[2], "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
 		   &m[4], &m[5]) != 6 ||
-	    inet_pton(AF_INET, argv[3], &src) != 1 ||
-	    inet_pton(AF_INET, argv[4], &dst) != 1 ||
-	    opt_num(argc - 5, argv + 5, "vlan", 0, 4095, &vid)) {
-		out("usage: echoframe NS DEV DSTMAC SRC DST [vlan=VID]");
+	    parse_addr(argv[3], 0, &src, &alen) || parse_addr(argv[4], 0, &dst, &alen) ||
+	    src.sa.sa_family != dst.sa.sa_family ||
+	    opt_num(argc - 5, argv + 5, "vlan", 0, 4095, &vid) ||
+	    opt_num(argc - 5, argv + 5, "udp", 1, 65535, &port)) {
+		out("usage: ipframe NS DEV DSTMAC SRC DST [udp=PORT] [vlan=VID]");
 		return 2;
 	}
+	v6 = src.sa.sa_family == AF_INET6;
 	if (enter_ns(argv[0]))
 		return 1;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1204,23 +1229,46 @@ static int cmd_echoframe(int argc, char **argv)
 		*p++ = vid >> 8;
 		*p++ = vid & 0xff;
 	}
-	*p++ = 0x08;
-	*p++ = 0x00;
-	/* IPv4: 20 bytes of header, an 8-byte echo request, 8 bytes of data. */
-	p[0] = 0x45;
-	p[3] = 36;
-	p[8] = 64;
-	p[9] = IPPROTO_ICMP;
-	memcpy(p + 12, &src, 4);
-	memcpy(p + 16, &dst, 4);
-	*(uint16_t *)(p + 10) = csum(p, 20);
-	e = (void *)(p + 20);
-	e->type = ICMP_ECHO;
-	e->id = htons(getpid() & 0xffff);
-	e->seq = htons(1);
-	memcpy(p + 28, "podnet!", 8);
-	e->csum = csum(e, 16);
-	return send_raw(argv[1], vid >= 0 ? ETH_P_8021Q : ETH_P_IP, f, p + 36 - f);
+	*p++ = v6 ? 0x86 : 0x08;
+	*p++ = v6 ? 0xdd : 0x00;
+	/* An 8-byte ICMP echo request or UDP header, and 8 bytes of data. */
+	l4len = 16;
+	l4 = p + (v6 ? 40 : 20);
+	memcpy(l4 + 8, "podnet!", 8);
+	if (port >= 0) {
+		l4[0] = 40000 >> 8;
+		l4[1] = 40000 & 0xff;
+		l4[2] = port >> 8;
+		l4[3] = port & 0xff;
+		l4[5] = l4len;
+	} else {
+		struct echo_hdr *e = (void *)l4;
+
+		e->type = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
+		e->id = htons(getpid() & 0xffff);
+		e->seq = htons(1);
+	}
+	if (v6) {
+		p[0] = 0x60;
+		p[5] = l4len;
+		p[6] = port >= 0 ? IPPROTO_UDP : IPPROTO_ICMPV6;
+		p[7] = 64;
+		memcpy(p + 8, &src.in6.sin6_addr, 16);
+		memcpy(p + 24, &dst.in6.sin6_addr, 16);
+		*(uint16_t *)(l4 + (port >= 0 ? 6 : 2)) = csum6(p, l4, l4len);
+	} else {
+		p[0] = 0x45;
+		p[3] = 20 + l4len;
+		p[8] = 64;
+		p[9] = port >= 0 ? IPPROTO_UDP : IPPROTO_ICMP;
+		memcpy(p + 12, &src.in.sin_addr, 4);
+		memcpy(p + 16, &dst.in.sin_addr, 4);
+		*(uint16_t *)(p + 10) = csum(p, 20);
+		if (port < 0)
+			*(uint16_t *)(l4 + 2) = csum(l4, l4len);
+	}
+	return send_raw(argv[1], vid >= 0 ? ETH_P_8021Q : v6 ? ETH_P_IPV6 : ETH_P_IP,
+			f, l4 + l4len - f);
 }
 
 /* --- the rest --- */
@@ -1399,7 +1447,7 @@ static const struct {
 	{ "tapcount", cmd_tapcount },
 	{ "untap", cmd_untap },
 	{ "frame", cmd_frame },
-	{ "echoframe", cmd_echoframe },
+	{ "ipframe", cmd_ipframe },
 	{ "sysctl", cmd_sysctl },
 	{ "linkstat", cmd_linkstat },
 	{ "up", cmd_up },
