@@ -112,12 +112,33 @@ bool podnet_dev_quiet(struct net_device *dev)
 }
 
 /*
+ * Whether receive packet steering could send what @dev receives through
+ * netif_rx() to another CPU: an RPS map or flow table on one of its
+ * receive queues, as get_rps_cpu() of 6.1 looks for (rps_needed alone is
+ * any device's, in any namespace).
+ */
+static bool podnet_rps_steers(const struct net_device *dev)
+{
+#ifdef CONFIG_RPS
+	unsigned int i;
+
+	if (!static_branch_unlikely(&rps_needed))
+		return false;
+	for (i = 0; i < dev->real_num_rx_queues; i++)
+		if (rcu_access_pointer(dev->_rx[i].rps_map) ||
+		    rcu_access_pointer(dev->_rx[i].rps_flow_table))
+			return true;
+#endif
+	return false;
+}
+
+/*
  * The pod's end of the veth pair if a packet sent on the node end @dev
  * would reach it as it is, with nothing on the way to see it: the node
  * end's transmit path is quiet (podnet_dev_quiet()) and needs neither
  * segmentation nor checksumming for its features, the pod end takes it
  * without NAPI (no XDP program, GRO off: veth's own path then) and no RPS
- * map could send it to another CPU.
+ * map of its could send it to another CPU.
  */
 static struct net_device *podnet_peer(struct net_device *dev,
 				      struct sk_buff *skb)
@@ -125,10 +146,6 @@ static struct net_device *podnet_peer(struct net_device *dev,
 	netdev_features_t features = dev->features;
 	struct net_device *peer;
 
-#ifdef CONFIG_RPS
-	if (static_branch_unlikely(&rps_needed))
-		return NULL;
-#endif
 	if (!podnet_dev_quiet(dev) || netif_needs_gso(skb, features) ||
 	    skb_needs_linearize(skb, features) ||
 	    (skb->ip_summed == CHECKSUM_PARTIAL &&
@@ -136,7 +153,7 @@ static struct net_device *podnet_peer(struct net_device *dev,
 		return NULL;
 	peer = dev->netdev_ops->ndo_get_peer_dev(dev);
 	if (!peer || peer->wanted_features & NETIF_F_GRO ||
-	    dev_xdp_prog_count(peer))
+	    dev_xdp_prog_count(peer) || podnet_rps_steers(peer))
 		return NULL;
 	return peer;
 }

@@ -214,7 +214,8 @@ busywait() {
 # fib_lookups PATTERN CMD...: runs CMD and sets $FIB_LOOKUPS to how many
 # FIB lookups (tracepoints fib:fib_table_lookup and fib6:fib6_table_lookup,
 # all namespaces) it made whose trace line matches the extended regular
-# expression PATTERN.
+# expression PATTERN; or, with a PATTERN of "netif_rx: ...", how many
+# packets a device queued to its backlog (net:netif_rx, "dev=NAME").
 #
 # The events are enabled once and left on (cleanup_all_ns turns them off);
 # each call only opens and closes the ring buffer (tracing_on). Turning an
@@ -223,7 +224,7 @@ busywait() {
 # sched_switch and sched_wakeup, run on every CPU all the time: under QEMU's
 # TCG a CPU once ran the breakpoint that this rewriting puts in after it was
 # done, in the debug kernel ("int3" oops in ttwu_do_wakeup, a panic).
-FIB_EVENTS=(fib/fib_table_lookup fib6/fib6_table_lookup)
+FIB_EVENTS=(fib/fib_table_lookup fib6/fib6_table_lookup net/netif_rx)
 FIB_TRACEFS=/sys/kernel/tracing
 FIB_LOOKUPS=
 fib_lookups() {
