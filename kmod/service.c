@@ -137,7 +137,7 @@ static int podnet_vip_get(struct podnet_net *pnet, const struct in6_addr *addr)
 		vip->users++;
 		return 0;
 	}
-	vip = kzalloc(sizeof(*vip), GFP_KERNEL);
+	vip = kzalloc(sizeof(*vip), GFP_KERNEL_ACCOUNT);
 	if (!vip)
 		return -ENOMEM;
 	vip->addr = *addr;
@@ -195,7 +195,7 @@ static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 	struct podnet_fe *fe;
 	int err;
 
-	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+	fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
 	if (!fe)
 		return -ENOMEM;
 	fe->key = *key;
@@ -396,11 +396,12 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	if (err)
 		return err;
 	svc = kzalloc(struct_size(svc, fes, 1 + next + !!spec->nodeport),
-		      GFP_KERNEL);
+		      GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return -ENOMEM;
 	err = -ENOMEM;
-	svc->stats = netdev_alloc_pcpu_stats(struct podnet_svc_stats);
+	svc->stats = __netdev_alloc_pcpu_stats(struct podnet_svc_stats,
+					       GFP_KERNEL_ACCOUNT);
 	eps = podnet_eps_build(specs, n, spec->sched, NULL);
 	if (!svc->stats || !eps) {
 		podnet_eps_free(eps);

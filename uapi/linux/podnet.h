@@ -31,7 +31,9 @@
  * CAP_NET_ADMIN in the user namespace owning the network namespace of the
  * socket, and acts on that network namespace only. Errors come with an
  * extended ack message naming what is wrong; a failed command changes
- * nothing.
+ * nothing. What a command makes the module keep (pods' addresses,
+ * services, endpoint sets and their lookup tables) is charged to the
+ * memory cgroup of the process that sent it.
  *
  * A podnet device is named by exactly one of PODNET_A_DEV_IFINDEX and
  * PODNET_A_DEV_IFNAME; a pod (port) by exactly one of PODNET_POD_A_IFINDEX
@@ -190,7 +192,10 @@
  *        PODNET_EPS_A_ENDPOINT: NLA_NESTED, as PODNET_A_ENDPOINT
  *
  * Replaces the whole endpoint set in one step: readers see the old set or
- * the new one, never a mix. UDP entries of removed endpoints are flushed.
+ * the new one, never a mix. UDP entries of removed endpoints are flushed;
+ * when a UDP service gets its first endpoints (here or at SERVICE_ADD),
+ * untranslated UDP entries to its frontends are flushed, so that flows
+ * that began before go to the endpoints.
  *
  * Notifications
  * -------------
@@ -199,7 +204,9 @@
  * of its object (without statistics): PODNET_CMD_POD_ADD and _DEL carry a
  * pod, PODNET_CMD_SERVICE_ADD and _DEL a service, PODNET_CMD_ENDPOINT_ADD,
  * _DEL and _SET the service with its new endpoint set. A port that goes
- * away with its device is announced as PODNET_CMD_POD_DEL too.
+ * away with its device is announced as PODNET_CMD_POD_DEL too. Joining the
+ * group needs CAP_NET_ADMIN in the namespace's user namespace, as every
+ * command does.
  */
 
 #ifndef _UAPI_LINUX_PODNET_H
