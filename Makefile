@@ -55,9 +55,15 @@ test-tools:
 
 install: module-install tools-install
 
+# The release KDIR is for, as its kernel reports it (uname -r): Debian's
+# headers say the upstream version in include/config/kernel.release.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
+# INSTALL_MOD_PATH: install under that directory instead of /.
 module-install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $$(basename $$(dirname $(KDIR)) 2>/dev/null || true) 2>/dev/null || depmod -a
+	@[ -n "$(KREL)" ] || { echo "podnet: no UTS_RELEASE in $(KDIR)/include/generated/utsrelease.h" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) INSTALL_MOD_DIR=updates modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KREL)
 
 tools-install:
 	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)

@@ -21,6 +21,8 @@ if [ "${1:-}" = --host-prepare ]; then
 	mkdir -p "$PODNET_PREP"
 	make -C "$PODNET_REPO" --no-print-directory dkms-build \
 		DKMS_TREES="$PODNET_PREP" KERNELRELEASE_DKMS="$PODNET_KREL"
+	make -C "$PODNET_REPO" --no-print-directory module-install \
+		KDIR="/lib/modules/$PODNET_KREL/build" INSTALL_MOD_PATH="$PODNET_PREP/inst"
 	exit
 fi
 
@@ -44,7 +46,15 @@ cleanup() {
 
 [ -d /sys/module/podnet ] && { rmmod podnet || ksft_fail "cannot unload podnet"; }
 
-tap_plan 8
+tap_plan 9
+# make module-install (no DKMS), done by the host under PODNET_PREP/inst: in
+# the directory of the release the kernel reports, and in its modules.dep.
+installed() {
+	local d=$PODNET_PREP/inst/lib/modules/$krel
+	[ -f "$d/updates/podnet.ko" ] || { ls -R "$PODNET_PREP/inst/lib/modules" 2>&1 | head; return 1; }
+	has_line "updates/podnet.ko:*" cat "$d/modules.dep"
+}
+check "make module-install: updates/podnet.ko for $krel, in modules.dep" installed
 check "dkms status: built on the host for $krel" \
 	has_line "podnet/$version, $krel, *: built" dkms status "${trees[@]}" podnet/"$version" -k "$krel"
 check "dkms install" dkms install podnet/"$version" -k "$krel" "${trees[@]}"
