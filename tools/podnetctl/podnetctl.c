@@ -168,7 +168,7 @@ int help_parse(int argc, char **argv, struct cmd **cmdp)
 	return 0;
 }
 
-/* The command table: later families (service, endpoint) go here. */
+/* The command table: a family is a file and an entry here. */
 const struct family families[] = {
 	{ "pod", pod_parse, pod_usage,
 	  "attach pods to a podnet device, detach them, show them" },

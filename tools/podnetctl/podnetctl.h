@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * podnetctl: what the command families (pod.c, monitor.c, and later
- * service.c, endpoint.c) share with the driver (podnetctl.c, batch.c).
+ * podnetctl: what the command families (pod.c, service.c, endpoint.c,
+ * monitor.c) share with the driver (podnetctl.c, batch.c).
  *
  * A command line, or one line of a batch file, is parsed by its family into
  * a struct cmd before anything is sent to the kernel. Running it, recording

@@ -18,13 +18,14 @@
  *
  * Pod traffic
  * -----------
- * An IPv4 packet from one pod to another pod of the same device goes
- * through the IP stack's steps (PRE_ROUTING hooks, route lookup, FORWARD
- * and POST_ROUTING hooks, TTL, IP MIB counters) without passing through
- * the podnet device itself, unless the device has a tap, tc filter, qdisc,
- * netfilter ingress/egress hook or L3 master, or the namespace IPsec
- * policies. It sends no ICMP redirect. PODNET_STATS_A_SWITCHED counts the
- * packets delivered to a pod this way. IPv6 goes through the device.
+ * An IPv4 or IPv6 packet from one pod to another pod of the same device
+ * goes through the IP stack's steps (PRE_ROUTING hooks, route lookup,
+ * FORWARD and POST_ROUTING hooks, TTL or hop limit, IP MIB counters)
+ * without passing through the podnet device itself, unless the device has
+ * a tap, tc filter, qdisc, netfilter ingress/egress hook or L3 master, or
+ * the namespace IPsec policies. It sends no ICMP redirect.
+ * PODNET_STATS_A_SWITCHED counts the packets delivered to a pod this way.
+ * ICMPv6 and IPv6 packets with a hop-by-hop header go through the device.
  *
  * The device is configured over the generic netlink family "podnet"
  * (PODNET_GENL_NAME, version PODNET_GENL_VERSION). Every command needs
