@@ -1141,9 +1141,8 @@ static int cmd_frame(int argc, char **argv)
 {
 	uint8_t buf[2048];
 	size_t len = 0, i;
-	long proto;
-
-	char *end;
+	char *end = NULL;
+	long proto = -1;
 
 	if (argc == 4)
 		proto = strtol(argv[2], &end, 16);
