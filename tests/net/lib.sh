@@ -300,14 +300,20 @@ has_line() {
 	return 1
 }
 
-# errline WANT CMD...: CMD fails with exit 1 and exactly one stderr line,
-# which matches the glob WANT.
+# errline [-s STATUS] WANT CMD...: CMD (podnetctl) fails with exit STATUS
+# and exactly one stderr line, which matches the glob WANT. STATUS is 2 (the
+# kernel refused, or the command failed) unless given: 1 for a usage error.
 errline() {
-	local want=$1 out rc
+	local status=2 want out rc
+	if [ "$1" = -s ]; then
+		status=$2
+		shift 2
+	fi
+	want=$1
 	shift
 	out=$("$@" 2>&1 >/dev/null)
 	rc=$?
-	if [ "$rc" -ne 1 ] || [[ "$out" == *$'\n'* ]]; then
+	if [ "$rc" -ne "$status" ] || [[ "$out" == *$'\n'* ]]; then
 		echo "exit $rc, stderr:"
 		printf '%s\n' "$out"
 		return 1

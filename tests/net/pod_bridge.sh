@@ -370,7 +370,7 @@ check "a bridge port cannot be a pod" errline "podnetctl: podnet: device is alre
 check "a dummy device cannot be a pod" errline "podnetctl: podnet: pod port must be the node end of a veth pair" pc pod add dummy0 dev pn0 ip 10.244.1.65
 check "an address bound to another pod" errline "podnetctl: podnet: address already bound*\`10.244.1.2'" \
 	pc pod add vpy dev pn0 ip 10.244.1.51 ip 10.244.1.2
-check "malformed address" errline "podnetctl: *\`10.244.1.300'" pc pod add vpy dev pn0 ip 10.244.1.300
+check "malformed address" errline -s 1 "podnetctl: *\`10.244.1.300'" pc pod add vpy dev pn0 ip 10.244.1.300
 check "failed adds changed nothing" eval 'pods_are "$NODE" 4 "*" && ! link_is "$NODE" vpy master'
 check "pod1 still owns 10.244.1.2" ping1 10.244.1.3
 

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # podnetctl against the module: pod add/del/show (human and JSON), kernel
-# errors as one line naming the token, dumps over many recvmsg() calls,
-# batches applied all or nothing (undo of add, of del, of an address-less
-# port), monitor, -n.
+# errors as one line naming the token (exit 2), dumps over many recvmsg()
+# calls, batches applied all or nothing (undo of add, of del, of an
+# address-less port; exit 3 when an undo fails), save and restore, monitor,
+# -n with a name and with a path.
 #
 #   netns A:  pn0 (podnet)        pn1 (podnet)
 #              |  |  |   ...
@@ -64,7 +65,7 @@ no_pods() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
-tap_plan 41
+tap_plan 44
 setup_ns A
 if ! { ip -n "$A" link add pn0 type podnet && ip -n "$A" link set pn0 up &&
 	ip -n "$A" link add pn1 type podnet && ip -n "$A" link set pn1 up; }; then
@@ -145,6 +146,25 @@ check "batch: binding an address-less port, then a failure" \
 	errline "podnetctl: line 2: *\`pn9'" pc -b "$tmp/b3"
 check "batch: the port is attached again, without addresses" \
 	eval 'has_line "* master pn0 *" ip -n "$A" link show veth4 && show_is veth4 "veth4 dev pn0 mac $(mac pveth4)"'
+# undo_fails: the same batch with no file descriptor left for the
+# rtnetlink socket that attaching the port again needs: exit 3, the
+# failure and the line that could not be undone reported.
+# shellcheck disable=SC2317
+undo_fails() {
+	local out rc
+	out=$(
+		exec 2>&1 >/dev/null
+		for fd in /proc/"$BASHPID"/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -le 2 ] || eval "exec $fd>&-"
+		done
+		ulimit -n 4
+		pc -b "$tmp/b3")
+	rc=$?
+	[ $rc -eq 3 ] && [[ "$out" == "podnetctl: line 2: "*"\`pn9'"$'\n'"podnetctl: line 1: cannot undo \`pod add veth4 dev pn0 ip 10.244.1.5': "* ]] ||
+		{ echo "exit $rc: $out"; return 1; }
+}
+check "batch whose undo fails: exit 3, the line not undone named" undo_fails
 ip -n "$A" link set veth4 nomaster
 
 printf 'pod del veth1\npod add veth1 dev pn0 ip 10.244.1.2\npod add veth2 dev pn0 ip fd00::2\npod show\n' >"$tmp/b4"
@@ -163,6 +183,29 @@ check "batch of $n pod adds" pc -b "$tmp/pods"
 check "pod show dev pn1: $n pods" count_lines $n "* dev pn1 *" pc pod show dev pn1
 check "-j pod show: $n pods" json_check "length == $n"
 
+# --- save: a batch that restores everything ---
+pc -b - <<'EOF2'
+service add 10.96.0.10:80/tcp sched maglev affinity 600 nodeport 30080 external 192.0.2.10 external 192.0.2.11 policy local masquerade
+endpoint set 10.96.0.10:80/tcp 10.245.0.2:8080,10.245.0.3:8080,10.245.0.4:8080
+endpoint add 10.96.0.10:80/tcp 10.245.0.3:8080 weight 7 local
+endpoint add 10.96.0.10:80/tcp 10.245.0.4:8080 terminating
+service add [fd00::10]:53/udp sched rr
+service add 10.96.0.11:53/sctp
+endpoint set 10.96.0.11:53/sctp 10.245.0.5:53
+EOF2
+pc save >"$tmp/save1"
+# The save, turned into deletions: everything goes, then comes back.
+sed -n 's/^pod add \([^ ]*\) .*/pod del \1/p; s/^service add \([^ ]*\) .*/service del \1/p' \
+	"$tmp/save1" | pc -b -
+# shellcheck disable=SC2317
+restored() {
+	[ -z "$(pc pod show)$(pc service show)" ] || { echo "not all deleted"; return 1; }
+	pc -b "$tmp/save1" && pc save >"$tmp/save2" &&
+		[ "$(grep -c . "$tmp/save1")" -gt $((n + 7)) ] &&
+		diff -u <(sort "$tmp/save1") <(sort "$tmp/save2")
+}
+check "save, delete all, restore with -b: save prints the same ($n pods, 3 services)" restored
+
 # --- monitor ---
 # mon_probe FILE REGEX: the add of a probe pod shows up in FILE (the monitor
 # listens; a monitor that subscribed between the add and the del saw only the
@@ -175,15 +218,15 @@ mon_probe() {
 # shellcheck disable=SC2317
 mon_events() { # FILE FROM: the veth1 events from line FROM on are an add and a del
 	tail -n +"$2" "$1" | jq -e -s 'map(select(.pod.ifname == "veth1") | [.event, .pod.ifname, .pod.addrs, .pod.mac])
-		== [["add", "veth1", ["10.244.1.2"], "02:00:00:00:00:01"], ["del", "veth1", ["10.244.1.2"], "02:00:00:00:00:01"]]' >/dev/null
+		== [["pod_add", "veth1", ["10.244.1.2"], "02:00:00:00:00:01"], ["pod_del", "veth1", ["10.244.1.2"], "02:00:00:00:00:01"]]' >/dev/null
 }
-pc monitor -j >"$tmp/mon" 2>"$tmp/mon.err" &
+pc -j monitor >"$tmp/mon" 2>"$tmp/mon.err" &
 monitor_pid=$!
-busywait 10000 mon_probe "$tmp/mon" '"add".*"veth3"' >/dev/null
+busywait 10000 mon_probe "$tmp/mon" '"pod_add".*"veth3"' >/dev/null
 lines=$(wc -l <"$tmp/mon")
 pc pod add veth1 dev pn0 ip 10.244.1.2 mac 02:00:00:00:00:01
 ip -n "$A" link del veth1
-check "monitor -j: add, then del when the device goes" busywait 5000 mon_events "$tmp/mon" $((lines + 1))
+check "-j monitor: pod_add, then pod_del when the device goes" busywait 5000 mon_events "$tmp/mon" $((lines + 1))
 kill "$monitor_pid"
 wait "$monitor_pid" 2>/dev/null
 monitor_pid=
@@ -197,14 +240,14 @@ wait "$monitor_pid" 2>/dev/null
 monitor_pid=
 
 # --- without CAP_NET_ADMIN (root, the capability out of its bounding set) ---
-# nocap WANT ARG...: podnetctl ARG... fails with exit 1 and one line WANT.
+# nocap WANT ARG...: podnetctl ARG... fails with exit 2 and one line WANT.
 nocap() {
 	local want=$1 out rc
 	shift
 	pntv out run "$A" timeout 10 setpriv --bounding-set=-net_admin podnetctl "$@"
 	rc=$?
 	# shellcheck disable=SC2053 # a glob
-	[ $rc -eq 1 ] && [[ "$out" == $want ]] || { echo "exit $rc: $out"; return 1; }
+	[ $rc -eq 2 ] && [[ "$out" == $want ]] || { echo "exit $rc: $out"; return 1; }
 }
 check "without CAP_NET_ADMIN: pod show is refused" \
 	nocap "podnetctl: *Operation not permitted*" pod show
@@ -213,6 +256,8 @@ check "without CAP_NET_ADMIN: the events group cannot be joined" \
 
 # --- namespaces ---
 check "-n: another netns has no pods" eval '[ -z "$(podnetctl pod show)" ]'
+check "-n PATH: /run/netns/A is A" \
+	eval '[ -n "$(pc pod show)" ] && [ "$(podnetctl -n "/run/netns/$A" pod show)" = "$(pc pod show)" ]'
 check "-n: a netns that does not exist" \
 	errline "podnetctl: cannot open network namespace \`no-such-ns-$$': *" podnetctl -n "no-such-ns-$$" pod show
 

@@ -295,11 +295,11 @@ check "pod -> pod over SCTP" get_is "$A3" 10.244.1.2 9000 "A1 *" sctp
 check "pod -> SCTP ClusterIP" get_is "$A3" 10.96.0.30 9000 "A1 *" sctp
 
 # --- bad input: a clear error and no change ---
-check "malformed service" errline "podnetctl: invalid address \`10.96.0.300'" pctl service add 10.96.0.300:80/tcp
-check "unknown protocol" errline "podnetctl: invalid service \`10.96.0.30:80/icmp': unknown protocol \`icmp' (tcp, udp or sctp)" pctl service add 10.96.0.30:80/icmp
+check "malformed service" errline -s 1 "podnetctl: invalid address \`10.96.0.300'" pctl service add 10.96.0.300:80/tcp
+check "unknown protocol" errline -s 1 "podnetctl: invalid service \`10.96.0.30:80/icmp': unknown protocol \`icmp' (tcp, udp or sctp)" pctl service add 10.96.0.30:80/icmp
 check "endpoint of an unknown service" errline "podnetctl: podnet: no such service \`10.96.9.9:80/tcp'" \
 	pctl endpoint add 10.96.9.9:80/tcp 10.244.1.2:8080
-check "IPv6 endpoint on an IPv4 service" errline "podnetctl: invalid endpoint \`[[]fd00::1]:80': not IPv4 like the service" \
+check "IPv6 endpoint on an IPv4 service" errline -s 1 "podnetctl: invalid endpoint \`[[]fd00::1]:80': not IPv4 like the service" \
 	pctl endpoint add 10.96.0.10:80/tcp '[fd00::1]:80'
 check "kernel error names the problem and the NodePort" \
 	errline "podnetctl: podnet: NodePort already in use for this protocol \`30080'" \
@@ -308,7 +308,7 @@ check "... and a service added twice" \
 	errline "podnetctl: podnet: service already exists \`10.96.0.10:80/tcp'" \
 	pctl service add 10.96.0.10:80/tcp
 check "an endpoint given twice in a set: podnetctl names it" \
-	errline "podnetctl: duplicate endpoint \`10.244.1.3:8080'" \
+	errline -s 1 "podnetctl: duplicate endpoint \`10.244.1.3:8080'" \
 	pctl endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080,10.244.1.4:8080,10.244.1.3:8080
 
 # The services without their counters (a restored service starts from zero),
@@ -376,7 +376,7 @@ check "... puts both back as they were (settings, endpoints, weights, flags)" \
 printf 'service del 10.96.3.1:80/tcp\nservice del 10.96.3.2:80/tcp\n' | pctl -b -
 
 # --- notifications ---
-ip netns exec "$NODE" podnetctl monitor -j >"$tmp.mon" 2>&1 &
+ip netns exec "$NODE" podnetctl -j monitor >"$tmp.mon" 2>&1 &
 mon=$!
 # Listening once a probe service's events show up.
 # shellcheck disable=SC2317
@@ -390,10 +390,12 @@ printf '%s\n' "service add 10.96.2.1:80/tcp" "endpoint add 10.96.2.1:80/tcp 10.2
 pctl -b "$tmp.b"
 # shellcheck disable=SC2317
 mon_saw() {
-	jq -e -s '[.[] | select(tostring | contains("10.96.2.1:80"))] | length >= 3' "$tmp.mon" >/dev/null ||
-		{ cat "$tmp.mon"; return 1; }
+	jq -e -s '[.[] | select(.service.service == "10.96.2.1:80/tcp") |
+		[.event, (.service.endpoints | map(.addr))]] ==
+		[["service_add", []], ["endpoint_add", ["10.244.1.2"]], ["service_del", ["10.244.1.2"]]]' \
+		"$tmp.mon" >/dev/null || { cat "$tmp.mon"; return 1; }
 }
-check "monitor saw add, endpoint add and del" busywait 10000 mon_saw
+check "monitor saw service_add, endpoint_add and service_del" busywait 10000 mon_saw
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 

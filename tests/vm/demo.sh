@@ -100,3 +100,6 @@ echo
 echo "\$ conntrack -L -d 10.96.0.10 | head -n 3"
 conntrack -L -d 10.96.0.10 2>/dev/null | head -n 3 || true
 echo "... $(conntrack -L -d 10.96.0.10 2>/dev/null | wc -l) entries, of which $(conntrack -L -d 10.96.0.10 2>/dev/null | grep -c 'src=10.244.1.3 ') went to pod2"
+echo
+echo "# the node's whole configuration, as a batch that podnetctl -b puts back"
+run podnetctl save

@@ -147,9 +147,14 @@ static void print_error(const struct cmd *cmd)
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 }
 
-/* Undo the applied ones of cmds[n - 1] .. cmds[0]; report what cannot be. */
-static void undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
+/*
+ * Undo the applied ones of cmds[n - 1] .. cmds[0]; report what cannot be
+ * (-1 if anything).
+ */
+static int undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
 {
+	int ret = 0;
+
 	while (n--) {
 		struct cmd *cmd = cmds[n];
 		char *text = NULL;
@@ -158,6 +163,7 @@ static void undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
 
 		if (!cmd->applied || !cmd->ops->undo || cmd->ops->undo(ipc, cmd) == 0)
 			continue;
+		ret = -1;
 		f = open_memstream(&text, &len);
 		if (f) {
 			cmd->ops->print(cmd, f);
@@ -167,6 +173,7 @@ static void undo(struct ipc *ipc, struct cmd **cmds, unsigned int n)
 			cmd->line, text ? text : "?", fail_msg());
 		free(text);
 	}
+	return ret;
 }
 
 /**
@@ -291,7 +298,7 @@ static int batch_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 	}
 	if (svc_batch_save(ipc) < 0) {
 		print_error(NULL);	/* nothing was changed */
-		ret = 1;
+		ret = EXIT_FAILED;
 		goto out;
 	}
 	for (i = 0; i < ncmds && !b.failed; i += n) {
@@ -311,9 +318,12 @@ static int batch_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 	if (b.failed) {
 		fail("%s", b.msg);
 		print_error(cmds[b.first]);
-		svc_batch_restore(ipc);
-		undo(ipc, cmds, ncmds);
-		ret = 1;
+		ret = EXIT_FAILED;
+		/* Both, whatever the first says. */
+		if (svc_batch_restore(ipc) < 0)
+			ret = EXIT_UNDO;
+		if (undo(ipc, cmds, ncmds) < 0)
+			ret = EXIT_UNDO;
 	}
 out:
 	fflush(stdout);
@@ -323,7 +333,8 @@ out:
 
 /*
  * Run @cmds in order: a single command as it is; a batch (commands with
- * line numbers) all or nothing. Prints the error; returns the exit status.
+ * line numbers) all or nothing. Prints the error; returns the exit status
+ * (0, EXIT_FAILED or EXIT_UNDO).
  */
 int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 {
@@ -334,7 +345,7 @@ int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 	for (i = 0; i < ncmds; i++) {
 		if (cmds[i]->ops->run(ipc, cmds[i]) < 0) {
 			print_error(cmds[i]);
-			return 1;
+			return EXIT_FAILED;
 		}
 	}
 	fflush(stdout);

@@ -782,3 +782,51 @@ int ipc_listen(struct ipc *ipc, const char *group, ipc_reply_fn fn, void *arg)
 	nl_cb_put(cb);
 	return -1;
 }
+
+int ipc_addrs_parse(struct nlattr *nest, struct pn_addr *addrs, unsigned int max,
+		    unsigned int *n, const char *what)
+{
+	struct nlattr *a;
+	int rem, family;
+
+	*n = 0;
+	nla_for_each_nested(a, nest, rem) {
+		switch (nla_type(a)) {
+		case PODNET_ADDR_A_IPV4:
+			family = AF_INET;
+			break;
+		case PODNET_ADDR_A_IPV6:
+			family = AF_INET6;
+			break;
+		default:
+			continue;	/* a newer kernel's kind of address */
+		}
+		if (nla_len(a) != (int)addr_len(family))
+			return fail("malformed reply: address of %d bytes", nla_len(a));
+		if (*n == max)
+			return fail("malformed reply: more than %u %s", max, what);
+		memset(&addrs[*n], 0, sizeof(addrs[*n]));
+		addrs[*n].family = family;
+		memcpy(addrs[*n].bytes, nla_data(a), nla_len(a));
+		++*n;
+	}
+	return 0;
+}
+
+int ipc_stats_parse(struct nlattr *nest, const char *const *names, int max,
+		    uint64_t *stats)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		int type = nla_type(a);
+
+		if (type > max || !names[type])
+			continue;	/* padding, or a newer counter */
+		if (nla_len(a) != sizeof(uint64_t))
+			return fail("malformed reply: counter of %d bytes", nla_len(a));
+		stats[type] = nla_get_u64(a);
+	}
+	return 0;
+}

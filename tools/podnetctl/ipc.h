@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <netlink/msg.h>
 
+#include "addr.h"
+
 #define IPC_LABEL_SIZE 48
 #define IPC_TOKEN_MAX 64	/* the longest token a label prints, NUL included */
 
@@ -142,5 +144,18 @@ int ipc_set_master(struct ipc *ipc, uint32_t ifindex, uint32_t master);
  * overrun) are reported with warn() and the loop goes on.
  */
 int ipc_listen(struct ipc *ipc, const char *group, ipc_reply_fn fn, void *arg);
+
+/*
+ * Reading replies. ipc_addrs_parse(): the PODNET_ADDR_A_* addresses of
+ * @nest into @addrs (at most @max; addresses of a kind unknown here, from a
+ * newer kernel, are skipped), their number in *@n; @what names them in
+ * errors ("more than 8 addresses"). ipc_stats_parse(): the counters of
+ * @nest into @stats, by type, for the types up to @max that have a name in
+ * @names (padding and newer counters skipped). 0, or -1 with fail() set.
+ */
+int ipc_addrs_parse(struct nlattr *nest, struct pn_addr *addrs, unsigned int max,
+		    unsigned int *n, const char *what);
+int ipc_stats_parse(struct nlattr *nest, const char *const *names, int max,
+		    uint64_t *stats);
 
 #endif /* PODNETCTL_IPC_H */

@@ -4,13 +4,16 @@
  * "events" multicast group, one line each, until killed.
  *
  *   pod add veth1 dev pn0 mac aa:bb:cc:dd:ee:ff ip 10.244.1.2 fd00::2
- *   {"event":"add","pod":{"ifname":"veth1",...}}
+ *   {"event":"pod_add","pod":{"ifname":"veth1",...}}
+ *   endpoint set 10.96.0.10:53/udp 10.244.1.2:5353 weight 1 local
+ *   {"event":"endpoint_set","service":{...,"endpoints":[...]}}
  */
 #include <stdlib.h>
 #include <string.h>
 #include <netlink/genl/genl.h>
 
 #include "ipc.h"
+#include "object.h"
 #include "pod.h"
 #include "podnetctl.h"
 #include "service.h"
@@ -20,56 +23,85 @@ struct monitor_cmd {
 	bool help;
 };
 
-static int pod_event(uint8_t cmd, struct nl_msg *msg)
-{
-	const char *event = cmd == PODNET_CMD_POD_ADD ? "add" : "del";
-	struct pod_info pod;
-	cJSON *o, *p;
+/*
+ * What each notification is about, and its name: "pod add" in words,
+ * "pod_add" in JSON. Endpoint events carry their service, with the
+ * endpoint set the command left.
+ */
+static const struct event {
+	uint8_t cmd;
+	const char *name;
+	const struct obj_type *type;
+	void (*print)(const void *obj, FILE *f);	/* NULL: type->print */
+} events[] = {
+	{ PODNET_CMD_POD_ADD, "pod add", &pod_type, NULL },
+	{ PODNET_CMD_POD_DEL, "pod del", &pod_type, NULL },
+	{ PODNET_CMD_SERVICE_ADD, "service add", &svc_type, NULL },
+	{ PODNET_CMD_SERVICE_DEL, "service del", &svc_type, NULL },
+	{ PODNET_CMD_ENDPOINT_ADD, "endpoint add", &svc_type, svc_eps_event_print },
+	{ PODNET_CMD_ENDPOINT_DEL, "endpoint del", &svc_type, svc_eps_event_print },
+	{ PODNET_CMD_ENDPOINT_SET, "endpoint set", &svc_type, svc_eps_event_print },
+};
 
-	if (pod_info_parse(msg, &pod) < 0)
-		return -1;
+static int event_print(const struct event *ev, const void *obj)
+{
+	char name[32];
+	cJSON *o, *j;
+	char *p;
+
 	if (!opts.json) {
-		printf("pod %s ", event);
-		pod_info_print(&pod, stdout);
+		printf("%s ", ev->name);
+		(ev->print ?: ev->type->print)(obj, stdout);
 		putchar('\n');
 		fflush(stdout);
 		return 0;
 	}
+	snprintf(name, sizeof(name), "%s", ev->name);
+	for (p = name; *p; p++)
+		if (*p == ' ')
+			*p = '_';
 	o = cJSON_CreateObject();
-	p = pod_info_json(&pod);
-	if (!o || !p) {
+	j = ev->type->json(obj);
+	if (!o || !j) {
 		cJSON_Delete(o);
-		cJSON_Delete(p);
+		cJSON_Delete(j);
 		return fail("out of memory");
 	}
-	cJSON_AddStringToObject(o, "event", event);
-	cJSON_AddItemToObject(o, "pod", p);
+	cJSON_AddStringToObject(o, "event", name);
+	cJSON_AddItemToObject(o, ev->type->name, j);
 	return json_print(o, true);
 }
 
 static int event_cb(struct nl_msg *msg, void *arg)
 {
-	struct genlmsghdr *g = genlmsg_hdr(nlmsg_hdr(msg));
+	uint8_t cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
+	const struct event *ev = NULL;
+	unsigned int i;
+	void *obj;
+	int err;
 
 	(void)arg;
-	switch (g->cmd) {
-	case PODNET_CMD_POD_ADD:
-	case PODNET_CMD_POD_DEL:
-		/* A malformed event is reported, and the monitor goes on. */
-		if (pod_event(g->cmd, msg) < 0)
-			warn("%s", fail_msg());
-		return 0;
-	case PODNET_CMD_SERVICE_ADD:
-	case PODNET_CMD_SERVICE_DEL:
-	case PODNET_CMD_ENDPOINT_ADD:
-	case PODNET_CMD_ENDPOINT_DEL:
-	case PODNET_CMD_ENDPOINT_SET:
-		if (service_event(g->cmd, msg) < 0)
-			warn("%s", fail_msg());
-		return 0;
-	default:
+	for (i = 0; i < ARRAY_SIZE(events); i++)
+		if (events[i].cmd == cmd)
+			ev = &events[i];
+	if (!ev)
 		return 0;	/* an event of a newer kernel */
+	/* A malformed event is reported, and the monitor goes on. */
+	obj = calloc(1, ev->type->size);
+	if (!obj) {
+		warn("out of memory");
+		return 0;
 	}
+	err = ev->type->parse(msg, obj);
+	if (!err) {
+		err = event_print(ev, obj);
+		if (ev->type->free)
+			ev->type->free(obj);
+	}
+	if (err < 0)
+		warn("%s", fail_msg());
+	free(obj);
+	return 0;
 }
 
 static int monitor_run(struct ipc *ipc, struct cmd *cmd)
@@ -86,7 +118,7 @@ static void monitor_print(const struct cmd *cmd, FILE *f)
 	if (container_of(cmd, const struct monitor_cmd, cmd)->help)
 		fputs("monitor help", f);
 	else
-		fputs(opts.json ? "monitor -j" : "monitor", f);
+		fputs("monitor", f);
 }
 
 static void monitor_free(struct cmd *cmd)
@@ -115,9 +147,7 @@ int monitor_parse(int argc, char **argv, struct cmd **cmdp)
 	int i;
 
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			opts.json = true;
-		else if (!strcmp(argv[i], "help") && argc == 1)
+		if (!strcmp(argv[i], "help") && argc == 1)
 			help = true;
 		else
 			return fail("monitor: unexpected argument `%s'", argv[i]);
@@ -133,8 +163,9 @@ int monitor_parse(int argc, char **argv, struct cmd **cmdp)
 
 void monitor_usage(FILE *f)
 {
-	fputs("Usage: " PROG " monitor [-j]\n"
+	fputs("Usage: " PROG " [-j] monitor\n"
 	      "Print each change (pod add, pod del, service add, service del,\n"
 	      "endpoint add, del, set: with the endpoints the service has now) as\n"
-	      "one line, in JSON with -j, until killed.\n", f);
+	      "one line, until killed. In JSON (-j), the event is named pod_add,\n"
+	      "service_del, endpoint_set... and the object is under \"pod\" or \"service\".\n", f);
 }

@@ -14,10 +14,16 @@
 #include <netlink/genl/genl.h>
 
 #include "ipc.h"
+#include "object.h"
 #include "pod.h"
 #include "podnetctl.h"
 
-enum pod_op { POD_ADD, POD_DEL, POD_SHOW, POD_HELP };
+enum pod_op {
+	POD_ADD = VERB_ADD,
+	POD_DEL = VERB_DEL,
+	POD_SHOW = VERB_SHOW,
+	POD_HELP = VERB_HELP,
+};
 
 struct pod_cmd {
 	struct cmd cmd;
@@ -69,54 +75,6 @@ static const char *const stat_names[PODNET_STATS_A_MAX + 1] = {
 	[PODNET_STATS_A_SWITCHED]	= "switched",
 };
 
-static int parse_addrs(struct nlattr *nest, struct pod_info *pod)
-{
-	struct nlattr *a;
-	int rem;
-
-	nla_for_each_nested(a, nest, rem) {
-		int family;
-
-		switch (nla_type(a)) {
-		case PODNET_ADDR_A_IPV4:
-			family = AF_INET;
-			break;
-		case PODNET_ADDR_A_IPV6:
-			family = AF_INET6;
-			break;
-		default:
-			continue;	/* a newer kernel's kind of address */
-		}
-		if (nla_len(a) != (int)addr_len(family))
-			return fail("malformed reply: address of %d bytes", nla_len(a));
-		if (pod->naddrs == PODNET_POD_MAX_ADDRS)
-			return fail("malformed reply: more than %d addresses",
-				    PODNET_POD_MAX_ADDRS);
-		pod->addrs[pod->naddrs].family = family;
-		memcpy(pod->addrs[pod->naddrs].bytes, nla_data(a), nla_len(a));
-		pod->naddrs++;
-	}
-	return 0;
-}
-
-static int parse_stats(struct nlattr *nest, struct pod_info *pod)
-{
-	struct nlattr *a;
-	int rem;
-
-	nla_for_each_nested(a, nest, rem) {
-		int type = nla_type(a);
-
-		if (type > PODNET_STATS_A_MAX || !stat_names[type])
-			continue;	/* padding, or a newer counter */
-		if (nla_len(a) != sizeof(uint64_t))
-			return fail("malformed reply: counter of %d bytes", nla_len(a));
-		pod->stats[type] = nla_get_u64(a);
-	}
-	pod->has_stats = true;
-	return 0;
-}
-
 int pod_info_parse(struct nl_msg *msg, struct pod_info *pod)
 {
 	struct nlattr *tb[PODNET_A_MAX + 1], *pb[PODNET_POD_A_MAX + 1];
@@ -139,10 +97,15 @@ int pod_info_parse(struct nl_msg *msg, struct pod_info *pod)
 		memcpy(pod->mac, nla_data(pb[PODNET_POD_A_MAC]), MAC_LEN);
 		pod->has_mac = true;
 	}
-	if (pb[PODNET_POD_A_ADDRS] && parse_addrs(pb[PODNET_POD_A_ADDRS], pod) < 0)
+	if (pb[PODNET_POD_A_ADDRS] &&
+	    ipc_addrs_parse(pb[PODNET_POD_A_ADDRS], pod->addrs, PODNET_POD_MAX_ADDRS,
+			    &pod->naddrs, "addresses") < 0)
 		return -1;
-	if (pb[PODNET_POD_A_STATS] && parse_stats(pb[PODNET_POD_A_STATS], pod) < 0)
+	if (pb[PODNET_POD_A_STATS] &&
+	    ipc_stats_parse(pb[PODNET_POD_A_STATS], stat_names, PODNET_STATS_A_MAX,
+			    pod->stats) < 0)
 		return -1;
+	pod->has_stats = pb[PODNET_POD_A_STATS];
 	return 0;
 }
 
@@ -328,105 +291,82 @@ static int pod_del_undo(struct ipc *ipc, struct cmd *cmd)
 	return pod_restore(ipc, to_pod_cmd(cmd));
 }
 
-/* pod show */
+/* pod show, save */
 
-struct pod_list {
-	struct pod_info *v;
-	size_t n, size;
+static int pod_type_parse(struct nl_msg *msg, void *obj)
+{
+	return pod_info_parse(msg, obj);
+}
+
+static void pod_type_print(const void *obj, FILE *f)
+{
+	pod_info_print(obj, f);
+}
+
+static void pod_type_print_more(const void *obj, FILE *f)
+{
+	const struct pod_info *pod = obj;
+
+	if (pod->has_stats)
+		pod_stats_print(pod, f);
+}
+
+static cJSON *pod_type_json(const void *obj)
+{
+	return pod_info_json(obj);
+}
+
+/* A port without addresses is not a pod (pod add needs one): a comment. */
+static void pod_type_save(const void *obj, FILE *f)
+{
+	const struct pod_info *pod = obj;
+
+	if (!pod->naddrs) {
+		fprintf(f, "# %s dev %s: a port without addresses, not saved\n",
+			pod->ifname, pod->dev);
+		return;
+	}
+	fputs("pod add ", f);
+	pod_info_print(pod, f);
+	putc('\n', f);
+}
+
+const struct obj_type pod_type = {
+	.name = "pod",
+	.size = sizeof(struct pod_info),
+	.get_cmd = PODNET_CMD_POD_GET,
+	.parse = pod_type_parse,
+	.print = pod_type_print,
+	.print_more = pod_type_print_more,
+	.json = pod_type_json,
+	.save = pod_type_save,
 };
 
-static int list_cb(struct nl_msg *msg, void *arg)
+static int fill_dev(struct ipc *ipc, struct nl_msg *msg, const void *arg)
 {
-	struct pod_list *l = arg;
-
-	if (l->n == l->size) {
-		size_t size = l->size ? 2 * l->size : 16;
-		struct pod_info *v = realloc(l->v, size * sizeof(*v));
-
-		if (!v)
-			return fail("out of memory");
-		l->v = v;
-		l->size = size;
-	}
-	if (pod_info_parse(msg, &l->v[l->n]) < 0)
-		return -1;
-	l->n++;
-	return 0;
-}
-
-static int pod_dump(struct ipc *ipc, const struct pod_cmd *pc, struct pod_list *l)
-{
-	struct nl_msg *msg;
-	int err, tries;
-
-	for (tries = 0; ; tries++) {
-		l->n = 0;
-		msg = ipc_msg(ipc, PODNET_CMD_POD_GET, NLM_F_DUMP);
-		if (!msg)
-			return -1;
-		if (pc->dev_given && put_dev(ipc, msg, &pc->pod)) {
-			nlmsg_free(msg);
-			return fail("netlink message too long");
-		}
-		err = ipc_transact(ipc, msg, list_cb, l);
-		if (err != IPC_DUMP_INTR)
-			return err < 0 ? -1 : 0;
-		if (tries == 3) {
-			warn("pods changed during the dump: the list may be inconsistent");
-			return 0;
-		}
-	}
-}
-
-static int pod_show_print(const struct pod_list *l)
-{
-	cJSON *arr;
-	size_t i;
-
-	if (!opts.json) {
-		for (i = 0; i < l->n; i++) {
-			pod_info_print(&l->v[i], stdout);
-			putchar('\n');
-			if (l->v[i].has_stats)
-				pod_stats_print(&l->v[i], stdout);
-		}
-		fflush(stdout);
-		return 0;
-	}
-	arr = cJSON_CreateArray();
-	if (!arr)
-		return fail("out of memory");
-	for (i = 0; i < l->n; i++) {
-		cJSON *o = pod_info_json(&l->v[i]);
-
-		if (!o) {
-			cJSON_Delete(arr);
-			return fail("out of memory");
-		}
-		cJSON_AddItemToArray(arr, o);
-	}
-	return json_print(arr, false);
+	return put_dev(ipc, msg, arg);
 }
 
 static int pod_show_run(struct ipc *ipc, struct cmd *cmd)
 {
 	struct pod_cmd *pc = to_pod_cmd(cmd);
-	struct pod_list l = { 0 };
-	int ret;
+	struct obj_list l = { .type = &pod_type };
+	struct pod_info *pod;
+	int ret = -1;
 
 	if (pc->ifname_given) {
-		l.v = malloc(sizeof(*l.v));
-		if (!l.v)
-			return fail("out of memory");
+		pod = obj_slot(&l);
 		/* The kernel checks that it is a port of the device given. */
-		ret = pod_get(ipc, &pc->pod, pc->dev_given, l.v) < 0 ? -1 : 0;
-		l.n = !ret;
+		if (pod && pod_get(ipc, &pc->pod, pc->dev_given, pod) == 0) {
+			l.n = 1;
+			ret = 0;
+		}
 	} else {
-		ret = pod_dump(ipc, pc, &l);
+		ret = obj_dump(ipc, &l, pc->dev_given ? fill_dev : NULL, &pc->pod);
 	}
 	if (!ret)
-		ret = pod_show_print(&l);
-	free(l.v);
+		ret = obj_show(&l);
+	obj_list_free(&l);
 	return ret;
 }
 
@@ -616,28 +556,13 @@ static int parse_show(int argc, char **argv, struct pod_cmd *pc)
 	return 0;
 }
 
-static const struct word pod_words[] = {
-	{ "add", POD_ADD },
-	{ "del", POD_DEL },
-	{ "delete", POD_DEL },
-	{ "show", POD_SHOW },
-	{ "list", POD_SHOW },
-	{ "help", POD_HELP },
-	{ NULL, 0 },
-};
-
 int pod_parse(int argc, char **argv, struct cmd **cmdp)
 {
+	int op = verb_lookup(&argc, &argv, "pod"), err = 0;
 	struct pod_cmd *pc;
-	int op = POD_SHOW, err = 0;
 
-	if (argc > 0) {
-		op = word_lookup(pod_words, argv[0], "pod command");
-		if (op < 0)
-			return -1;
-		argc--;
-		argv++;
-	}
+	if (op < 0)
+		return -1;
 	pc = calloc(1, sizeof(*pc));
 	if (!pc)
 		return fail("out of memory");

@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "json.h"
+#include "object.h"
 
 /*
  * A pod: as parsed from the command line (names only, indexes 0), or as
@@ -40,5 +41,8 @@ void pod_info_print(const struct pod_info *pod, FILE *f);
 
 /* {ifname, ifindex, dev, mac, addrs, [stats]} */
 cJSON *pod_info_json(const struct pod_info *pod);
+
+/* Pods as objects (object.h). */
+extern const struct obj_type pod_type;
 
 #endif /* PODNETCTL_POD_H */

@@ -80,6 +80,39 @@ int word_lookup(const struct word *words, const char *arg, const char *what)
 	return found->id;
 }
 
+const char *word_name(const struct word *words, int id)
+{
+	for (; words->name; words++)
+		if (words->id == id)
+			return words->name;
+	return NULL;
+}
+
+int verb_lookup(int *argc, char ***argv, const char *family)
+{
+	static const struct word verbs[] = {
+		{ "add", VERB_ADD },
+		{ "del", VERB_DEL },
+		{ "delete", VERB_DEL },
+		{ "show", VERB_SHOW },
+		{ "list", VERB_SHOW },
+		{ "help", VERB_HELP },
+		{ NULL, 0 },
+	};
+	char what[32];
+	int verb;
+
+	if (*argc == 0)
+		return VERB_SHOW;
+	snprintf(what, sizeof(what), "%s command", family);
+	verb = word_lookup(verbs, (*argv)[0], what);
+	if (verb >= 0) {
+		--*argc;
+		++*argv;
+	}
+	return verb;
+}
+
 static void usage(FILE *f)
 {
 	unsigned int i;
@@ -92,13 +125,19 @@ static void usage(FILE *f)
 	fputs("Options:\n"
 	      "  -j, --json           JSON output\n"
 	      "  -p, --pretty         pretty-print JSON (with -j)\n"
-	      "  -n, --netns NETNS    act in network namespace NETNS (" NETNS_RUN_DIR "/NETNS)\n"
+	      "  -n, --netns NETNS    act in network namespace NETNS: a name (" NETNS_RUN_DIR "/NETNS)\n"
+	      "                       or a path (/proc/PID/ns/net)\n"
 	      "  -b, --batch FILE     read commands from FILE (- for standard input);\n"
 	      "                       all of them are applied, or none\n"
+	      "      --dry-run        parse and print the commands in canonical form,\n"
+	      "                       send nothing\n"
 	      "  -h, --help           show this help\n"
 	      "  -V, --version        show the version\n"
-	      "Commands may be abbreviated to a unique prefix. `" PROG " help COMMAND'\n"
-	      "shows the arguments of a command.\n", f);
+	      "Options go before the command. Commands may be abbreviated to a unique\n"
+	      "prefix. `" PROG " help COMMAND' shows the arguments of a command.\n"
+	      "Exit status: 0 done, 1 usage error (nothing sent), 2 refused by the\n"
+	      "kernel or failed (a batch is put back), 3 a batch failed and could not\n"
+	      "all be put back.\n", f);
 }
 
 /* help [COMMAND] */
@@ -141,12 +180,15 @@ static const struct cmd_ops help_ops = {
 
 static int family_lookup(const char *arg)
 {
-	struct word words[16];
-	unsigned int i;
+	struct word words[32];
+	unsigned int i, n = 0;
 
-	for (i = 0; i < nfamilies && i < ARRAY_SIZE(words) - 1; i++)
-		words[i] = (struct word){ families[i].name, (int)i };
-	words[i] = (struct word){ NULL, 0 };
+	for (i = 0; i < nfamilies && n < ARRAY_SIZE(words) - 2; i++) {
+		words[n++] = (struct word){ families[i].name, (int)i };
+		if (families[i].alias)
+			words[n++] = (struct word){ families[i].alias, (int)i };
+	}
+	words[n] = (struct word){ NULL, 0 };
 	return word_lookup(words, arg, "command");
 }
 
@@ -170,23 +212,32 @@ int help_parse(int argc, char **argv, struct cmd **cmdp)
 
 /* The command table: a family is a file and an entry here. */
 const struct family families[] = {
-	{ "pod", pod_parse, pod_usage,
-	  "attach pods to a podnet device, detach them, show them" },
-	{ "service", service_parse, service_usage,
-	  "add service ports (ClusterIP, NodePort, external IPs), delete, show them" },
-	{ "endpoint", endpoint_parse, endpoint_usage,
-	  "add, remove or replace the endpoints of a service" },
-	{ "monitor", monitor_parse, monitor_usage,
-	  "print changes as they happen" },
-	{ "help", help_parse, NULL,
-	  "show this help, or a command's (help pod)" },
+	{ .name = "pod", .parse = pod_parse, .usage = pod_usage,
+	  .help = "attach pods to a podnet device, detach them, show them" },
+	{ .name = "service", .alias = "s", .parse = service_parse,
+	  .usage = service_usage,
+	  .help = "add service ports (ClusterIP, NodePort, external IPs), delete, show them" },
+	{ .name = "endpoint", .parse = endpoint_parse, .usage = endpoint_usage,
+	  .help = "add, remove or replace the endpoints of a service" },
+	{ .name = "monitor", .parse = monitor_parse, .usage = monitor_usage,
+	  .help = "print changes as they happen" },
+	{ .name = "save", .parse = save_parse, .usage = save_usage,
+	  .help = "print every pod and service as a batch that -b restores" },
+	{ .name = "help", .parse = help_parse,
+	  .help = "show this help, or a command's (help pod)" },
 };
 const unsigned int nfamilies = ARRAY_SIZE(families);
 
 int cmd_parse(int argc, char **argv, struct cmd **cmdp)
 {
-	int i = family_lookup(argv[0]);
+	int i;
 
+	/* No argument starts with '-': options go before the command. */
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1])
+			return fail("option `%s' after the command: options go first (" PROG
+				    " %s %s ...)", argv[i], argv[i], argv[0]);
+	i = family_lookup(argv[0]);
 	if (i < 0)
 		return -1;
 	if (families[i].parse(argc - 1, argv + 1, cmdp) < 0)
@@ -195,19 +246,26 @@ int cmd_parse(int argc, char **argv, struct cmd **cmdp)
 	return 0;
 }
 
-/* -n NETNS: like "ip -n", enter /run/netns/NETNS before opening a socket. */
-static int netns_enter(const char *name)
+/*
+ * -n NETNS: like "ip -n", enter the namespace before opening a socket:
+ * a name (bound under /run/netns by "ip netns add"), or a path to a
+ * namespace file such as /proc/PID/ns/net (what a CNI runtime hands over).
+ */
+static int netns_enter(const char *netns)
 {
 	char path[sizeof(NETNS_RUN_DIR) + 256];
 	int fd;
 
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	if (strchr(netns, '/'))
+		snprintf(path, sizeof(path), "%s", netns);
+	else
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", netns);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail("cannot open network namespace `%s': %s", name,
+		return fail("cannot open network namespace `%s': %s", netns,
 			    strerror(errno));
 	if (setns(fd, CLONE_NEWNET) < 0) {
-		fail("cannot enter network namespace `%s': %s", name, strerror(errno));
+		fail("cannot enter network namespace `%s': %s", netns, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -215,11 +273,14 @@ static int netns_enter(const char *name)
 	return 0;
 }
 
-static int netns_check(const char *name)
+static int netns_check(const char *netns)
 {
-	if (!*name || strlen(name) > 255 || strchr(name, '/') ||
-	    !strcmp(name, ".") || !strcmp(name, ".."))
-		return fail("invalid network namespace name `%s'", name);
+	if (strchr(netns, '/'))
+		return strlen(netns) > 255 ?
+		       fail("network namespace path too long `%s'", netns) : 0;
+	if (!*netns || strlen(netns) > 255 ||
+	    !strcmp(netns, ".") || !strcmp(netns, ".."))
+		return fail("invalid network namespace name `%s'", netns);
 	return 0;
 }
 
@@ -291,8 +352,8 @@ int main(int argc, char **argv)
 	struct cmd **cmds = NULL, *cmd;
 	unsigned int ncmds = 0, i;
 	struct ipc ipc = { 0 };
+	int ret, status = EXIT_USAGE;
 	bool local = true;
-	int ret;
 
 	/* 1. Parse everything. */
 	if (parse_options(argc, argv) < 0)
@@ -325,6 +386,8 @@ int main(int argc, char **argv)
 		cmds_free(cmds, ncmds);
 		return 0;
 	}
+	/* From here on, the command line was right. */
+	status = EXIT_FAILED;
 
 	/* 2. Only then open the socket (in the namespace asked for), and send. */
 	for (i = 0; i < ncmds; i++)
@@ -345,5 +408,5 @@ err_free:
 	cmds_free(cmds, ncmds);
 err:
 	fprintf(stderr, PROG ": %s\n", fail_msg());
-	return 1;
+	return status;
 }

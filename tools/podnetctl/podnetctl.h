@@ -34,8 +34,17 @@ extern struct opts opts;
 /*
  * Errors. Every function that can fail records one line saying what is
  * wrong with fail() and returns -1; the driver prints it as
- * "podnetctl: [line N: ]<message>" and exits 1.
+ * "podnetctl: [line N: ]<message>" and exits with one of these (the man
+ * page's EXIT STATUS):
  */
+enum {
+	EXIT_USAGE = 1,		/* the command line or batch file is wrong: nothing sent */
+	EXIT_FAILED = 2,	/* refused by the kernel, or the system failed: a
+				 * batch was put back as it was */
+	EXIT_UNDO = 3,		/* a batch failed and what it had changed could
+				 * not all be put back (each such line reported) */
+};
+
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *fail_msg(void);
 /* Print a warning ("podnetctl: <message>") on stderr right away. */
@@ -101,12 +110,15 @@ struct cmd {
  *	into @argv (a batch reuses its line buffer).
  * @usage: print the family's synopsis
  * @help: one-line description for "podnetctl help"
+ * @alias: another word for it, or NULL ("s" for service, which a later
+ *	family made ambiguous)
  */
 struct family {
 	const char *name;
 	int (*parse)(int argc, char **argv, struct cmd **cmdp);
 	void (*usage)(FILE *f);
 	const char *help;
+	const char *alias;
 };
 
 /* The command table, in podnetctl.c. */
@@ -125,10 +137,11 @@ void cmds_free(struct cmd **cmds, unsigned int ncmds);
  * The services a batch changes (service.c): svc_batch_save() records them
  * all, as they are, before its first line is sent (0, or -1 with fail()
  * set); after a failure, svc_batch_restore() puts back every service that
- * a line marked applied changed, and reports what it cannot put back.
+ * a line marked applied changed, and reports what it cannot put back
+ * (-1 if anything).
  */
 int svc_batch_save(struct ipc *ipc);
-void svc_batch_restore(struct ipc *ipc);
+int svc_batch_restore(struct ipc *ipc);
 
 /*
  * Word tables: match @arg against the names of a NULL-terminated table as a
@@ -141,6 +154,17 @@ struct word {
 	int id;
 };
 int word_lookup(const struct word *words, const char *arg, const char *what);
+/* The first name of @id in @words, or NULL. */
+const char *word_name(const struct word *words, int id);
+
+/*
+ * The verbs of an object family (pod, service): add, del (delete), show
+ * (list; also what no verb means), help. verb_lookup() takes the verb off
+ * the front of @argc and @argv: its enum verb, or -1 with fail() set
+ * ("unknown <family> command `x'").
+ */
+enum verb { VERB_ADD, VERB_DEL, VERB_SHOW, VERB_HELP };
+int verb_lookup(int *argc, char ***argv, const char *family);
 
 /* Families. */
 int pod_parse(int argc, char **argv, struct cmd **cmdp);
@@ -151,6 +175,8 @@ int endpoint_parse(int argc, char **argv, struct cmd **cmdp);
 void endpoint_usage(FILE *f);
 int monitor_parse(int argc, char **argv, struct cmd **cmdp);
 void monitor_usage(FILE *f);
+int save_parse(int argc, char **argv, struct cmd **cmdp);
+void save_usage(FILE *f);
 int help_parse(int argc, char **argv, struct cmd **cmdp);
 
 #endif /* PODNETCTL_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * podnetctl: service ports and their endpoints, shared by service.c,
- * endpoint.c and monitor.c.
+ * podnetctl: service ports and their endpoints, shared by the service and
+ * endpoint families (service.c, endpoint.c), their wire format (svc_msg.c),
+ * printing (svc_print.c) and batch bookkeeping (svc_batch.c), and monitor.c.
  */
 #ifndef PODNETCTL_SERVICE_H
 #define PODNETCTL_SERVICE_H
@@ -14,6 +15,7 @@
 
 #include "addr.h"
 #include "json.h"
+#include "object.h"
 #include "podnetctl.h"
 
 struct ipc;
@@ -66,6 +68,12 @@ struct svc_info {
 #define SVC_AFFINITY_DEFAULT 10800
 #define SVC_AFFINITY_MAX 86400
 
+/* Words (service.c): protocols, schedulers, policies. */
+extern const struct word proto_words[], sched_words[], policy_words[];
+const char *proto_name(uint8_t proto);	/* "tcp", or "?" */
+/* Counter names, for JSON; the order of the human counters line. */
+extern const char *const svc_stat_names[PODNET_SVC_STATS_A_MAX + 1];
+
 /* Parsing what was typed; 0, or -1 with fail() set naming the word. */
 
 /* A decimal number from 1 to @max, digits only. */
@@ -88,7 +96,13 @@ int ep_list_add(struct ep_list *l, const struct ep *ep);
 /* The index of the endpoint with @ep's address and port, or -1. */
 int ep_list_find(const struct ep_list *l, const struct ep *ep);
 
-/* Parse a PODNET_CMD_SERVICE_* or _ENDPOINT_* reply or notification. */
+/* Order of service keys: protocol, port, address. */
+int svc_key_cmp(const struct svc_key *a, const struct svc_key *b);
+
+/*
+ * Parse a PODNET_CMD_SERVICE_* or _ENDPOINT_* reply or notification
+ * (svc_msg.c).
+ */
 int svc_info_parse(struct nl_msg *msg, struct svc_info *svc);
 void svc_info_free(struct svc_info *svc);
 
@@ -101,12 +115,16 @@ void svc_info_print(const struct svc_info *svc, FILE *f);
 void ep_print(const struct ep *ep, bool conns, FILE *f);
 /* {service, proto, addr, port, sched, ..., [stats], endpoints} */
 cJSON *svc_info_json(const struct svc_info *svc);
+/* monitor: "SVC EP weight 1 local, EP weight 1" ("SVC none"), no newline */
+void svc_eps_event_print(const void *svc, FILE *f);
+/* "endpoint set SVC EP,EP..." ("none" if it has none), no newline */
+void ep_set_print(const struct svc_key *key, const struct ep_list *eps, FILE *f);
 
-/* monitor: print a PODNET_CMD_SERVICE_* or _ENDPOINT_* notification. */
-int service_event(uint8_t cmd, struct nl_msg *msg);
+/* Services as objects (object.h; svc_print.c). */
+extern const struct obj_type svc_type;
 
 /*
- * Requests (service.c): 0, or -1 with fail() set; svc_get(): 0, or a
+ * Requests (svc_msg.c): 0, or -1 with fail() set; svc_get(): 0, or a
  * negative errno (-ENOENT: no such service) with fail() set.
  */
 int svc_get(struct ipc *ipc, const struct svc_key *key, struct svc_info *svc);
@@ -116,6 +134,9 @@ int svc_get(struct ipc *ipc, const struct svc_key *key, struct svc_info *svc);
  */
 int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
 		 const struct ep_list *eps);
+/* The same, the labels of @eps tagged @eps_tag (a batch's next line). */
+int svc_add_tagged(struct ipc *ipc, const struct svc_info *svc,
+		   const struct ep_list *eps, unsigned int eps_tag);
 int svc_del_send(struct ipc *ipc, const struct svc_key *key);
 /*
  * PODNET_CMD_ENDPOINT_SET: replace the endpoints of @key by @eps, with
@@ -129,7 +150,8 @@ int ep_one_send(struct ipc *ipc, uint8_t cmd, const struct svc_key *key,
 /* Commands of both families: they follow each other through a batch. */
 
 enum svc_op {
-	SVC_ADD, SVC_DEL, SVC_SHOW, SVC_HELP,
+	SVC_ADD = VERB_ADD, SVC_DEL = VERB_DEL, SVC_SHOW = VERB_SHOW,
+	SVC_HELP = VERB_HELP,
 	EP_ADD, EP_DEL, EP_SET, EP_HELP,
 };
 
@@ -181,6 +203,7 @@ static inline const struct svc_cmd *to_svc_cmd_const(const struct cmd *cmd)
 	return container_of(cmd, const struct svc_cmd, cmd);
 }
 
+/* svc_batch.c: */
 /* A new command (zeroed, endpoint weight 1); NULL with fail() set. */
 struct svc_cmd *svc_cmd_new(enum svc_op op, const struct cmd_ops *ops);
 /*

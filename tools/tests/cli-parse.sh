@@ -6,7 +6,8 @@
 # Every error case runs with "-n <a netns that does not exist>": podnetctl
 # parses everything before it enters the namespace and opens its socket, so
 # the parse error must be what it prints (not "cannot open network
-# namespace"), exactly one line, with exit code 1 and nothing on stdout.
+# namespace"), exactly one line, with exit code 1 (a usage error) and
+# nothing on stdout. What fails after parsing exits 2.
 # Valid commands run with --dry-run, which prints each parsed command in
 # canonical form and sends nothing.
 #
@@ -90,13 +91,21 @@ error "unknown option \`--bogus'" --bogus pod
 run -n
 [ "$rc" -eq 1 ] && [ "$err" = "podnetctl: option \`-n' needs an argument" ]
 verdict "error: -n without argument" "got: $err (exit $rc)"
-error "invalid network namespace name \`a/b'" -n a/b pod show
+error "invalid network namespace name \`..'" -n .. pod show
+# Options go before the command: after it, they are not names.
+error "option \`-j' after the command: options go first (podnetctl -j pod ...)" pod show -j
+error "option \`--json' after the command: options go first (podnetctl --json monitor ...)" monitor --json
+batch_error "line 1: option \`-p' after the command: options go first (podnetctl -p service ...)" \
+	"service show -p\n"
 error "unknown command \`frobnicate'" frobnicate
 error "unexpected argument \`pod' after -b /dev/null" -b /dev/null pod
 run -V
 [ "$rc" -eq 0 ] && [[ "$out" == "podnetctl "* ]]
 verdict "-V" "got: $out"
-for h in -h --help help "help pod" "help p" "pod help" "monitor help"; do
+run --help
+[[ "$out" == *"--dry-run"* && "$out" == *"Exit status: 0 done, 1 usage error"* ]]
+verdict "--help: --dry-run and the exit statuses" "got: $out"
+for h in -h --help help "help pod" "help p" "pod help" "monitor help" "help save"; do
 	# shellcheck disable=SC2086
 	run $h
 	[ "$rc" -eq 0 ] && [[ "$out" == Usage:* ]] && [ -z "$err" ]
@@ -188,8 +197,11 @@ parses "pod show veth1" pod show veth1
 parses "pod show dev pn0 veth1" pod show veth1 dev pn0
 parses "pod show dev pn0 veth1" -j -p pod show dev pn0 veth1
 parses "monitor" monitor
-parses "monitor -j" m -j
+parses "monitor" -j m
 error "monitor: unexpected argument \`pod'" monitor pod
+parses "save" save
+error "save: unexpected argument \`pod'" save pod
+batch_error "line 1: \`save' cannot be used in a batch" "save\n"
 
 # --- service add, del, show ---
 S=10.96.0.10:53/udp
@@ -353,12 +365,17 @@ verdict "empty batch: exit 0, no socket" "got: $err (exit $rc)"
 
 # --- after parsing: the namespace and the socket ---
 run -n "$NONS" pod show
-[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: cannot open network namespace \`$NONS': No such file or directory" ]
-verdict "valid command: then the netns is entered" "got: $err (exit $rc)"
+[ "$rc" -eq 2 ] && [ "$err" = "podnetctl: cannot open network namespace \`$NONS': No such file or directory" ]
+verdict "valid command: then the netns is entered (exit 2)" "got: $err (exit $rc)"
+# A path names the namespace file itself (what a CNI runtime hands over).
+run -n "$tmp/$NONS" pod show
+[ "$rc" -eq 2 ] && [ "$err" = "podnetctl: cannot open network namespace \`$tmp/$NONS': No such file or directory" ]
+verdict "-n PATH: the path is opened as it is" "got: $err (exit $rc)"
 if [ ! -d /sys/module/podnet ]; then
-	run pod show
-	[ "$rc" -eq 1 ] && [ "$err" = "podnetctl: podnet module not loaded (modprobe podnet)" ]
-	verdict "no module: podnet module not loaded" "got: $err (exit $rc)"
+	run -n /proc/self/ns/net pod show
+	[ "$rc" -eq 2 ] && [ "$err" = "podnetctl: podnet module not loaded (modprobe podnet)" ]
+	verdict "no module: podnet module not loaded, in -n /proc/self/ns/net (exit 2)" \
+		"got: $err (exit $rc)"
 fi
 
 echo "1..$n"
