@@ -76,7 +76,7 @@ reported() {
 check "user namespace root: pn0 and a service in its own network namespace" \
 	eval 'reported "pod bridge" "rc=0" && reported service "rc=0"'
 check "... and nothing in the node's" \
-	reported node "podnetctl: cannot enter network namespace \`$NODE': Operation not permitted rc=1"
+	reported node "podnetctl: cannot enter network namespace \`$NODE': Operation not permitted rc=2"
 check "a batch of $N Maglev services in it" \
 	eval 'reported batch "rc=0" && reported services "$((N + 1))"'
 # shellcheck disable=SC2317
