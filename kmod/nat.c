@@ -351,8 +351,19 @@ void podnet_nat_disable(struct net *net)
 	nf_ct_netns_put(net, NFPROTO_INET);
 }
 
+/**
+ * struct podnet_flush - which UDP conntrack entries to delete
+ * @fes: entries whose original destination is one of these frontends ...
+ * @nfes: ... how many
+ * @all: ... every one of them, translated or not; else, with @gone NULL,
+ *	those not translated; else those translated to an endpoint of @gone
+ * @gone: endpoints
+ * @n: how many
+ */
 struct podnet_flush {
-	const struct podnet_svc *svc;
+	struct podnet_fe *const *fes;
+	unsigned int nfes;
+	bool all;
 	const struct podnet_ep_spec *gone;
 	unsigned int n;
 };
@@ -369,20 +380,20 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 	bool ours = false;
 
 	if (orig->dst.protonum != IPPROTO_UDP ||
-	    !(ct->status & IPS_DST_NAT) != !f->gone)
+	    (!f->all && !(ct->status & IPS_DST_NAT) != !f->gone))
 		return 0;
 	if (!podnet_tuple_key(orig, pf, &key))
 		return 0;
-	for (i = 0; i < f->svc->nfes && !ours; i++) {
-		const struct podnet_fe_key *fk = &f->svc->fes[i]->key;
+	for (i = 0; i < f->nfes && !ours; i++) {
+		const struct podnet_fe_key *fk = &f->fes[i]->key;
 
 		if (fk->port != key.port || fk->proto != key.proto)
 			continue;
-		ours = f->svc->fes[i]->kind == PODNET_FE_NODEPORT ?
+		ours = f->fes[i]->kind == PODNET_FE_NODEPORT ?
 		       ipv6_addr_v4mapped(&fk->addr) == (pf == NFPROTO_IPV4) :
 		       ipv6_addr_equal(&fk->addr, &key.addr);
 	}
-	if (!ours || !f->gone)
+	if (!ours || f->all || !f->gone)
 		return ours;
 	if (pf == NFPROTO_IPV4)
 		ipv6_addr_set_v4mapped(reply->src.u3.ip, &src);
@@ -393,6 +404,14 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 		    ipv6_addr_equal(&f->gone[i].addr, &src))
 			return 1;
 	return 0;
+}
+
+static void podnet_flush(struct net *net, struct podnet_flush *f)
+{
+	struct nf_ct_iter_data d = { .net = net, .data = f };
+
+	if (podnet_net(net)->nat_on)
+		nf_ct_iterate_cleanup_net(podnet_flush_iter, &d);
 }
 
 /**
@@ -413,11 +432,33 @@ static int podnet_flush_iter(struct nf_conn *ct, void *data)
 void podnet_nat_flush_udp(struct podnet_svc *svc,
 			  const struct podnet_ep_spec *gone, unsigned int n)
 {
-	struct podnet_flush f = { .svc = svc, .gone = gone, .n = n };
-	struct nf_ct_iter_data d = { .net = svc->net, .data = &f };
+	struct podnet_flush f = {
+		.fes = svc->fes, .nfes = svc->nfes, .gone = gone, .n = n,
+	};
 
-	if (podnet_net(svc->net)->nat_on)
-		nf_ct_iterate_cleanup_net(podnet_flush_iter, &d);
+	podnet_flush(svc->net, &f);
+}
+
+/**
+ * podnet_nat_flush_udp_fes() - delete the UDP conntrack entries to frontends
+ * @net: the namespace
+ * @fes: the frontends
+ * @nfes: how many
+ * @all: every entry to them: they went away (a service deleted, a NodePort
+ *	or external address removed) and were unhashed a grace period ago,
+ *	so that no new entry to them can appear behind the flush; else only
+ *	the entries not translated: they are new frontends, and flows that
+ *	began before would keep bypassing them
+ *
+ * Context: svc_lock held, process context.
+ */
+void podnet_nat_flush_udp_fes(struct net *net, struct podnet_fe *const *fes,
+			      unsigned int nfes, bool all)
+{
+	struct podnet_flush f = { .fes = fes, .nfes = nfes, .all = all };
+
+	if (nfes)
+		podnet_flush(net, &f);
 }
 
 /**

@@ -513,6 +513,37 @@ int podnet_nl_svc_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+int podnet_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct podnet_net *pnet = podnet_net(genl_info_net(info));
+	struct podnet_svc_spec spec;
+	struct podnet_svc_ext ext;
+	struct podnet_svc *svc;
+	int err;
+
+	if (info->attrs[PODNET_A_ENDPOINTS]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "endpoints are not changed with the settings");
+		NL_SET_BAD_ATTR(info->extack, info->attrs[PODNET_A_ENDPOINTS]);
+		return -EINVAL;
+	}
+	err = podnet_nl_svc_spec(info, &spec, &ext);
+	if (err)
+		return err;
+	mutex_lock(&pnet->svc_lock);
+	svc = podnet_svc_find(genl_info_net(info), &spec.key);
+	if (svc) {
+		err = podnet_svc_change(genl_info_net(info), svc, &spec, &ext,
+					info->extack);
+	} else {
+		NL_SET_ERR_MSG_MOD(info->extack, "no such service");
+		NL_SET_BAD_ATTR(info->extack, info->attrs[PODNET_A_SERVICE]);
+		err = -ENOENT;
+	}
+	mutex_unlock(&pnet->svc_lock);
+	return err;
+}
+
 int podnet_nl_svc_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct podnet_net *pnet = podnet_net(genl_info_net(info));

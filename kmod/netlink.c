@@ -550,6 +550,11 @@ static const struct genl_ops podnet_genl_ops[] = {
 		.doit = podnet_nl_ep_set,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = PODNET_CMD_SERVICE_SET,
+		.doit = podnet_nl_svc_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 struct genl_family podnet_family __ro_after_init = {

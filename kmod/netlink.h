@@ -25,6 +25,7 @@ int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
 
 int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info);
 int podnet_nl_svc_del(struct sk_buff *skb, struct genl_info *info);
+int podnet_nl_svc_set(struct sk_buff *skb, struct genl_info *info);
 int podnet_nl_svc_get(struct sk_buff *skb, struct genl_info *info);
 int podnet_nl_svc_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int podnet_nl_ep_add(struct sk_buff *skb, struct genl_info *info);

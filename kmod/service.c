@@ -167,7 +167,8 @@ static void podnet_svc_free(struct podnet_svc *svc)
 	for (i = 0; i < svc->nfes; i++)
 		kfree(svc->fes[i]);
 	podnet_eps_free(rcu_dereference_protected(svc->eps, 1));
-	free_percpu(svc->stats);
+	if (!svc->stats_moved)
+		free_percpu(svc->stats);
 	kfree(svc);
 }
 
@@ -185,6 +186,22 @@ static void podnet_svc_unhash_fes(struct podnet_net *pnet,
 	for (i = 0; i < svc->nfes; i++)
 		rhashtable_remove_fast(&pnet->fes, &svc->fes[i]->node,
 				       podnet_fe_params);
+}
+
+/* A frontend of @kind is taken by another service: say which. */
+static void podnet_fe_taken(struct netlink_ext_ack *extack, u8 kind,
+			    const struct nlattr *nla)
+{
+	if (kind == PODNET_FE_CLUSTERIP)
+		NL_SET_ERR_MSG_MOD(extack, "service already exists");
+	else if (kind == PODNET_FE_NODEPORT)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "NodePort already in use for this protocol");
+	else
+		NL_SET_ERR_MSG_MOD(extack,
+				   "external address already in use with this port and protocol");
+	if (nla)
+		NL_SET_BAD_ATTR(extack, nla);
 }
 
 static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
@@ -205,18 +222,8 @@ static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
 					    podnet_fe_params);
 	if (err) {
 		kfree(fe);
-		if (err != -EEXIST)
-			return err;
-		if (kind == PODNET_FE_CLUSTERIP)
-			NL_SET_ERR_MSG_MOD(extack, "service already exists");
-		else if (kind == PODNET_FE_NODEPORT)
-			NL_SET_ERR_MSG_MOD(extack,
-					   "NodePort already in use for this protocol");
-		else
-			NL_SET_ERR_MSG_MOD(extack,
-					   "external address already in use with this port and protocol");
-		if (nla)
-			NL_SET_BAD_ATTR(extack, nla);
+		if (err == -EEXIST)
+			podnet_fe_taken(extack, kind, nla);
 		return err;
 	}
 	svc->fes[svc->nfes++] = fe;
@@ -474,8 +481,6 @@ PODNET_EXPORT_FOR_KUNIT(podnet_svc_add);
 static void podnet_svc_remove(struct podnet_net *pnet, struct podnet_svc *svc,
 			      bool flush)
 {
-	struct podnet_eps *eps = podnet_svc_eps(svc);
-
 	podnet_svc_unhash_fes(pnet, svc);
 	podnet_vip_put(pnet, &svc->spec.key.addr);
 	list_del(&svc->node);
@@ -483,25 +488,15 @@ static void podnet_svc_remove(struct podnet_net *pnet, struct podnet_svc *svc,
 	pnet->svc_gen++;
 	if (svc->spec.nodeport)
 		WRITE_ONCE(pnet->nodeports, pnet->nodeports - 1);
-	if (flush && svc->spec.key.proto == IPPROTO_UDP && eps->n) {
-		struct podnet_ep_spec *gone;
-		unsigned int i;
-
-		gone = kvcalloc(eps->n, sizeof(*gone), GFP_KERNEL);
-		if (gone) {
-			for (i = 0; i < eps->n; i++) {
-				gone[i].addr = eps->ep[i].addr;
-				gone[i].port = eps->ep[i].port;
-			}
-			/*
-			 * Once every hook that could have found a frontend is
-			 * done, no new entry can appear behind the flush; the
-			 * frontends it matches on are freed with the service.
-			 */
-			synchronize_rcu_expedited();
-			podnet_nat_flush_udp(svc, gone, eps->n);
-			kvfree(gone);
-		}
+	if (flush && svc->spec.key.proto == IPPROTO_UDP &&
+	    podnet_svc_eps(svc)->n) {
+		/*
+		 * Once every hook that could have found a frontend is done,
+		 * no new entry can appear behind the flush; the frontends it
+		 * matches on are freed with the service.
+		 */
+		synchronize_rcu_expedited();
+		podnet_nat_flush_udp_fes(svc->net, svc->fes, svc->nfes, true);
 	}
 	call_rcu(&svc->rcu, podnet_svc_free_rcu);
 }
@@ -686,6 +681,177 @@ int podnet_ep_set(struct podnet_svc *svc, const struct podnet_ep_spec *eps,
 {
 	return podnet_eps_replace(svc, eps, n, PODNET_CMD_ENDPOINT_SET, extack);
 }
+
+/* The frontend of @svc with @key, or NULL. */
+static struct podnet_fe *podnet_svc_fe(const struct podnet_svc *svc,
+				       const struct podnet_fe_key *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < svc->nfes; i++)
+		if (!memcmp(&svc->fes[i]->key, key, sizeof(*key)))
+			return svc->fes[i];
+	return NULL;
+}
+
+/*
+ * The frontends of a service with @spec and @ext, in podnet_svc.fes order
+ * (ClusterIP, external addresses, NodePort), allocated into @svc->fes, not
+ * hashed; the attribute that gave each in @nla.
+ */
+static int podnet_svc_new_fes(struct podnet_svc *svc,
+			      const struct podnet_svc_spec *spec,
+			      const struct podnet_svc_ext *ext,
+			      const struct nlattr **nla)
+{
+	unsigned int i, next = ext ? ext->n : 0;
+	struct podnet_fe *fe;
+
+	for (i = 0; i < 1 + next + !!spec->nodeport; i++) {
+		fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
+		if (!fe)
+			return -ENOMEM;
+		fe->key = spec->key;
+		fe->svc = svc;
+		if (!i) {
+			fe->kind = PODNET_FE_CLUSTERIP;
+			nla[i] = ext ? ext->svc_nla : NULL;
+		} else if (i <= next) {
+			fe->kind = PODNET_FE_EXTERNAL;
+			fe->key.addr = ext->addr[i - 1];
+			nla[i] = ext->nla[i - 1];
+		} else {
+			fe->kind = PODNET_FE_NODEPORT;
+			fe->key.port = spec->nodeport;
+			podnet_fe_wildcard(&fe->key);
+			nla[i] = ext ? ext->nodeport_nla : NULL;
+		}
+		svc->fes[svc->nfes++] = fe;
+	}
+	return 0;
+}
+
+/**
+ * podnet_svc_change() - change a service port's settings in place
+ * @net: the namespace
+ * @old: the service, found under svc_lock
+ * @spec: its new settings, with the same key
+ * @ext: its new external addresses, and the attributes to blame (or NULL)
+ * @extack: error reporting
+ *
+ * A new service object takes the old one's place: each frontend the two
+ * share is swapped with one rhashtable replacement, so that a packet finds
+ * the old settings or the new, never a mix. It takes over the counters,
+ * the endpoints (rebuilt for the new scheduler, their connection counts
+ * kept), the round-robin position and the id (affinity entries stay
+ * valid). Connections already translated are untouched. A frontend it no
+ * longer has translates no new connection, and its UDP entries are
+ * flushed; a new one is taken only if no other service has it. Either all
+ * of this happens or nothing changes.
+ *
+ * Context: svc_lock held.
+ * Return: 0, -EEXIST (a new frontend is taken), -ENOMEM.
+ */
+int podnet_svc_change(struct net *net, struct podnet_svc *old,
+		      const struct podnet_svc_spec *spec,
+		      const struct podnet_svc_ext *ext,
+		      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nla[1 + PODNET_SVC_MAX_EXTERNAL + 1];
+	struct podnet_fe *gone[1 + PODNET_SVC_MAX_EXTERNAL + 1];
+	struct podnet_fe *added[1 + PODNET_SVC_MAX_EXTERNAL + 1];
+	unsigned int next = ext ? ext->n : 0, i, ngone = 0, nadded = 0;
+	struct podnet_net *pnet = podnet_net(net);
+	struct podnet_eps *oeps = podnet_svc_eps(old), *eps;
+	struct podnet_ep_spec *specs;
+	struct podnet_svc *svc;
+	struct podnet_fe *ofe;
+	int err;
+
+	lockdep_assert_held(&pnet->svc_lock);
+	svc = kzalloc(struct_size(svc, fes, 1 + next + !!spec->nodeport),
+		      GFP_KERNEL_ACCOUNT);
+	if (!svc)
+		return -ENOMEM;
+	specs = podnet_eps_specs(oeps, 0);
+	eps = specs ? podnet_eps_build(specs, oeps->n, spec->sched, oeps) : NULL;
+	kvfree(specs);
+	if (!eps) {
+		kfree(svc);
+		return -ENOMEM;
+	}
+	RCU_INIT_POINTER(svc->eps, eps);
+	svc->spec = *spec;
+	svc->net = net;
+	svc->id = old->id;
+	atomic_set(&svc->rr, atomic_read(&old->rr));
+	/* Borrowed until the swap: a reader may count through either. */
+	svc->stats = old->stats;
+	svc->stats_moved = true;
+	err = podnet_svc_new_fes(svc, spec, ext, nla);
+	if (err) {
+		podnet_svc_free(svc);
+		return err;
+	}
+
+	/* New frontends first: the only step that can fail. */
+	for (i = 0; i < svc->nfes; i++) {
+		if (podnet_svc_fe(old, &svc->fes[i]->key))
+			continue;
+		err = rhashtable_lookup_insert_fast(&pnet->fes,
+						    &svc->fes[i]->node,
+						    podnet_fe_params);
+		if (err) {
+			if (err == -EEXIST)
+				podnet_fe_taken(extack, svc->fes[i]->kind, nla[i]);
+			goto err_unlink;
+		}
+		added[nadded++] = svc->fes[i];
+	}
+	for (i = 0; i < svc->nfes; i++) {
+		ofe = podnet_svc_fe(old, &svc->fes[i]->key);
+		/* The old one is hashed, and svc_lock held: cannot fail. */
+		if (ofe)
+			WARN_ON(rhashtable_replace_fast(&pnet->fes, &ofe->node,
+							&svc->fes[i]->node,
+							podnet_fe_params));
+	}
+	for (i = 0; i < old->nfes; i++) {
+		if (podnet_svc_fe(svc, &old->fes[i]->key))
+			continue;
+		rhashtable_remove_fast(&pnet->fes, &old->fes[i]->node,
+				       podnet_fe_params);
+		gone[ngone++] = old->fes[i];
+	}
+
+	list_replace(&old->node, &svc->node);
+	pnet->svc_gen++;
+	WRITE_ONCE(pnet->nodeports, pnet->nodeports - !!old->spec.nodeport +
+		   !!spec->nodeport);
+	svc->stats_moved = false;
+	old->stats_moved = true;
+	podnet_nl_notify_svc(svc, PODNET_CMD_SERVICE_SET);
+	if (spec->key.proto == IPPROTO_UDP && eps->n) {
+		/* As for a new service: flows that bypassed a new frontend. */
+		podnet_nat_flush_udp_fes(net, added, nadded, false);
+		if (ngone) {
+			/* No new entry to a gone frontend behind the flush. */
+			synchronize_rcu_expedited();
+			podnet_nat_flush_udp_fes(net, gone, ngone, true);
+		}
+	}
+	call_rcu(&old->rcu, podnet_svc_free_rcu);
+	return 0;
+
+err_unlink:
+	for (i = 0; i < nadded; i++)
+		rhashtable_remove_fast(&pnet->fes, &added[i]->node,
+				       podnet_fe_params);
+	/* Those were seen: free after a grace period (not the counters). */
+	call_rcu(&svc->rcu, podnet_svc_free_rcu);
+	return err;
+}
+PODNET_EXPORT_FOR_KUNIT(podnet_svc_change);
 
 /**
  * podnet_svc_read_stats() - sum a service's per-CPU counters

@@ -179,6 +179,8 @@ struct podnet_svc_ext {
  * @stats: per-CPU counters
  * @net: its namespace
  * @rcu: freed after a grace period
+ * @stats_moved: @stats went to the service that took this one's place
+ *	(podnet_svc_change()), or was only borrowed from it: not freed here
  * @nfes: number of frontends
  * @fes: its frontends: the ClusterIP, the external addresses in the order
  *	given, the NodePort (the external addresses are read from here)
@@ -192,6 +194,7 @@ struct podnet_svc {
 	struct podnet_svc_stats __percpu *stats;
 	struct net *net;
 	struct rcu_head rcu;
+	bool stats_moved;
 	unsigned int nfes;
 	struct podnet_fe *fes[];
 };
@@ -241,6 +244,10 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack);
 int podnet_svc_del(struct net *net, struct podnet_svc *svc);
+int podnet_svc_change(struct net *net, struct podnet_svc *old,
+		      const struct podnet_svc_spec *spec,
+		      const struct podnet_svc_ext *ext,
+		      struct netlink_ext_ack *extack);
 int podnet_ep_add(struct podnet_svc *svc, const struct podnet_ep_spec *ep,
 		  struct netlink_ext_ack *extack);
 int podnet_ep_del(struct podnet_svc *svc, const struct podnet_ep_spec *ep,

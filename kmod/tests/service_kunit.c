@@ -3,7 +3,8 @@
  * KUnit suite for the service tables (kmod/service.c): frontends by ClusterIP,
  * external address and NodePort; a known ClusterIP with an unknown port; a
  * service added with its endpoints; a refused service (conflict,
- * max_services, max_endpoints) leaving the tables as they were.
+ * max_services, max_endpoints) leaving the tables as they were; a service
+ * changed in place, or not at all when a new frontend is taken.
  * Runs in init_net with addresses of 10.254.0.0/16 and removes what it adds.
  */
 
@@ -224,6 +225,92 @@ static void sv_conflict_changes_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sv_count(), n - 1);
 }
 
+static int sv_change(const struct podnet_fe_key *key,
+		     const struct podnet_svc_spec *spec,
+		     const struct podnet_svc_ext *ext,
+		     struct netlink_ext_ack *extack)
+{
+	struct podnet_net *pnet = podnet_net(&init_net);
+	struct podnet_svc *svc;
+	int err = -ENOENT;
+
+	mutex_lock(&pnet->svc_lock);
+	svc = podnet_svc_find(&init_net, key);
+	if (svc)
+		err = podnet_svc_change(&init_net, svc, spec, ext, extack);
+	mutex_unlock(&pnet->svc_lock);
+	return err;
+}
+
+static void sv_change_in_place(struct kunit *test)
+{
+	unsigned int nodeports = READ_ONCE(podnet_net(&init_net)->nodeports);
+	struct netlink_ext_ack extack = {};
+	struct podnet_svc_ext ext = {};
+	struct podnet_svc_spec a, b;
+	struct podnet_svc *svc, *nsvc;
+	struct podnet_fe_key x, y, np;
+	unsigned int n;
+	u32 id;
+
+	sv_spec(&a, 0x0afe0028, 80, 30091);
+	ext.n = 1;
+	ipv6_addr_set_v4mapped(htonl(0x0afe0a50), &ext.addr[0]);
+	KUNIT_ASSERT_EQ(test, sv_add_full(&a, &ext, NULL, 0, NULL), 0);
+	sv_spec(&b, 0x0afe0029, 80, 30092);
+	KUNIT_ASSERT_EQ(test, sv_add(&b, NULL), 0);
+	svc = sv_find(&a.key);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	id = svc->id;
+	n = sv_count();
+	sv_key(&x, 0x0afe0a50, 80);
+	sv_key(&y, 0x0afe0a51, 80);
+	sv_key(&np, 0xc6336407, 30091);
+
+	/* A new external address, then B's NodePort: nothing changes. */
+	a.nodeport = htons(30092);
+	ipv6_addr_set_v4mapped(htonl(0x0afe0a51), &ext.addr[0]);
+	KUNIT_EXPECT_EQ(test, sv_change(&a.key, &a, &ext, &extack), -EEXIST);
+	KUNIT_ASSERT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(extack._msg, "NodePort"));
+	KUNIT_EXPECT_PTR_EQ(test, sv_find(&a.key), svc);
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&x, sv_local, NULL), svc);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&y, sv_local, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&np, sv_local, NULL), svc);
+
+	/* Another NodePort and external address, round robin: in place. */
+	a.nodeport = htons(30093);
+	a.sched = PODNET_SCHED_RR;
+	KUNIT_EXPECT_EQ(test, sv_change(&a.key, &a, &ext, NULL), 0);
+	nsvc = sv_find(&a.key);
+	KUNIT_ASSERT_NOT_NULL(test, nsvc);
+	KUNIT_EXPECT_EQ(test, nsvc->spec.sched, PODNET_SCHED_RR);
+	KUNIT_EXPECT_EQ(test, nsvc->id, id);
+	KUNIT_EXPECT_EQ(test, sv_count(), n);
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&a.key, sv_local, NULL), nsvc);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&x, sv_local, NULL));
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&y, sv_local, NULL), nsvc);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&np, sv_local, NULL));
+	sv_key(&np, 0xc6336407, 30093);
+	KUNIT_EXPECT_PTR_EQ(test, sv_lookup(&np, sv_local, NULL), nsvc);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(podnet_net(&init_net)->nodeports),
+			nodeports + 2);
+
+	/* No NodePort any more. */
+	a.nodeport = 0;
+	KUNIT_EXPECT_EQ(test, sv_change(&a.key, &a, NULL, NULL), 0);
+	KUNIT_EXPECT_NULL(test, sv_lookup(&np, sv_local, NULL));
+	KUNIT_EXPECT_NULL(test, sv_lookup(&y, sv_local, NULL));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(podnet_net(&init_net)->nodeports),
+			nodeports + 1);
+
+	sv_del(&a.key);
+	sv_del(&b.key);
+	KUNIT_EXPECT_EQ(test, sv_count(), n - 2);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(podnet_net(&init_net)->nodeports),
+			nodeports);
+}
+
 static void sv_max_services(struct kunit *test)
 {
 	unsigned int max = podnet_max_services, n = sv_count();
@@ -340,6 +427,7 @@ static struct kunit_case sv_cases[] = {
 	KUNIT_CASE(sv_clusterip_and_external),
 	KUNIT_CASE(sv_nodeport),
 	KUNIT_CASE(sv_conflict_changes_nothing),
+	KUNIT_CASE(sv_change_in_place),
 	KUNIT_CASE(sv_max_services),
 	KUNIT_CASE(sv_with_endpoints),
 	KUNIT_CASE(sv_ep_index),

@@ -284,6 +284,34 @@ mapped_untranslated() {
 }
 check "UDP over IPv6 to [::ffff:10.96.0.55]:53 is not translated" mapped_untranslated
 
+# --- service change: settings in place; counters, endpoints, flows kept ---
+# 10.96.0.55:53/udp has counted 2 connections, both to A1, and has the
+# translated UDP flow from A3's port 40055.
+# shellcheck disable=SC2317
+changed_in_place() {
+	pctl service change 10.96.0.55:53/udp sched maglev nodeport 30055 || return 1
+	svc_jq 10.96.0.55:53/udp '.sched == "maglev" and .nodeport == 30055 and
+		.stats.conns == 2 and .endpoints == [{"addr": "10.244.1.2", "port": 5353,
+		"weight": 1, "local": false, "terminating": false, "conns": 2}]' || return 1
+	ct_has "$NODE" "*sport=40055 *src=10.244.1.2 *" -p udp --orig-dst 10.96.0.55
+}
+check "service change: new settings; counters, endpoints and the UDP flow kept" changed_in_place
+check "... its new NodePort answers at once" get_is "$EXT" 192.0.2.1 30055 "A1 *" udp
+# shellcheck disable=SC2317
+nodeport_gone() {
+	ct_has "$NODE" "*dport=30055 *" -p udp >/dev/null || { echo "no entry to the NodePort"; return 1; }
+	pctl service change 10.96.0.55:53/udp sched maglev || return 1
+	! ct_has "$NODE" "*dport=30055 *" -p udp && svc_jq 10.96.0.55:53/udp '.nodeport == null' &&
+		ct_has "$NODE" "*sport=40055 *" -p udp --orig-dst 10.96.0.55
+}
+check "... NodePort taken off: its UDP entries flushed, the ClusterIP's kept" nodeport_gone
+check "service change to a NodePort in use: refused, naming it" \
+	errline "podnetctl: podnet: NodePort already in use for this protocol \`30081'" \
+	pctl service change 10.96.0.10:80/tcp nodeport 30081
+check "... and nothing changed" svc_jq 10.96.0.10:80/tcp '.nodeport == null and (.endpoints | length) == 2'
+check "service change of a service that does not exist" \
+	errline "podnetctl: podnet: no such service \`10.96.9.9:80/tcp'" pctl service change 10.96.9.9:80/tcp
+
 # --- IPv6, SCTP ---
 check "IPv6 ClusterIP" eval "pctl service add '[fd00:96::10]:80/tcp' &&
 	pctl endpoint set '[fd00:96::10]:80/tcp' '[fd00:244:1::2]:8080,[fd00:244:1::3]:8080'"
@@ -357,6 +385,7 @@ svc_state s1
 cat >"$tmp.b" <<EOF
 endpoint set 10.96.3.1:80/tcp 10.244.1.4:8080
 endpoint add 10.96.3.1:80/tcp 10.244.1.2:8080 weight 9
+service change 10.96.3.1:80/tcp sched rr nodeport 30301 policy local masquerade
 service del 10.96.3.2:80/tcp
 service add 10.96.3.3:80/tcp nodeport 30302
 endpoint set 10.96.3.3:80/tcp 10.244.1.2:8080
@@ -365,13 +394,13 @@ endpoint add 10.96.3.2:80/tcp 10.244.1.4:8080
 service add 10.96.0.10:80/tcp
 endpoint del 10.96.3.1:80/tcp 10.244.1.4:8080
 EOF
-# Line 8 is not the last request of its sendmsg(): only the last asks for an
+# Line 9 is not the last request of its sendmsg(): only the last asks for an
 # ack, a failure before it is still reported.
-check "batch changing, deleting, re-adding services, then failing on line 8, which is named" \
-	errline "podnetctl: line 8: podnet: service already exists \`10.96.0.10:80/tcp'" \
+check "batch changing, deleting, re-adding services, then failing on line 9, which is named" \
+	errline "podnetctl: line 9: podnet: service already exists \`10.96.0.10:80/tcp'" \
 	pctl -b "$tmp.b"
 svc_state s2
-check "... puts both back as they were (settings, endpoints, weights, flags)" \
+check "... puts them back as they were (settings changed in place too, endpoints, weights, flags)" \
 	diff -u "$tmp.s1" "$tmp.s2"
 printf 'service del 10.96.3.1:80/tcp\nservice del 10.96.3.2:80/tcp\n' | pctl -b -
 

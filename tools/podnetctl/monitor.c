@@ -37,6 +37,7 @@ static const struct event {
 	{ PODNET_CMD_POD_ADD, "pod add", &pod_type, NULL },
 	{ PODNET_CMD_POD_DEL, "pod del", &pod_type, NULL },
 	{ PODNET_CMD_SERVICE_ADD, "service add", &svc_type, NULL },
+	{ PODNET_CMD_SERVICE_SET, "service change", &svc_type, NULL },
 	{ PODNET_CMD_SERVICE_DEL, "service del", &svc_type, NULL },
 	{ PODNET_CMD_ENDPOINT_ADD, "endpoint add", &svc_type, svc_eps_event_print },
 	{ PODNET_CMD_ENDPOINT_DEL, "endpoint del", &svc_type, svc_eps_event_print },
@@ -164,8 +165,9 @@ int monitor_parse(int argc, char **argv, struct cmd **cmdp)
 void monitor_usage(FILE *f)
 {
 	fputs("Usage: " PROG " [-j] monitor\n"
-	      "Print each change (pod add, pod del, service add, service del,\n"
+	      "Print each change (pod add, pod del, service add, change, del,\n"
 	      "endpoint add, del, set: with the endpoints the service has now) as\n"
 	      "one line, until killed. In JSON (-j), the event is named pod_add,\n"
-	      "service_del, endpoint_set... and the object is under \"pod\" or \"service\".\n", f);
+	      "service_change, endpoint_set... and the object is under \"pod\" or\n"
+	      "\"service\".\n", f);
 }

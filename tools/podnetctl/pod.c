@@ -558,7 +558,7 @@ static int parse_show(int argc, char **argv, struct pod_cmd *pc)
 
 int pod_parse(int argc, char **argv, struct cmd **cmdp)
 {
-	int op = verb_lookup(&argc, &argv, "pod"), err = 0;
+	int op = verb_lookup(&argc, &argv, "pod", NULL), err = 0;
 	struct pod_cmd *pc;
 
 	if (op < 0)

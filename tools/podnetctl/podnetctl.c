@@ -88,22 +88,28 @@ const char *word_name(const struct word *words, int id)
 	return NULL;
 }
 
-int verb_lookup(int *argc, char ***argv, const char *family)
+int verb_lookup(int *argc, char ***argv, const char *family,
+		const struct word *more)
 {
-	static const struct word verbs[] = {
+	static const struct word std[] = {
 		{ "add", VERB_ADD },
 		{ "del", VERB_DEL },
 		{ "delete", VERB_DEL },
 		{ "show", VERB_SHOW },
 		{ "list", VERB_SHOW },
 		{ "help", VERB_HELP },
-		{ NULL, 0 },
 	};
+	struct word verbs[ARRAY_SIZE(std) + 8];
+	unsigned int n = ARRAY_SIZE(std);
 	char what[32];
 	int verb;
 
 	if (*argc == 0)
 		return VERB_SHOW;
+	memcpy(verbs, std, sizeof(std));
+	for (; more && more->name && n < ARRAY_SIZE(verbs) - 1; more++)
+		verbs[n++] = *more;
+	verbs[n] = (struct word){ NULL, 0 };
 	snprintf(what, sizeof(what), "%s command", family);
 	verb = word_lookup(verbs, (*argv)[0], what);
 	if (verb >= 0) {

@@ -159,12 +159,15 @@ const char *word_name(const struct word *words, int id);
 
 /*
  * The verbs of an object family (pod, service): add, del (delete), show
- * (list; also what no verb means), help. verb_lookup() takes the verb off
+ * (list; also what no verb means), help, and verbs of its own.
+ * verb_lookup() takes the verb off
  * the front of @argc and @argv: its enum verb, or -1 with fail() set
  * ("unknown <family> command `x'").
  */
-enum verb { VERB_ADD, VERB_DEL, VERB_SHOW, VERB_HELP };
-int verb_lookup(int *argc, char ***argv, const char *family);
+enum verb { VERB_ADD, VERB_DEL, VERB_SHOW, VERB_HELP, VERB_N };
+/* @more: the family's own verbs (ids from VERB_N on), or NULL. */
+int verb_lookup(int *argc, char ***argv, const char *family,
+		const struct word *more);
 
 /* Families. */
 int pod_parse(int argc, char **argv, struct cmd **cmdp);

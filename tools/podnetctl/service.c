@@ -8,6 +8,7 @@
  *
  *   service add SVC [sched random|rr|maglev] [affinity [SECONDS]]
  *	[nodeport PORT] [external ADDR]... [policy cluster|local] [masquerade]
+ *   service change SVC [the options of service add]
  *   service del SVC
  *   service [show] [SVC]
  *
@@ -271,6 +272,11 @@ static int svc_add_run_joined(struct ipc *ipc, struct cmd *cmd, struct cmd *next
 	return svc_add_tagged(ipc, &sc->svc, &nc->svc.eps, ipc->tag + 1) < 0 ? -1 : 1;
 }
 
+static int svc_change_run(struct ipc *ipc, struct cmd *cmd)
+{
+	return svc_change_send(ipc, &to_svc_cmd(cmd)->svc);
+}
+
 static int svc_del_run(struct ipc *ipc, struct cmd *cmd)
 {
 	return svc_del_send(ipc, &to_svc_cmd(cmd)->svc.key);
@@ -311,7 +317,9 @@ static void svc_print(const struct cmd *cmd, FILE *f)
 
 	switch (sc->op) {
 	case SVC_ADD:
-		fprintf(f, "service add %s", svc_key_fmt(&svc->key, buf));
+	case SVC_CHANGE:
+		fprintf(f, "service %s %s", sc->op == SVC_ADD ? "add" : "change",
+			svc_key_fmt(&svc->key, buf));
 		if (sc->given & GIVEN_SCHED)
 			fprintf(f, " sched %s", word_name(sched_words, svc->sched));
 		if (sc->given & GIVEN_AFFINITY)
@@ -363,6 +371,10 @@ static const struct cmd_ops svc_ops[] = {
 	[SVC_HELP] = {
 		.run = svc_help_run, .print = svc_print, .free = svc_cmd_free,
 		.flags = CMD_LOCAL,
+	},
+	[SVC_CHANGE] = {
+		.run = svc_change_run, .print = svc_print, .free = svc_cmd_free,
+		.flags = CMD_PIPELINE,
 	},
 };
 
@@ -426,14 +438,16 @@ static int parse_external(int argc, char **argv, int *i, struct svc_info *svc)
 	return 0;
 }
 
+/* service add and service change: the same words. */
 static int parse_add(int argc, char **argv, struct svc_cmd *sc)
 {
+	const char *cmd = sc->op == SVC_ADD ? "add" : "change";
 	struct svc_info *svc = &sc->svc;
 	unsigned long n;
 	int i, id;
 
 	if (argc < 1)
-		return fail("service add needs a service (ADDR:PORT/PROTO)");
+		return fail("service %s needs a service (ADDR:PORT/PROTO)", cmd);
 	if (svc_key_parse(argv[0], &svc->key) < 0)
 		return -1;
 	for (i = 1; i < argc; i++) {
@@ -489,7 +503,7 @@ static int parse_add(int argc, char **argv, struct svc_cmd *sc)
 			svc->flags |= PODNET_SVC_F_MASQUERADE;
 			sc->given |= GIVEN_MASQ;
 		} else {
-			return fail("service add: unexpected argument `%s'", w);
+			return fail("service %s: unexpected argument `%s'", cmd, w);
 		}
 	}
 	return 0;
@@ -518,7 +532,12 @@ static int parse_show(int argc, char **argv, struct svc_cmd *sc)
 
 int service_parse(int argc, char **argv, struct cmd **cmdp)
 {
-	int op = verb_lookup(&argc, &argv, "service"), err = 0;
+	static const struct word own[] = {
+		{ "change", SVC_CHANGE },
+		{ "replace", SVC_CHANGE },
+		{ NULL, 0 },
+	};
+	int op = verb_lookup(&argc, &argv, "service", own), err = 0;
 	struct svc_cmd *sc;
 
 	if (op < 0)
@@ -528,6 +547,7 @@ int service_parse(int argc, char **argv, struct cmd **cmdp)
 		return -1;
 	switch (op) {
 	case SVC_ADD:
+	case SVC_CHANGE:
 		err = parse_add(argc, argv, sc);
 		break;
 	case SVC_DEL:
@@ -541,7 +561,7 @@ int service_parse(int argc, char **argv, struct cmd **cmdp)
 			err = fail("service help: unexpected argument `%s'", argv[0]);
 		break;
 	}
-	if (!err && (op == SVC_ADD || op == SVC_DEL))
+	if (!err && (op == SVC_ADD || op == SVC_DEL || op == SVC_CHANGE))
 		err = svc_cmd_track(sc);
 	if (err) {
 		svc_cmd_free(&sc->cmd);
@@ -557,11 +577,15 @@ void service_usage(FILE *f)
 		"Usage: " PROG " service add SVC [sched random|rr|maglev] [affinity [SECONDS]]\n"
 		"                 [nodeport PORT] [external ADDR]... [policy cluster|local]\n"
 		"                 [masquerade]\n"
+		"       " PROG " service change SVC [OPTIONS]\n"
 		"       " PROG " service del SVC\n"
 		"       " PROG " service [show] [SVC]\n"
 		"SVC is ADDR:PORT/PROTO, the ClusterIP, port and protocol (tcp, udp, sctp):\n"
 		"10.96.0.10:53/udp, [fd00::10]:80/tcp. affinity alone is %d seconds\n"
 		"(at most %d); at most %d external addresses, of the ClusterIP's family.\n"
+		"service change gives the service the settings of its OPTIONS, those of\n"
+		"service add (defaults for those not given), in place: its counters,\n"
+		"endpoints and connections are kept.\n"
 		"Endpoints: " PROG " help endpoint.\n",
 		SVC_AFFINITY_DEFAULT, SVC_AFFINITY_MAX, PODNET_SVC_MAX_EXTERNAL);
 }

@@ -138,6 +138,8 @@ int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
 int svc_add_tagged(struct ipc *ipc, const struct svc_info *svc,
 		   const struct ep_list *eps, unsigned int eps_tag);
 int svc_del_send(struct ipc *ipc, const struct svc_key *key);
+/* PODNET_CMD_SERVICE_SET: @svc's settings, in place (endpoints kept). */
+int svc_change_send(struct ipc *ipc, const struct svc_info *svc);
 /*
  * PODNET_CMD_ENDPOINT_SET: replace the endpoints of @key by @eps, with
  * their weights and flags (those not the defaults).
@@ -151,7 +153,7 @@ int ep_one_send(struct ipc *ipc, uint8_t cmd, const struct svc_key *key,
 
 enum svc_op {
 	SVC_ADD = VERB_ADD, SVC_DEL = VERB_DEL, SVC_SHOW = VERB_SHOW,
-	SVC_HELP = VERB_HELP,
+	SVC_HELP = VERB_HELP, SVC_CHANGE = VERB_N,
 	EP_ADD, EP_DEL, EP_SET, EP_HELP,
 };
 
@@ -169,7 +171,7 @@ enum svc_given {
  * struct svc_cmd - a parsed service or endpoint command
  * @cmd: the generic part
  * @op: what it is
- * @svc: the service: its key; service add: its settings; endpoint set:
+ * @svc: the service: its key; service add, change: its settings; endpoint set:
  *	the endpoints, in @svc.eps
  * @given: enum svc_given
  * @key_given: service show: one service

@@ -134,7 +134,7 @@ int svc_batch_save(struct ipc *ipc)
 }
 
 /* What is sent to put a service back; a request's tag is 4 * index + this. */
-enum restore_step { RESTORE_DEL, RESTORE_ADD, RESTORE_SET };
+enum restore_step { RESTORE_DEL, RESTORE_ADD, RESTORE_SET, RESTORE_CHANGE };
 
 /**
  * struct restore - a service that applied lines of the batch changed
@@ -142,12 +142,15 @@ enum restore_step { RESTORE_DEL, RESTORE_ADD, RESTORE_SET };
  * @before: the service in the snapshot, or NULL if it was not there
  * @recreate: a service add or del of it was applied: delete it and add
  *	it back (settings, endpoints) rather than set its endpoints only
+ * @rechange: else, a service change of it was applied: change its
+ *	settings back too
  * @failed: a request putting it back failed (and was reported)
  */
 struct restore {
 	const struct svc_key *key;
 	const struct svc_info *before;
 	bool recreate;
+	bool rechange;
 	bool failed;
 };
 
@@ -159,7 +162,7 @@ static bool incomplete;		/* something could not be put back */
 static void restore_collect(const void *node, VISIT which, int depth)
 {
 	const struct svc_cmd *sc = *(struct svc_cmd *const *)node, *p;
-	bool changed = false, recreate = false;
+	bool changed = false, recreate = false, rechange = false;
 	struct restore *r;
 
 	(void)depth;
@@ -171,6 +174,8 @@ static void restore_collect(const void *node, VISIT which, int depth)
 		changed = true;
 		if (p->op == SVC_ADD || p->op == SVC_DEL)
 			recreate = true;
+		if (p->op == SVC_CHANGE)
+			rechange = true;
 	}
 	if (!changed)
 		return;
@@ -179,6 +184,7 @@ static void restore_collect(const void *node, VISIT which, int depth)
 	r->before = bsearch(r->key, snapshot.v, snapshot.n, sizeof(struct svc_info),
 			    snapshot_find_cmp);
 	r->recreate = recreate;
+	r->rechange = rechange && !recreate;
 	r->failed = false;
 }
 
@@ -199,7 +205,8 @@ static void restore_report(struct restore *r, enum restore_step step,
 		fprintf(stderr, "service del %s", buf);
 		break;
 	case RESTORE_ADD:
-		fputs("service add ", stderr);
+	case RESTORE_CHANGE:
+		fprintf(stderr, "service %s ", step == RESTORE_ADD ? "add" : "change");
 		svc_info_print(r->before, stderr);
 		break;
 	case RESTORE_SET:
@@ -231,6 +238,9 @@ static void restore_send(struct ipc *ipc, unsigned int i, enum restore_step step
 		break;
 	case RESTORE_ADD:
 		err = svc_add_send(ipc, r->before, &r->before->eps);
+		break;
+	case RESTORE_CHANGE:
+		err = svc_change_send(ipc, r->before);
 		break;
 	default:
 		err = ep_set_send(ipc, r->key, &r->before->eps);
@@ -267,7 +277,9 @@ int svc_batch_restore(struct ipc *ipc)
 
 		if (!r->before)
 			continue;
-		/* Added back with its endpoints, or its endpoints set. */
+		/* Added back with its endpoints, or its settings and endpoints set. */
+		if (r->rechange)
+			restore_send(ipc, i, RESTORE_CHANGE);
 		restore_send(ipc, i, r->recreate ? RESTORE_ADD : RESTORE_SET);
 	}
 	if (ipc_pipeline(ipc, NULL, NULL) < 0) {

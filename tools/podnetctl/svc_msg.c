@@ -410,6 +410,17 @@ int svc_add_tagged(struct ipc *ipc, const struct svc_info *svc,
 	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
 }
 
+int svc_change_send(struct ipc *ipc, const struct svc_info *svc)
+{
+	struct nl_msg *msg = ipc_msg(ipc, PODNET_CMD_SERVICE_SET, 0);
+
+	if (!msg)
+		return -1;
+	if (put_spec(ipc, msg, svc))
+		return too_long(msg);
+	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
+}
+
 int svc_add_send(struct ipc *ipc, const struct svc_info *svc,
 		 const struct ep_list *eps)
 {

@@ -265,6 +265,10 @@ parses "service add 10.96.0.10:53/udp sched maglev affinity 60 external 192.0.2.
 parses "service add [fd00::10]:80/tcp external fd00::20" service add "[fd00:0::10]:80/tcp" external fd00::20
 parses "service add 10.96.0.10:80/sctp affinity 86400 nodeport 1" \
 	service add 10.96.0.10:80/sctp affinity 86400 nodeport 1
+parses "service change 10.96.0.10:53/udp sched rr nodeport 30053" s c 10.96.0.10:53/udp nodeport 30053 sched rr
+parses "service change 10.96.0.10:53/udp" service replace 10.96.0.10:53/udp
+error "service change needs a service (ADDR:PORT/PROTO)" service change
+error "service change: unexpected argument \`10.244.1.2:53'" service change 10.96.0.10:53/udp 10.244.1.2:53
 parses "service del 10.96.0.10:53/udp" service del 10.96.0.10:53/udp
 parses "service del 10.96.0.10:53/udp" s d 10.96.0.10:53/udp
 parses "service show" service

@@ -142,6 +142,21 @@
  * is given twice, and with ENOSPC past the max_services or max_endpoints
  * module parameter.
  *
+ * PODNET_CMD_SERVICE_SET
+ * ----------------------
+ *    PODNET_A_SERVICE: as in PODNET_CMD_SERVICE_ADD
+ *
+ * Changes the settings of an existing service in place: every attribute of
+ * PODNET_CMD_SERVICE_ADD but the key is given anew, absent ones taking
+ * their defaults (no NodePort, no external addresses, no affinity). The
+ * service keeps its counters, its endpoints (with their weights, flags and
+ * connection counts) and its affinity entries; connections already
+ * translated keep their translation. New connections see the old settings
+ * or the new, never a mix. UDP entries to a NodePort or external address
+ * it no longer has are flushed. Fails with ENOENT if there is no such
+ * service, with EEXIST if a new NodePort or external address is in use by
+ * another service; then nothing changes. PODNET_A_ENDPOINTS is not taken.
+ *
  * PODNET_CMD_SERVICE_DEL
  * ----------------------
  *    PODNET_A_SERVICE: PROTO, ADDR, PORT
@@ -203,7 +218,7 @@
  * Every change is sent to the multicast group PODNET_MCGRP_EVENTS as a
  * message of the command that made it, with the attributes of the GET reply
  * of its object (without statistics): PODNET_CMD_POD_ADD and _DEL carry a
- * pod, PODNET_CMD_SERVICE_ADD and _DEL a service, PODNET_CMD_ENDPOINT_ADD,
+ * pod, PODNET_CMD_SERVICE_ADD, _SET and _DEL a service, PODNET_CMD_ENDPOINT_ADD,
  * _DEL and _SET the service with its new endpoint set. A port that goes
  * away with its device is announced as PODNET_CMD_POD_DEL too. Joining the
  * group needs CAP_NET_ADMIN in the namespace's user namespace, as every
@@ -239,6 +254,8 @@
  *	PODNET_A_ENDPOINT
  * @PODNET_CMD_ENDPOINT_SET: replace the endpoint set; needs PODNET_A_SERVICE
  *	and PODNET_A_ENDPOINTS
+ * @PODNET_CMD_SERVICE_SET: change a service port's settings in place; needs
+ *	PODNET_A_SERVICE
  */
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
@@ -251,6 +268,7 @@ enum podnet_cmd {
 	PODNET_CMD_ENDPOINT_ADD,
 	PODNET_CMD_ENDPOINT_DEL,
 	PODNET_CMD_ENDPOINT_SET,
+	PODNET_CMD_SERVICE_SET,
 	__PODNET_CMD_MAX
 };
 #define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
