@@ -6,8 +6,10 @@
 #
 # A benchmark prints what it does as it goes, then a line "@@ results" and
 # its table: tests/bench/run shows the table (and the whole output only when
-# the script failed). It exits 0 when it measured, 1 with a "bench: ..."
-# message when it could not set up.
+# the script failed), and puts the "@@ data" lines (data) in CSV files that
+# it plots. It exits 0 when it measured, 1 with a "bench: ..." message when
+# it could not set up. step says on the VM's console what it starts, for
+# the runner's progress lines.
 #
 # It reuses tests/net/lib.sh (setup_ns, cleanup_ns, the EXIT trap that deletes
 # the namespaces) and tests/net/lib/pods.sh (node_setup, pod_veth,
@@ -337,3 +339,20 @@ load_modules() {
 
 # results: the table follows.
 results() { echo "@@ results"; }
+
+# data SET FIELD...: one row of the CSV file SET.csv of the report (a comma
+# in a field becomes a semicolon; the first row of a set names its columns).
+data() {
+	local fields=("${@:2}") IFS=,
+	fields=("${fields[@]//,/;}")
+	echo "@@ data $1,${fields[*]}"
+}
+
+# step WHAT: a progress line, on the VM's console (the runner shows it as
+# it comes) and in the output.
+step() {
+	local line
+	line="podnet-bench: $(basename "$0" .sh): $*"
+	echo "$line"
+	echo "$line" >/dev/console 2>/dev/null || true
+}

@@ -20,6 +20,11 @@
 #              programmed (a ClusterIP in front of pod 2), so that podnet's
 #              NAT hooks and conntrack are on for all pod traffic, as they
 #              are for (e)
+#  (g) podnet  (c) on a node as an operator sets one up, sysctls left as
+#              they are: ICMP redirects on (net.ipv4.conf.all.
+#              send_redirects=1), so that the route to a pod is looked up
+#              for every packet (kmod/fwd.c keeps it only while the lookup
+#              has no side effect); (c) turns them off, as the README says
 #  (d) podnet  the same node as (c) after 198 more pods (each a netns with
 #              its veth attached to pn0) joined it: 200 pods
 #  (b6) (c6)   (b) and (c) over IPv6 (fd00:244:1::/64 on br0 and pn0):
@@ -77,16 +82,18 @@ bridge_node() {
 	done
 }
 
-# podnet_node NODE PREFIX POD1 POD2: pn0 (10.244.1.1/24, fd00:244:1::1/64)
-# in NODE, the two pods (10.244.1.2, .3; fd00:244:1::2, ::3) attached to it
-# by veths PREFIX1, PREFIX2.
+# podnet_node NODE PREFIX POD1 POD2 [plain]: pn0 (10.244.1.1/24,
+# fd00:244:1::1/64) in NODE, the two pods (10.244.1.2, .3; fd00:244:1::2,
+# ::3) attached to it by veths PREFIX1, PREFIX2; unless plain, no ICMP
+# redirects.
 podnet_node() {
 	local node=$1 prefix=$2 i=1 pod
 	node_setup "$node" pn0 10.244.1.1/24 fd00:244:1::1/64 ||
 		die "cannot create pn0 (ip link add pn0 type podnet)"
 	# Pod-to-pod traffic leaves the node by the device it came in on: no
 	# ICMP redirects for that.
-	ip netns exec "$node" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
+	[ "${5:-}" = plain ] ||
+		ip netns exec "$node" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
 	for pod in "$3" "$4"; do
 		pod_attach "$node" pn0 "$prefix$i" "$pod" 10.244.1.$((i + 1))/24 fd00:244:1::$((i + 1))/64 ||
 			die "podnetctl pod add $prefix$i failed"
@@ -102,6 +109,10 @@ bridge_node "$BN" vb "$BP1" "$BP2"
 setup_ns PN PP1 PP2
 podnet_node "$PN" vp "$PP1" "$PP2"
 
+# --- (g) podnet, sysctls as they come ---
+setup_ns GN GP1 GP2
+podnet_node "$GN" vg "$GP1" "$GP2" plain
+
 # --- (f) podnet with a Service: conntrack and the NAT hooks on ---
 setup_ns SN SP1 SP2
 podnet_node "$SN" vs "$SP1" "$SP2"
@@ -109,11 +120,11 @@ printf '%s\n' "service add 10.96.0.10:5201/tcp" "endpoint set 10.96.0.10:5201/tc
 	podnetctl -n "$SN" -b - || die "cannot add the Service (podnetctl -b)"
 
 declare -A CLIENT=([veth]=$VA [bridge]=$BP1 [podnet]=$PP1 [podnetsvc]=$SP1 [podnet200]=$PP1
-	[bridge6]=$BP1 [podnet6]=$PP1)
+	[bridge6]=$BP1 [podnet6]=$PP1 [podnetplain]=$GP1)
 declare -A SERVER=([veth]=$VB [bridge]=$BP2 [podnet]=$PP2 [podnetsvc]=$SP2 [podnet200]=$PP2
-	[bridge6]=$BP2 [podnet6]=$PP2)
+	[bridge6]=$BP2 [podnet6]=$PP2 [podnetplain]=$GP2)
 declare -A DST=([bridge6]=fd00:244:1::3 [podnet6]=fd00:244:1::3)
-CFGS=(veth bridge podnet podnetsvc bridge6 podnet6)
+CFGS=(veth bridge podnet podnetplain podnetsvc bridge6 podnet6)
 
 # serve CFG...: pod 1 of each pings its pod 2, which gets an iperf3 server
 # (the IPv6 rows use their IPv4 row's), and each server listens.
@@ -137,7 +148,7 @@ tracked() {
 serve "${CFGS[@]}"
 tracked "$SN"
 # ... and on the podnet nodes, podnet's forward path (kmod/fwd.c).
-for port in "$PN vp2" "$SN vs2"; do
+for port in "$PN vp2" "$SN vs2" "$GN vg2"; do
 	read -r node veth <<<"$port"
 	pod_stat_gt "$node" "$veth" switched 0 ||
 		die "node $node: the pods' traffic did not take podnet's forward path"
@@ -173,12 +184,14 @@ measure() { # REP CFG
 
 echo "iperf3 -t $SECS -O 1, $REPS runs, $(nproc) CPUs, $(uname -r)"
 for ((rep = 1; rep <= REPS; rep++)); do
+	step "round $rep of $REPS: ${CFGS[*]}"
 	for cfg in "${CFGS[@]}"; do
 		measure "$rep" "$cfg"
 	done
 done
 
 # --- (d) 200 pods: $IDLE idle pods, each a netns with its veth on pn0 ---
+step "$IDLE more pods, then (d) and (e)"
 t0=$(now)
 : >"$BENCH_TMP/idle-node.ip"
 : >"$BENCH_TMP/idle.podnet"
@@ -240,6 +253,7 @@ row() { # LABEL CFG
 		line+=$(printf '  %6.2f  %-20s' "$m" "[$runs]")
 	done
 	echo "$line"
+	data throughput "$2" "$1" "$(med "$2" 1)" "$(med "$2" 2)"
 }
 rrow() { # LABEL A B
 	printf '%-24s  %6s  %-20s  %6s  %-20s\n' "$1" \
@@ -248,12 +262,14 @@ rrow() { # LABEL A B
 }
 
 results
+data throughput cfg path gbps_1_stream gbps_2_streams
 echo "Pod-to-pod TCP throughput, Gbit/s: iperf3 -t $SECS (first second omitted), median of $REPS runs [runs]"
 printf '%-24s  %-28s  %s\n' "" "1 stream" "2 streams (-P 2)"
 row "(a) veth pair, direct" veth
 row "(b) Linux bridge" bridge
 row "(e) bridge+br_netfilter" bridgenf
 row "(c) podnet, 2 pods" podnet
+row "(g) podnet, sysctls as they come" podnetplain
 row "(f) podnet + a Service" podnetsvc
 row "(d) podnet, $npods pods" podnet200
 row "(b6) Linux bridge, IPv6" bridge6
@@ -262,6 +278,7 @@ echo
 echo "ratio of the medians (median of the round-by-round ratios)"
 printf '%-24s  %-28s  %s\n' "ratio" "1 stream" "2 streams"
 rrow "podnet / bridge (c/b)" podnet bridge
+rrow "plain podnet / br (g/b)" podnetplain bridge
 rrow "podnet / bridge+nf (c/e)" podnet bridgenf
 rrow "podnet / veth (c/a)" podnet veth
 rrow "podnet+svc / br+nf (f/e)" podnetsvc bridgenf

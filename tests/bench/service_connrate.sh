@@ -38,13 +38,13 @@
 # run; a first round is a warm-up, left out; the table gives the median of
 # $BENCH_REPS rounds.
 #
-# Environment: BENCH_NS ("1 1000 10000"), BENCH_SECS (3), BENCH_REPS (3),
+# Environment: BENCH_NS ("1 10 100 1000 10000"), BENCH_SECS (3), BENCH_REPS (3),
 # BENCH_WORKERS (2), BENCH_DATAPATHS ("podnet iptables nftables ipvs ipvs-kp").
 #
 # shellcheck source-path=SCRIPTDIR disable=SC2317
 source "$(dirname "$0")/lib.sh"
 
-read -ra NSVC <<<"${BENCH_NS:-1 1000 10000}"
+read -ra NSVC <<<"${BENCH_NS:-1 10 100 1000 10000}"
 SECS=${BENCH_SECS:-3}
 REPS=${BENCH_REPS:-3}
 WORKERS=${BENCH_WORKERS:-2}
@@ -167,6 +167,7 @@ iptables --version
 KEYS=()
 add_node direct $EP1 $EP_PORT
 for dp in "${DPS[@]}"; do
+	step "programming $dp: N=${NSVC[*]}"
 	for n in "${NSVC[@]}"; do
 		add_node "$dp,$n" "$(vip "$n")" 80
 		t0=$(now)
@@ -176,6 +177,7 @@ for dp in "${DPS[@]}"; do
 	done
 done
 for ((rep = 0; rep <= REPS; rep++)); do
+	step "round $rep of $REPS (0: warm-up), ${#KEYS[@]} nodes"
 	for ((i = 0; i < ${#KEYS[@]}; i++)); do
 		measure "$rep" "${KEYS[(i + rep) % ${#KEYS[@]}]}"
 	done
@@ -207,6 +209,15 @@ label() {
 }
 
 results
+data connrate datapath services conns_per_s
+data program_time datapath services seconds
+for dp in "${DPS[@]}"; do
+	for n in "${NSVC[@]}"; do
+		data connrate "$(label "$dp")" "$n" "$(runs_median "$dp,$n")"
+		data program_time "$(label "$dp")" "$n" "${PROG[$dp,$n]}"
+	done
+done
+data connrate "no service (pod IP)" 0 "$(runs_median direct)"
 echo "New TCP connections/s from a pod to a ClusterIP (2 endpoint pods), N services"
 echo "programmed, the target last. connbench: $WORKERS workers, median of $REPS rounds of $SECS s runs [runs]"
 hdr=$(printf '%-24s' datapath)

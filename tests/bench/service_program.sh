@@ -265,6 +265,7 @@ how() {
 }
 
 results
+data program datapath load_s load_kernel_s change_s change_kernel_s bytes_per_service services
 echo "Programming $N services x 2 endpoints from empty (load), and one endpoint change"
 echo "with them present (median of $CHANGES: add, remove, add; once if over 10 s);"
 echo "seconds: wall (of the command) and kernel (handling its netlink requests)"
@@ -278,6 +279,8 @@ for dp in "${DPS[@]}"; do
 		"$(fmt "${KLOAD[$dp]}" %.3f)" "$(printf '%.4f' "${CHG[$dp]}") [$(runs "${CHGRUNS[$dp]}" %.4f)]" \
 		"$(fmt "${KCHG[$dp]}" %.6f) [$(runs "${KCHGRUNS[$dp]}" %.6f)]" "$(how "$dp")" \
 		"${MEM[$dp]}" "$((${MEM[$dp]} * 1024 / N))"
+	data program "$(label "$dp")" "${LOAD[$dp]}" "${KLOAD[$dp]}" "${CHG[$dp]}" "${KCHG[$dp]}" \
+		"$((${MEM[$dp]} * 1024 / N))" "$N"
 done
 printf '%-22s  %8.3f %8s  %-30s  %-40s  %-34s\n' "  + VIPs on kube-ipvs0" "${LOAD[ipvs_vips]}" "" "" "" "ip -b (addr add x $N)"
 echo
