@@ -4,7 +4,9 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/minmax.h>
 #include <linux/rhashtable-types.h>
+#include <linux/user_namespace.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -50,6 +52,21 @@ extern unsigned int podnet_net_id;
 static inline struct podnet_net *podnet_net(const struct net *net)
 {
 	return net_generic(net, podnet_net_id);
+}
+
+/*
+ * A namespace's limit: @limit, or @userns_limit if lower and @net belongs to
+ * a user namespace other than the initial one, whose root any user may be
+ * (Debian 12 allows unprivileged user namespaces): what such a root makes
+ * podnet allocate is charged to its memory cgroup, and also kept to less.
+ */
+static inline unsigned int podnet_limit(const struct net *net,
+					unsigned int limit,
+					unsigned int userns_limit)
+{
+	if (net->user_ns != &init_user_ns)
+		return min(limit, userns_limit);
+	return limit;
 }
 
 int podnet_netns_init(void);

@@ -248,7 +248,9 @@ static u32 podnet_flow_hash(const struct podnet_flow *flow)
  * ClientIP affinity: the endpoint a client address was last given, per
  * service, in a per-namespace hash table. Entries are refreshed on use (as
  * Cilium does) and expire after the service's timeout; a worker reaps
- * expired ones. The table is bounded by podnet_max_affinity entries.
+ * expired ones. The table is bounded by podnet_max_affinity entries, and by
+ * podnet_max_affinity_userns in a namespace of another user namespace:
+ * entries are made by remote clients (GFP_ATOMIC, charged to no one).
  */
 struct podnet_aff_key {
 	struct in6_addr client;
@@ -268,6 +270,11 @@ struct podnet_aff {
 static unsigned int podnet_max_affinity = 1 << 20;
 module_param_named(max_affinity, podnet_max_affinity, uint, 0644);
 MODULE_PARM_DESC(max_affinity, "ClientIP affinity entries per namespace");
+
+static unsigned int podnet_max_affinity_userns = 1 << 16;
+module_param_named(max_affinity_userns, podnet_max_affinity_userns, uint, 0644);
+MODULE_PARM_DESC(max_affinity_userns,
+		 "ClientIP affinity entries per namespace of a user namespace other than the initial one");
 
 static const struct rhashtable_params podnet_aff_params = {
 	.key_len = sizeof(struct podnet_aff_key),
@@ -314,13 +321,15 @@ static struct podnet_ep *podnet_aff_get(struct podnet_net *pnet,
 	return ep;
 }
 
-static void podnet_aff_put(struct podnet_net *pnet,
-			   const struct podnet_aff_key *key,
+static void podnet_aff_put(struct net *net, const struct podnet_aff_key *key,
 			   const struct podnet_ep *ep, u32 timeout)
 {
+	struct podnet_net *pnet = podnet_net(net);
 	struct podnet_aff *a, *old;
 
-	if (atomic_read(&pnet->naff) >= podnet_max_affinity)
+	if (atomic_read(&pnet->naff) >=
+	    podnet_limit(net, READ_ONCE(podnet_max_affinity),
+			 READ_ONCE(podnet_max_affinity_userns)))
 		return;
 	a = kzalloc(sizeof(*a), GFP_ATOMIC);
 	if (!a)
@@ -395,7 +404,7 @@ struct podnet_ep *podnet_sched_pick(struct podnet_svc *svc,
 	}
 	ep = &eps->ep[pool->idx[pos]];
 	if (pnet)
-		podnet_aff_put(pnet, &key, ep, svc->spec.affinity);
+		podnet_aff_put(svc->net, &key, ep, svc->spec.affinity);
 	return ep;
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_sched_pick);

@@ -26,6 +26,11 @@ PODNET_EXPORT_FOR_KUNIT(podnet_max_services);
 module_param_named(max_services, podnet_max_services, uint, 0644);
 MODULE_PARM_DESC(max_services, "service ports per network namespace");
 
+static unsigned int podnet_max_services_userns = 1024;
+module_param_named(max_services_userns, podnet_max_services_userns, uint, 0644);
+MODULE_PARM_DESC(max_services_userns,
+		 "service ports per network namespace of a user namespace other than the initial one");
+
 unsigned int podnet_max_endpoints = 512;
 PODNET_EXPORT_FOR_KUNIT(podnet_max_endpoints);
 module_param_named(max_endpoints, podnet_max_endpoints, uint, 0644);
@@ -378,7 +383,8 @@ static int podnet_eps_check(unsigned int n, struct netlink_ext_ack *extack)
  * nothing changes: a new service has its endpoints from its first packet.
  *
  * Context: svc_lock held.
- * Return: 0, -EEXIST, -ENOSPC (max_services, max_endpoints), -ENOMEM.
+ * Return: 0, -EEXIST, -ENOSPC (max_services, max_services_userns,
+ * max_endpoints), -ENOMEM.
  */
 int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 		   const struct podnet_svc_ext *ext,
@@ -397,6 +403,12 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	if (pnet->nsvcs >= podnet_max_services) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "too many services (module parameter max_services)");
+		return -ENOSPC;
+	}
+	if (pnet->nsvcs >= podnet_limit(net, UINT_MAX,
+					podnet_max_services_userns)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "too many services for a namespace of a user namespace (module parameter max_services_userns)");
 		return -ENOSPC;
 	}
 	err = podnet_eps_check(n, extack);

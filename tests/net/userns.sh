@@ -4,8 +4,9 @@
 #
 # Who may configure podnet, and who pays for it: the root of a user
 # namespace configures the network namespace its user namespace owns and
-# no other, and what it makes podnet allocate is charged to its memory
-# cgroup (GFP_KERNEL_ACCOUNT, as nf_tables charges its rules).
+# no other, what it makes podnet allocate is charged to its memory cgroup
+# (GFP_KERNEL_ACCOUNT, as nf_tables charges its rules), and its services
+# are kept to the module parameter max_services_userns (set to 1 + N here).
 #
 #   initial user namespace: node ($NODE), pn0
 #   └─ user namespace (unshare --user --map-root-user), in cgroup $CG
@@ -23,15 +24,18 @@ require_cmd podnetctl unshare jq
 
 N=100
 CG=/sys/fs/cgroup/podnet-userns.$$
+P=/sys/module/podnet/parameters
+OLD_LIMIT=$(cat "$P/max_services_userns")
 report=$(mktemp)
 batchfile=$(mktemp)
 cleanup() {
+	echo "$OLD_LIMIT" >"$P/max_services_userns"
 	rmdir "$CG" 2>/dev/null
 	rm -f "$report" "$batchfile"
 	cleanup_all_ns
 }
 
-tap_plan 5
+tap_plan 6
 setup_ns NODE
 ip -n "$NODE" link add pn0 type podnet
 check "a memory cgroup" eval '[[ " $(</sys/fs/cgroup/cgroup.controllers) " == *" memory "* ]] &&
@@ -53,8 +57,10 @@ before=$(<"$CG/memory.current")
 echo "batch: $(rc podnetctl -b "$BATCH")"
 after=$(<"$CG/memory.current")
 echo "services: $(podnetctl -j service show | jq length)"
+echo "limit: $(rc podnetctl service add 10.96.0.2:80/tcp)"
 echo "charged: $((after - before))"
 '
+echo $((N + 1)) >"$P/max_services_userns"
 (echo "$BASHPID" >"$CG/cgroup.procs" &&
 	NODE=$NODE CG=$CG BATCH=$batchfile exec unshare --user --map-root-user --net bash -c "$script") >"$report" 2>&1
 echo "# user namespace's report:"
@@ -79,6 +85,8 @@ check "... and nothing in the node's" \
 	reported node "podnetctl: cannot enter network namespace \`$NODE': Operation not permitted rc=2"
 check "a batch of $N Maglev services in it" \
 	eval 'reported batch "rc=0" && reported services "$((N + 1))"'
+check "... and no more than max_services_userns" \
+	reported limit "podnetctl: podnet: too many services for a namespace of a user namespace (module parameter max_services_userns)* rc=2"
 # shellcheck disable=SC2317
 charged_at_least() { # BYTES: the report's "charged" line says at least BYTES
 	local line

@@ -34,7 +34,10 @@
  * extended ack message naming what is wrong; a failed command changes
  * nothing. What a command makes the module keep (pods' addresses,
  * services, endpoint sets and their lookup tables) is charged to the
- * memory cgroup of the process that sent it.
+ * memory cgroup of the process that sent it. A network namespace owned by
+ * a user namespace other than the initial one has tighter limits: the
+ * module parameters max_services_userns (1024 services) and
+ * max_affinity_userns (65536 ClientIP affinity entries).
  *
  * A podnet device is named by exactly one of PODNET_A_DEV_IFINDEX and
  * PODNET_A_DEV_IFNAME; a pod (port) by exactly one of PODNET_POD_A_IFINDEX
@@ -139,7 +142,8 @@
  * rejects a connection for want of the endpoints it was added with.
  * Fails with EEXIST if the service, its NodePort or one of its external
  * addresses (with this port and protocol) is already in use, or an endpoint
- * is given twice, and with ENOSPC past the max_services or max_endpoints
+ * is given twice, and with ENOSPC past the max_services (or
+ * max_services_userns) or max_endpoints
  * module parameter.
  *
  * PODNET_CMD_SERVICE_SET
