@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nlfuzz: send the podnet generic netlink family malformed and half-valid
+ * requests, built from its attribute trees (uapi/linux/podnet.h), and read
+ * every answer. Structure-aware: most attributes have their type's shape
+ * and values from small pools (so that some requests succeed and later ones
+ * act on what they made), some are garbage, out-of-range types, wrong
+ * lengths, truncated messages, dumps with filters.
+ *
+ *   nlfuzz [-n MESSAGES] [-s SEED] [-j WRITERS]
+ *
+ * Runs in the current network namespace; WRITERS processes (default 1)
+ * fuzz at once, each with its own seed (SEED + i). Prints one line per
+ * writer: "writer I: N messages, A accepted, R refused (errno counts),
+ * D dumps, T unanswered"; exits 0 if every message was answered, 1 if one
+ * was not (a hung or lost answer), 2 on a usage or setup error.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/podnet.h>
+
+#define BUFSZ 65536
+#define ALIGN4(n) (((n) + 3) & ~3u)
+
+/* xorshift64*: reproducible from the seed. */
+static uint64_t rs;
+
+static uint32_t rnd(void)
+{
+	rs ^= rs >> 12;
+	rs ^= rs << 25;
+	rs ^= rs >> 27;
+	return (uint32_t)((rs * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static unsigned int below(unsigned int n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static int chance(unsigned int percent)
+{
+	return below(100) < percent;
+}
+
+/* A message being built. */
+struct msg {
+	unsigned char buf[BUFSZ];
+	size_t len;
+};
+
+static void *put(struct msg *m, uint16_t type, const void *data, size_t dlen)
+{
+	struct nlattr *a = (struct nlattr *)(m->buf + m->len);
+	size_t need = ALIGN4(NLA_HDRLEN + dlen);
+
+	if (m->len + need > sizeof(m->buf))
+		return NULL;
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + dlen;
+	if (dlen)
+		memcpy((char *)a + NLA_HDRLEN, data, dlen);
+	memset((char *)a + NLA_HDRLEN + dlen, 0, need - NLA_HDRLEN - dlen);
+	m->len += need;
+	return a;
+}
+
+/* Attribute shapes. */
+enum kind { K_U8, K_U16, K_U32, K_U64, K_STR, K_MAC, K_ADDR, K_NEST };
+
+struct aset;
+struct atype {
+	enum kind kind;
+	const struct aset *nested;	/* K_NEST: the set inside */
+	const uint32_t *pool;		/* values to draw from, or NULL */
+	unsigned int npool;
+};
+
+struct aset {
+	unsigned int max;
+	const struct atype *t;		/* indexed by type, 0 unused */
+};
+
+#define POOL(...) (const uint32_t[]){ __VA_ARGS__ }, \
+	sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t)
+
+static const struct aset addr_set, addrs_set, pod_set, svc_set, ep_set, eps_set;
+
+static const struct atype addr_t[] = {
+	[PODNET_ADDR_A_IPV4] = { K_ADDR },
+	[PODNET_ADDR_A_IPV6] = { K_ADDR },
+};
+static const struct aset addr_set = { PODNET_ADDR_A_MAX, addr_t };
+/* PODNET_POD_A_ADDRS and PODNET_SVC_A_EXTERNAL: a list of addresses. */
+static const struct aset addrs_set = { PODNET_ADDR_A_MAX, addr_t };
+
+static const struct atype stats_t[] = { [1] = { K_U64 }, [2] = { K_U64 } };
+static const struct aset stats_set = { 2, stats_t };
+
+static const struct atype pod_t[] = {
+	[PODNET_POD_A_IFINDEX] = { K_U32, NULL, POOL(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) },
+	[PODNET_POD_A_IFNAME] = { K_STR },
+	[PODNET_POD_A_ADDRS] = { K_NEST, &addrs_set },
+	[PODNET_POD_A_MAC] = { K_MAC },
+	[PODNET_POD_A_STATS] = { K_NEST, &stats_set },
+	[PODNET_POD_A_PAD] = { K_U32 },
+};
+static const struct aset pod_set = { PODNET_POD_A_MAX, pod_t };
+
+static const struct atype ep_t[] = {
+	[PODNET_EP_A_ADDR] = { K_NEST, &addr_set },
+	[PODNET_EP_A_PORT] = { K_U16, NULL, POOL(0, 1, 53, 80, 8080, 65535) },
+	[PODNET_EP_A_WEIGHT] = { K_U16, NULL, POOL(0, 1, 2, 7, 65535) },
+	[PODNET_EP_A_FLAGS] = { K_U32, NULL, POOL(0, 1, 2, 3, 4, 0xffffffff) },
+	[PODNET_EP_A_CONNS] = { K_U64 },
+	[PODNET_EP_A_PAD] = { K_U32 },
+};
+static const struct aset ep_set = { PODNET_EP_A_MAX, ep_t };
+
+static const struct atype eps_t[] = {
+	[PODNET_EPS_A_ENDPOINT] = { K_NEST, &ep_set },
+};
+static const struct aset eps_set = { PODNET_EPS_A_MAX, eps_t };
+
+static const struct atype svc_t[] = {
+	[PODNET_SVC_A_PROTO] = { K_U8, NULL, POOL(0, 1, 6, 17, 132, 255) },
+	[PODNET_SVC_A_ADDR] = { K_NEST, &addr_set },
+	[PODNET_SVC_A_PORT] = { K_U16, NULL, POOL(0, 53, 80, 443) },
+	[PODNET_SVC_A_SCHED] = { K_U8, NULL, POOL(0, 1, 2, 3, 200) },
+	[PODNET_SVC_A_AFFINITY] = { K_U32, NULL, POOL(0, 1, 10800, 86400, 86401) },
+	[PODNET_SVC_A_NODEPORT] = { K_U16, NULL, POOL(0, 30080, 30081, 65535) },
+	[PODNET_SVC_A_EXTERNAL] = { K_NEST, &addrs_set },
+	[PODNET_SVC_A_POLICY] = { K_U8, NULL, POOL(0, 1, 2) },
+	[PODNET_SVC_A_FLAGS] = { K_U32, NULL, POOL(0, 1, 2, 0x80000000) },
+	[PODNET_SVC_A_STATS] = { K_NEST, &stats_set },
+	[PODNET_SVC_A_ENDPOINTS] = { K_NEST, &eps_set },
+	[PODNET_SVC_A_PAD] = { K_U32 },
+};
+static const struct aset svc_set = { PODNET_SVC_A_MAX, svc_t };
+
+static const struct atype top_t[] = {
+	[PODNET_A_DEV_IFINDEX] = { K_U32, NULL, POOL(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) },
+	[PODNET_A_DEV_IFNAME] = { K_STR },
+	[PODNET_A_POD] = { K_NEST, &pod_set },
+	[PODNET_A_SERVICE] = { K_NEST, &svc_set },
+	[PODNET_A_ENDPOINT] = { K_NEST, &ep_set },
+	[PODNET_A_ENDPOINTS] = { K_NEST, &eps_set },
+};
+static const struct aset top_set = { PODNET_A_MAX, top_t };
+
+static const char *const names[] = {
+	"pn0", "pn1", "v1", "v2", "v3", "v4", "lo", "eth0", "", "nosuch",
+	"0123456789abcdef",	/* IFNAMSIZ long: no room for the NUL */
+};
+
+/* A small pool of addresses: services, pods, the node's, odd ones. */
+static void pick_addr(int v6, unsigned char *out)
+{
+	static const unsigned char v4[][4] = {
+		{ 10, 96, 0, 1 }, { 10, 96, 0, 2 }, { 10, 244, 1, 2 },
+		{ 10, 244, 1, 3 }, { 10, 244, 1, 1 }, { 127, 0, 0, 1 },
+		{ 0, 0, 0, 0 }, { 224, 0, 0, 1 }, { 255, 255, 255, 255 },
+		{ 192, 0, 2, 10 },
+	};
+	static const unsigned char v6p[][16] = {
+		{ 0xfd, 0, [15] = 1 }, { 0xfd, 0, [15] = 2 },
+		{ 0xfd, 0, 0x02, 0x44, [15] = 2 }, { [15] = 1 }, { 0 },
+		{ 0xfe, 0x80, [15] = 1 }, { 0xff, 0x02, [15] = 1 },
+		{ [10] = 0xff, [11] = 0xff, 10, 96, 0, 1 },
+	};
+
+	if (v6)
+		memcpy(out, v6p[below(sizeof(v6p) / sizeof(v6p[0]))], 16);
+	else
+		memcpy(out, v4[below(sizeof(v4) / sizeof(v4[0]))], 4);
+}
+
+static void put_garbage(struct msg *m, unsigned int max_type)
+{
+	unsigned char junk[40];
+	unsigned int i, n = below(sizeof(junk) + 1);
+
+	for (i = 0; i < n; i++)
+		junk[i] = chance(50) ? 0 : rnd();
+	put(m, below(max_type + 3) | (chance(5) ? NLA_F_NESTED : 0), junk, n);
+}
+
+static void put_set(struct msg *m, const struct aset *set, int depth);
+
+static void put_attr(struct msg *m, const struct aset *set, uint16_t type, int depth)
+{
+	const struct atype *t = &set->t[type];
+	unsigned char b[16];
+	uint32_t v;
+	size_t len;
+
+	v = t->pool && chance(85) ? t->pool[below(t->npool)] : rnd();
+	switch (t->kind) {
+	case K_U8:
+	case K_U16:
+	case K_U32:
+	case K_U64:
+		len = t->kind == K_U8 ? 1 : t->kind == K_U16 ? 2 :
+		      t->kind == K_U32 ? 4 : 8;
+		if (chance(5))	/* a wrong length */
+			len = below(9);
+		memset(b, 0, sizeof(b));
+		memcpy(b, &v, len < 4 ? len : 4);
+		put(m, type, b, len);
+		break;
+	case K_STR: {
+		const char *s = names[below(sizeof(names) / sizeof(names[0]))];
+
+		/* The NUL, mostly. */
+		put(m, type, s, strlen(s) + (chance(90) ? 1 : 0));
+		break;
+	}
+	case K_MAC:
+		for (len = 0; len < 6; len++)
+			b[len] = rnd();
+		if (chance(30))
+			b[0] &= 0xfe;	/* unicast */
+		put(m, type, b, chance(90) ? 6 : below(9));
+		break;
+	case K_ADDR:
+		pick_addr(type == PODNET_ADDR_A_IPV6 ? !chance(5) : chance(5), b);
+		put(m, type, b, type == PODNET_ADDR_A_IPV6 ? 16 : 4);
+		break;
+	case K_NEST: {
+		struct nlattr *nest = put(m, type | (chance(50) ? NLA_F_NESTED : 0), NULL, 0);
+		size_t start = m->len;
+
+		if (!nest)
+			return;
+		if (depth < 4)
+			put_set(m, t->nested, depth + 1);
+		nest->nla_len = NLA_HDRLEN + (m->len - start);
+		break;
+	}
+	}
+}
+
+/* Up to a few attributes of @set, mostly well formed. */
+static void put_set(struct msg *m, const struct aset *set, int depth)
+{
+	unsigned int i, n = below(set == &eps_set || set == &addrs_set ? 10 : 6);
+
+	for (i = 0; i < n && m->len < BUFSZ - 256; i++) {
+		uint16_t type = 1 + below(set->max);
+
+		if (chance(8))
+			put_garbage(m, set->max);
+		else
+			put_attr(m, set, type, depth);
+	}
+}
+
+/* Resolve the family over CTRL_CMD_GETFAMILY. */
+static int family_id(int fd)
+{
+	struct msg m = { .len = NLMSG_HDRLEN + GENL_HDRLEN };
+	struct nlmsghdr *h = (struct nlmsghdr *)m.buf;
+	struct genlmsghdr *g = NLMSG_DATA(h);
+	static unsigned char rbuf[BUFSZ];
+	struct nlattr *a;
+	ssize_t n;
+	int rem;
+
+	put(&m, CTRL_ATTR_FAMILY_NAME, PODNET_GENL_NAME, sizeof(PODNET_GENL_NAME));
+	h->nlmsg_len = m.len;
+	h->nlmsg_type = GENL_ID_CTRL;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	if (send(fd, m.buf, m.len, 0) < 0)
+		return -1;
+	n = recv(fd, rbuf, sizeof(rbuf), 0);
+	h = (struct nlmsghdr *)rbuf;
+	if (n < (ssize_t)NLMSG_HDRLEN || h->nlmsg_type == NLMSG_ERROR)
+		return -1;
+	a = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+	rem = h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= ALIGN4(a->nla_len), a = (struct nlattr *)((char *)a + ALIGN4(a->nla_len)))
+		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+			return *(uint16_t *)((char *)a + NLA_HDRLEN);
+	return -1;
+}
+
+struct counts {
+	unsigned long msgs, accepted, refused, dumps, unanswered;
+	unsigned long err[140];
+};
+
+/* Read until the answer to @seq is complete: 0, or -1 if none came. */
+static int answer(int fd, uint32_t seq, int dump, struct counts *c)
+{
+	static unsigned char rbuf[BUFSZ];
+
+	for (;;) {
+		ssize_t n = recv(fd, rbuf, sizeof(rbuf), 0);
+		struct nlmsghdr *h;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS)
+				continue;
+			return -1;	/* timed out */
+		}
+		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				c->accepted++;
+				return 0;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int e = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				if (!e) {
+					c->accepted++;
+				} else {
+					c->refused++;
+					c->err[e < 140 ? e : 0]++;
+				}
+				/* A dump's error ends it; a request's ack ends it. */
+				return 0;
+			}
+			if (!dump && !(h->nlmsg_flags & NLM_F_MULTI)) {
+				/* A GET reply: its ack follows. */
+				continue;
+			}
+		}
+	}
+}
+
+static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	static struct msg m;
+	struct counts c = { 0 };
+	int fd, fam, one = 1, i;
+	unsigned long k;
+	uint32_t seq = 1;
+
+	rs = seed * 2654435761ULL + 0x9e3779b97f4a7c15ULL;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("nlfuzz: netlink socket");
+		return 2;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	fam = family_id(fd);
+	if (fam < 0) {
+		fprintf(stderr, "nlfuzz: no podnet family (is podnet.ko loaded?)\n");
+		return 2;
+	}
+	for (k = 0; k < nmsgs; k++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)m.buf;
+		struct genlmsghdr *g = NLMSG_DATA(h);
+		int dump = 0;
+
+		memset(m.buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+		m.len = NLMSG_HDRLEN + GENL_HDRLEN;
+		g->cmd = below(PODNET_CMD_MAX + 3);
+		g->version = chance(95) ? PODNET_GENL_VERSION : rnd();
+		put_set(&m, &top_set, 0);
+		h->nlmsg_len = m.len;
+		h->nlmsg_type = fam;
+		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		if ((g->cmd == PODNET_CMD_POD_GET || g->cmd == PODNET_CMD_SERVICE_GET) &&
+		    chance(40)) {
+			h->nlmsg_flags |= NLM_F_DUMP;
+			dump = 1;
+			c.dumps++;
+		}
+		if (chance(3) && h->nlmsg_len > NLMSG_HDRLEN + GENL_HDRLEN)
+			h->nlmsg_len -= 1 + below(h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN);
+		h->nlmsg_seq = ++seq;
+		c.msgs++;
+		if (send(fd, m.buf, h->nlmsg_len, 0) < 0) {
+			/* The kernel may refuse a message outright. */
+			c.refused++;
+			c.err[errno < 140 ? errno : 0]++;
+			continue;
+		}
+		if (answer(fd, seq, dump, &c) < 0)
+			c.unanswered++;
+	}
+	printf("writer %u: %lu messages, %lu accepted, %lu refused (", id, c.msgs,
+	       c.accepted, c.refused);
+	for (i = 0, one = 0; i < 140; i++)
+		if (c.err[i])
+			printf("%s%s %lu", one++ ? ", " : "", i ? strerror(i) : "other", c.err[i]);
+	printf("), %lu dumps, %lu unanswered\n", c.dumps, c.unanswered);
+	fflush(stdout);
+	close(fd);
+	return c.unanswered ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long nmsgs = 10000, writers = 1, i;
+	uint64_t seed = 1;
+	int opt, rc = 0, st;
+
+	while ((opt = getopt(argc, argv, "n:s:j:")) != -1) {
+		switch (opt) {
+		case 'n':
+			nmsgs = strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 10);
+			break;
+		case 'j':
+			writers = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			fprintf(stderr, "usage: nlfuzz [-n MESSAGES] [-s SEED] [-j WRITERS]\n");
+			return 2;
+		}
+	}
+	if (!writers || writers > 16)
+		return fprintf(stderr, "nlfuzz: -j from 1 to 16\n"), 2;
+	if (writers == 1)
+		return writer(0, seed, nmsgs);
+	for (i = 0; i < writers; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return perror("nlfuzz: fork"), 2;
+		if (!pid)
+			_exit(writer(i, seed + i, nmsgs));
+	}
+	while (wait(&st) > 0)
+		if (!WIFEXITED(st) || WEXITSTATUS(st) > rc)
+			rc = WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+	return rc;
+}
