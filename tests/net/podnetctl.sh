@@ -65,7 +65,7 @@ no_pods() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
-tap_plan 44
+tap_plan 45
 setup_ns A
 if ! { ip -n "$A" link add pn0 type podnet && ip -n "$A" link set pn0 up &&
 	ip -n "$A" link add pn1 type podnet && ip -n "$A" link set pn1 up; }; then
@@ -258,6 +258,21 @@ check "without CAP_NET_ADMIN: the events group cannot be joined" \
 check "-n: another netns has no pods" eval '[ -z "$(podnetctl pod show)" ]'
 check "-n PATH: /run/netns/A is A" \
 	eval '[ -n "$(pc pod show)" ] && [ "$(podnetctl -n "/run/netns/$A" pod show)" = "$(pc pod show)" ]'
+# shellcheck disable=SC2317
+proc_path() { # the namespace of a process in A, as a CNI runtime names it
+	local pid out
+	# Not through pc: $! would be the subshell running the function.
+	podnetctl -n "$A" monitor >/dev/null &
+	pid=$!
+	# In A once it has called setns() (test -ef: the same nsfs inode).
+	busywait 5000 test "/proc/$pid/ns/net" -ef "/run/netns/$A" >/dev/null ||
+		{ kill "$pid"; echo "the monitor never entered A"; return 1; }
+	out=$(podnetctl -n "/proc/$pid/ns/net" pod show)
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	[ -n "$out" ] && [ "$out" = "$(pc pod show)" ] || { echo "$out"; return 1; }
+}
+check "-n /proc/PID/ns/net: a process's namespace (a podnetctl in A)" proc_path
 check "-n: a netns that does not exist" \
 	errline "podnetctl: cannot open network namespace \`no-such-ns-$$': *" podnetctl -n "no-such-ns-$$" pod show
 
