@@ -29,7 +29,7 @@ FUZZ=$(cd "$(dirname "$0")" && pwd)/lib/nlfuzz
 [ -x "$FUZZ" ] || ksft_fail "$FUZZ not built (make test-tools)"
 SEED=${PODNET_FUZZ_SEED:-1}
 # Under KASAN and lockdep each request costs more: fewer there.
-MSGS=${PODNET_FUZZ_MSGS:-$([ "${PODNET_KERNEL:-}" = debug ] && echo 2500 || echo 20000)}
+MSGS=${PODNET_FUZZ_MSGS:-$([ "${PODNET_KERNEL:-}" = debug ] && echo 1500 || echo 20000)}
 
 tap_plan 5
 setup_ns NODE

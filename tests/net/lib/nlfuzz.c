@@ -5,7 +5,9 @@
  * every answer. Structure-aware: most attributes have their type's shape
  * and values from small pools (so that some requests succeed and later ones
  * act on what they made), some are garbage, out-of-range types, wrong
- * lengths, truncated messages, dumps with filters.
+ * lengths, truncated messages, dumps with filters. Half the requests are
+ * well formed (then one in five gets a bit flipped), so that services,
+ * endpoints and pods come and go and the commands' work is reached.
  *
  *   nlfuzz [-n MESSAGES] [-s SEED] [-j WRITERS]
  *
@@ -264,6 +266,149 @@ static void put_set(struct msg *m, const struct aset *set, int depth)
 	}
 }
 
+/*
+ * Well-formed requests, from the same small pools: half of the messages,
+ * so that services, endpoints and pods come and go and the commands' work
+ * (endpoint set swaps, in-place changes, flushes, port teardown) is
+ * reached, not only the policies. One in five is then damaged a little.
+ */
+static struct nlattr *nest_start(struct msg *m, uint16_t type)
+{
+	return put(m, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void nest_end(struct msg *m, struct nlattr *nest, size_t start)
+{
+	if (nest)
+		nest->nla_len = NLA_HDRLEN + (m->len - start);
+}
+
+/* A service key: TCP or UDP, one of three ClusterIPs, port 80 or 53. */
+static int put_key(struct msg *m)
+{
+	static const unsigned char vip4[][4] = { { 10, 96, 0, 1 }, { 10, 96, 0, 2 } };
+	static const unsigned char vip6[16] = { 0xfd, 0, [15] = 0x10 };
+	int v6 = chance(25);
+	uint8_t proto = chance(50) ? 6 : 17;
+	uint16_t port = chance(50) ? 80 : 53;
+	struct nlattr *a;
+	size_t start;
+
+	put(m, PODNET_SVC_A_PROTO, &proto, 1);
+	a = nest_start(m, PODNET_SVC_A_ADDR);
+	start = m->len;
+	if (v6)
+		put(m, PODNET_ADDR_A_IPV6, vip6, 16);
+	else
+		put(m, PODNET_ADDR_A_IPV4, vip4[below(2)], 4);
+	nest_end(m, a, start);
+	put(m, PODNET_SVC_A_PORT, &port, 2);
+	return v6;
+}
+
+static void put_ep(struct msg *m, uint16_t type, int v6, int full)
+{
+	unsigned char b[16] = { 0xfd, 0, 0x02, 0x44, [15] = 2 };
+	struct nlattr *e, *a;
+	size_t s1, s2;
+	uint16_t port = chance(50) ? 8080 : 5353, w = 1 + below(3);
+	uint32_t flags = below(4);
+
+	e = nest_start(m, type);
+	s1 = m->len;
+	a = nest_start(m, PODNET_EP_A_ADDR);
+	s2 = m->len;
+	if (v6) {
+		b[15] = 2 + below(4);
+		put(m, PODNET_ADDR_A_IPV6, b, 16);
+	} else {
+		unsigned char v4[4] = { 10, 244, 1, 2 + below(4) };
+
+		put(m, PODNET_ADDR_A_IPV4, v4, 4);
+	}
+	nest_end(m, a, s2);
+	put(m, PODNET_EP_A_PORT, &port, 2);
+	if (full && chance(50))
+		put(m, PODNET_EP_A_WEIGHT, &w, 2);
+	if (full && chance(50))
+		put(m, PODNET_EP_A_FLAGS, &flags, 4);
+	nest_end(m, e, s1);
+}
+
+static void put_eps(struct msg *m, int v6)
+{
+	struct nlattr *n = nest_start(m, PODNET_A_ENDPOINTS);
+	size_t start = m->len;
+	unsigned int i, k = below(5);
+
+	for (i = 0; i < k; i++)
+		put_ep(m, PODNET_EPS_A_ENDPOINT, v6, 1);
+	nest_end(m, n, start);
+}
+
+static void put_valid(struct msg *m, uint8_t cmd)
+{
+	static const char *const ports[] = { "v1", "v2", "v3", "v4" };
+	struct nlattr *n, *a;
+	size_t s1, s2;
+	uint32_t v;
+	int v6;
+
+	switch (cmd) {
+	case PODNET_CMD_POD_ADD:
+	case PODNET_CMD_POD_DEL:
+	case PODNET_CMD_POD_GET:
+		if (cmd == PODNET_CMD_POD_ADD || chance(30))
+			put(m, PODNET_A_DEV_IFNAME, chance(80) ? "pn0" : "pn1", 4);
+		n = nest_start(m, PODNET_A_POD);
+		s1 = m->len;
+		put(m, PODNET_POD_A_IFNAME, ports[below(4)], 3);
+		if (cmd == PODNET_CMD_POD_ADD) {
+			unsigned char v4[4] = { 10, 244, 1, 2 + below(6) };
+
+			a = nest_start(m, PODNET_POD_A_ADDRS);
+			s2 = m->len;
+			put(m, PODNET_ADDR_A_IPV4, v4, 4);
+			nest_end(m, a, s2);
+		}
+		nest_end(m, n, s1);
+		break;
+	default:
+		n = nest_start(m, PODNET_A_SERVICE);
+		s1 = m->len;
+		v6 = put_key(m);
+		if (cmd == PODNET_CMD_SERVICE_ADD || cmd == PODNET_CMD_SERVICE_SET) {
+			if (chance(50)) {
+				v = below(3);
+				put(m, PODNET_SVC_A_SCHED, &v, 1);
+			}
+			if (chance(30)) {
+				v = 1 + below(600);
+				put(m, PODNET_SVC_A_AFFINITY, &v, 4);
+			}
+			if (chance(40)) {
+				v = 30080 + below(3);
+				put(m, PODNET_SVC_A_NODEPORT, &v, 2);
+			}
+			if (chance(30)) {
+				v = below(2);
+				put(m, PODNET_SVC_A_POLICY, &v, 1);
+			}
+			if (chance(20)) {
+				v = 1;
+				put(m, PODNET_SVC_A_FLAGS, &v, 4);
+			}
+		}
+		nest_end(m, n, s1);
+		if (cmd == PODNET_CMD_ENDPOINT_ADD || cmd == PODNET_CMD_ENDPOINT_DEL)
+			put_ep(m, PODNET_A_ENDPOINT, v6, cmd == PODNET_CMD_ENDPOINT_ADD);
+		if (cmd == PODNET_CMD_ENDPOINT_SET ||
+		    (cmd == PODNET_CMD_SERVICE_ADD && chance(50)))
+			put_eps(m, v6);
+		break;
+	}
+}
+
 /* Resolve the family over CTRL_CMD_GETFAMILY. */
 static int family_id(int fd)
 {
@@ -377,7 +522,15 @@ static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
 		m.len = NLMSG_HDRLEN + GENL_HDRLEN;
 		g->cmd = below(PODNET_CMD_MAX + 3);
 		g->version = chance(95) ? PODNET_GENL_VERSION : rnd();
-		put_set(&m, &top_set, 0);
+		if (g->cmd && g->cmd <= PODNET_CMD_MAX && chance(50)) {
+			put_valid(&m, g->cmd);
+			/* A little damage: one byte of an attribute. */
+			if (chance(20) && m.len > NLMSG_HDRLEN + GENL_HDRLEN)
+				m.buf[NLMSG_HDRLEN + GENL_HDRLEN +
+				      below(m.len - NLMSG_HDRLEN - GENL_HDRLEN)] ^= 1 << below(8);
+		} else {
+			put_set(&m, &top_set, 0);
+		}
 		h->nlmsg_len = m.len;
 		h->nlmsg_type = fam;
 		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
