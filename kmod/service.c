@@ -209,32 +209,6 @@ static void podnet_fe_taken(struct netlink_ext_ack *extack, u8 kind,
 		NL_SET_BAD_ATTR(extack, nla);
 }
 
-static int podnet_svc_link_fe(struct podnet_net *pnet, struct podnet_svc *svc,
-			      const struct podnet_fe_key *key, u8 kind,
-			      const struct nlattr *nla,
-			      struct netlink_ext_ack *extack)
-{
-	struct podnet_fe *fe;
-	int err;
-
-	fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
-	if (!fe)
-		return -ENOMEM;
-	fe->key = *key;
-	fe->svc = svc;
-	fe->kind = kind;
-	err = rhashtable_lookup_insert_fast(&pnet->fes, &fe->node,
-					    podnet_fe_params);
-	if (err) {
-		kfree(fe);
-		if (err == -EEXIST)
-			podnet_fe_taken(extack, kind, nla);
-		return err;
-	}
-	svc->fes[svc->nfes++] = fe;
-	return 0;
-}
-
 /* Order of endpoints by address, then port. */
 static int podnet_ep_cmp(const struct podnet_ep_spec *x,
 			 const struct podnet_ep_spec *y)
@@ -370,6 +344,91 @@ static int podnet_eps_check(unsigned int n, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* The frontend of @svc (NULL: none) with @key, or NULL. */
+static struct podnet_fe *podnet_svc_fe(const struct podnet_svc *svc,
+				       const struct podnet_fe_key *key)
+{
+	unsigned int i;
+
+	for (i = 0; svc && i < svc->nfes; i++)
+		if (!memcmp(&svc->fes[i]->key, key, sizeof(*key)))
+			return svc->fes[i];
+	return NULL;
+}
+
+/*
+ * The frontends of a service with @spec and @ext, in podnet_svc.fes order
+ * (ClusterIP, external addresses, NodePort), allocated into @svc->fes, not
+ * hashed; the attribute that gave each in @nla.
+ */
+static int podnet_svc_new_fes(struct podnet_svc *svc,
+			      const struct podnet_svc_spec *spec,
+			      const struct podnet_svc_ext *ext,
+			      const struct nlattr **nla)
+{
+	unsigned int i, next = ext ? ext->n : 0;
+	struct podnet_fe *fe;
+
+	for (i = 0; i < 1 + next + !!spec->nodeport; i++) {
+		fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
+		if (!fe)
+			return -ENOMEM;
+		fe->key = spec->key;
+		fe->svc = svc;
+		if (!i) {
+			fe->kind = PODNET_FE_CLUSTERIP;
+			nla[i] = ext ? ext->svc_nla : NULL;
+		} else if (i <= next) {
+			fe->kind = PODNET_FE_EXTERNAL;
+			fe->key.addr = ext->addr[i - 1];
+			nla[i] = ext->nla[i - 1];
+		} else {
+			fe->kind = PODNET_FE_NODEPORT;
+			fe->key.port = spec->nodeport;
+			podnet_fe_wildcard(&fe->key);
+			nla[i] = ext ? ext->nodeport_nla : NULL;
+		}
+		svc->fes[svc->nfes++] = fe;
+	}
+	return 0;
+}
+
+/*
+ * Hash the frontends of @svc that @old, the service it takes the place of
+ * (NULL: none), does not have. One that another service has fails with
+ * -EEXIST, naming the attribute that gave it (@nla, in podnet_svc.fes
+ * order). On failure those hashed are taken out again; they may have been
+ * seen, so @svc is freed after a grace period.
+ */
+static int podnet_svc_hash_fes(struct podnet_net *pnet, struct podnet_svc *svc,
+			       const struct podnet_svc *old,
+			       const struct nlattr *const *nla,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < svc->nfes; i++) {
+		if (podnet_svc_fe(old, &svc->fes[i]->key))
+			continue;
+		err = rhashtable_lookup_insert_fast(&pnet->fes,
+						    &svc->fes[i]->node,
+						    podnet_fe_params);
+		if (err)
+			goto undo;
+	}
+	return 0;
+
+undo:
+	if (err == -EEXIST)
+		podnet_fe_taken(extack, svc->fes[i]->kind, nla[i]);
+	for (j = 0; j < i; j++)
+		if (!podnet_svc_fe(old, &svc->fes[j]->key))
+			rhashtable_remove_fast(&pnet->fes, &svc->fes[j]->node,
+					       podnet_fe_params);
+	return err;
+}
+
 /**
  * podnet_svc_add() - add a service port
  * @net: the namespace
@@ -391,12 +450,11 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack)
 {
+	const struct nlattr *nla[1 + PODNET_SVC_MAX_EXTERNAL + 1];
 	unsigned int next = ext ? ext->n : 0;
 	struct podnet_net *pnet = podnet_net(net);
-	struct podnet_fe_key key;
 	struct podnet_svc *svc;
 	struct podnet_eps *eps;
-	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&pnet->svc_lock);
@@ -422,32 +480,21 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	svc->stats = __netdev_alloc_pcpu_stats(struct podnet_svc_stats,
 					       GFP_KERNEL_ACCOUNT);
 	eps = podnet_eps_build(specs, n, spec->sched, NULL);
-	if (!svc->stats || !eps) {
-		podnet_eps_free(eps);
-		goto err_free;
-	}
 	RCU_INIT_POINTER(svc->eps, eps);
+	if (!svc->stats || !eps)
+		goto err_free;
 	svc->spec = *spec;
 	svc->net = net;
 	svc->id = pnet->next_svc_id++;
 
-	err = podnet_svc_link_fe(pnet, svc, &spec->key, PODNET_FE_CLUSTERIP,
-				 ext ? ext->svc_nla : NULL, extack);
-	for (i = 0; !err && i < next; i++) {
-		key = spec->key;
-		key.addr = ext->addr[i];
-		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_EXTERNAL,
-					 ext->nla[i], extack);
-	}
-	if (!err && spec->nodeport) {
-		key = spec->key;
-		key.port = spec->nodeport;
-		podnet_fe_wildcard(&key);
-		err = podnet_svc_link_fe(pnet, svc, &key, PODNET_FE_NODEPORT,
-					 ext ? ext->nodeport_nla : NULL, extack);
-	}
+	err = podnet_svc_new_fes(svc, spec, ext, nla);
 	if (err)
-		goto err_unlink;
+		goto err_free;
+	err = podnet_svc_hash_fes(pnet, svc, NULL, nla, extack);
+	if (err) {
+		call_rcu(&svc->rcu, podnet_svc_free_rcu);
+		return err;
+	}
 	err = podnet_vip_get(pnet, &spec->key.addr);
 	if (err)
 		goto err_unlink;
@@ -479,8 +526,8 @@ err_unlink:
 	call_rcu(&svc->rcu, podnet_svc_free_rcu);
 	return err;
 err_free:
-	free_percpu(svc->stats);
-	kfree(svc);
+	/* Never seen: its frontends, endpoints and counters go at once. */
+	podnet_svc_free(svc);
 	return err;
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_svc_add);
@@ -694,55 +741,6 @@ int podnet_ep_set(struct podnet_svc *svc, const struct podnet_ep_spec *eps,
 	return podnet_eps_replace(svc, eps, n, PODNET_CMD_ENDPOINT_SET, extack);
 }
 
-/* The frontend of @svc with @key, or NULL. */
-static struct podnet_fe *podnet_svc_fe(const struct podnet_svc *svc,
-				       const struct podnet_fe_key *key)
-{
-	unsigned int i;
-
-	for (i = 0; i < svc->nfes; i++)
-		if (!memcmp(&svc->fes[i]->key, key, sizeof(*key)))
-			return svc->fes[i];
-	return NULL;
-}
-
-/*
- * The frontends of a service with @spec and @ext, in podnet_svc.fes order
- * (ClusterIP, external addresses, NodePort), allocated into @svc->fes, not
- * hashed; the attribute that gave each in @nla.
- */
-static int podnet_svc_new_fes(struct podnet_svc *svc,
-			      const struct podnet_svc_spec *spec,
-			      const struct podnet_svc_ext *ext,
-			      const struct nlattr **nla)
-{
-	unsigned int i, next = ext ? ext->n : 0;
-	struct podnet_fe *fe;
-
-	for (i = 0; i < 1 + next + !!spec->nodeport; i++) {
-		fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
-		if (!fe)
-			return -ENOMEM;
-		fe->key = spec->key;
-		fe->svc = svc;
-		if (!i) {
-			fe->kind = PODNET_FE_CLUSTERIP;
-			nla[i] = ext ? ext->svc_nla : NULL;
-		} else if (i <= next) {
-			fe->kind = PODNET_FE_EXTERNAL;
-			fe->key.addr = ext->addr[i - 1];
-			nla[i] = ext->nla[i - 1];
-		} else {
-			fe->kind = PODNET_FE_NODEPORT;
-			fe->key.port = spec->nodeport;
-			podnet_fe_wildcard(&fe->key);
-			nla[i] = ext ? ext->nodeport_nla : NULL;
-		}
-		svc->fes[svc->nfes++] = fe;
-	}
-	return 0;
-}
-
 /**
  * podnet_svc_change() - change a service port's settings in place
  * @net: the namespace
@@ -807,18 +805,11 @@ int podnet_svc_change(struct net *net, struct podnet_svc *old,
 	}
 
 	/* New frontends first: the only step that can fail. */
-	for (i = 0; i < svc->nfes; i++) {
-		if (podnet_svc_fe(old, &svc->fes[i]->key))
-			continue;
-		err = rhashtable_lookup_insert_fast(&pnet->fes,
-						    &svc->fes[i]->node,
-						    podnet_fe_params);
-		if (err) {
-			if (err == -EEXIST)
-				podnet_fe_taken(extack, svc->fes[i]->kind, nla[i]);
-			goto err_unlink;
-		}
-		added[nadded++] = svc->fes[i];
+	err = podnet_svc_hash_fes(pnet, svc, old, nla, extack);
+	if (err) {
+		/* Not the counters: they are still the old service's. */
+		call_rcu(&svc->rcu, podnet_svc_free_rcu);
+		return err;
 	}
 	for (i = 0; i < svc->nfes; i++) {
 		ofe = podnet_svc_fe(old, &svc->fes[i]->key);
@@ -827,6 +818,8 @@ int podnet_svc_change(struct net *net, struct podnet_svc *old,
 			WARN_ON(rhashtable_replace_fast(&pnet->fes, &ofe->node,
 							&svc->fes[i]->node,
 							podnet_fe_params));
+		else
+			added[nadded++] = svc->fes[i];
 	}
 	for (i = 0; i < old->nfes; i++) {
 		if (podnet_svc_fe(svc, &old->fes[i]->key))
@@ -854,14 +847,6 @@ int podnet_svc_change(struct net *net, struct podnet_svc *old,
 	}
 	call_rcu(&old->rcu, podnet_svc_free_rcu);
 	return 0;
-
-err_unlink:
-	for (i = 0; i < nadded; i++)
-		rhashtable_remove_fast(&pnet->fes, &added[i]->node,
-				       podnet_fe_params);
-	/* Those were seen: free after a grace period (not the counters). */
-	call_rcu(&svc->rcu, podnet_svc_free_rcu);
-	return err;
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_svc_change);
 
