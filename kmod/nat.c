@@ -7,11 +7,21 @@
  *    node's own): on the first packet of a connection to a frontend, pick an
  *    endpoint and nf_nat_setup_info() to it; conntrack translates the rest
  *    of the connection, its replies and related ICMP errors. A frontend
- *    without an eligible endpoint rejects (TCP RST, ICMP port unreachable);
- *    under policy local, traffic from outside the node is dropped instead.
+ *    without any endpoint rejects (TCP RST, ICMP port unreachable); one
+ *    whose endpoints are all on other nodes where its policy asks for local
+ *    ones drops. So do a ClusterIP's unknown ports (reject), addresses of
+ *    the service CIDRs that are no ClusterIP (drop), and LoadBalancer
+ *    addresses for sources outside the service's source ranges (drop).
  *  - masquerade (POST_ROUTING): hairpin connections (a pod reaching itself
- *    through its service), traffic from outside the node under policy
- *    cluster, and every connection of a service with the masquerade flag.
+ *    through its service), external traffic under policy cluster, the
+ *    node's own external traffic under policy local, ClusterIP traffic
+ *    from outside the cluster CIDRs (when the namespace has some), and
+ *    every connection of a service with the masquerade flag.
+ *
+ * Which traffic is which, and what each policy does, is kube-proxy's
+ * nftables mode (pkg/proxy/nftables/proxier.go, syncProxyRules()): see
+ * "How a new connection to a service port is translated" in
+ * uapi/linux/podnet.h.
  *  - accounting (PRE_ROUTING and LOCAL_OUT, after NAT): packets and bytes of
  *    translated connections, in both directions.
  */
@@ -29,7 +39,6 @@
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <net/route.h>
 
-#include "device.h"
 #include "nat.h"
 #include "netns.h"
 #include "sched.h"
@@ -61,9 +70,14 @@ static bool podnet_tuple_key(const struct nf_conntrack_tuple *t, u8 pf,
 	return true;
 }
 
-/* NodePorts answer on the node's own addresses, never on loopback. */
+/*
+ * NodePorts answer on the node's own addresses, never on loopback, and
+ * only on those in the namespace's NodePort CIDRs if it has some.
+ */
 static bool podnet_local_dst(struct net *net, const struct in6_addr *a)
 {
+	if (!podnet_cfg_match(net, PODNET_CFG_NODEPORT, a, true))
+		return false;
 	if (ipv6_addr_v4mapped(a))
 		return !ipv4_is_loopback(a->s6_addr32[3]) &&
 		       inet_addr_type(net, a->s6_addr32[3]) == RTN_LOCAL;
@@ -71,20 +85,47 @@ static bool podnet_local_dst(struct net *net, const struct in6_addr *a)
 }
 
 static struct podnet_svc *podnet_ct_svc(struct net *net, const struct nf_conn *ct,
-					u8 pf, bool *known_vip)
+					u8 pf, bool *known_vip, u8 *kind)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct podnet_fe_key key;
 
-	if (!podnet_proto_ok(t->dst.protonum) || !podnet_tuple_key(t, pf, &key))
+	if (!podnet_tuple_key(t, pf, &key))
 		return NULL;
-	return podnet_fe_lookup(net, &key, podnet_local_dst, known_vip);
+	if (!podnet_proto_ok(t->dst.protonum)) {
+		/* No service port, but a ClusterIP still says no. */
+		if (known_vip)
+			*known_vip = podnet_vip_known(net, &key.addr);
+		return NULL;
+	}
+	return podnet_fe_lookup(net, &key, podnet_local_dst, known_vip, kind);
 }
 
-/* Arrived from outside the node: neither its own nor a local pod's. */
-static bool podnet_from_outside(const struct net_device *in)
+/* An address as a frontend key has it: IPv4 as IPv4-mapped. */
+static void podnet_ct_addr(const union nf_inet_addr *a, u8 pf,
+			   struct in6_addr *out)
 {
-	return in && !netif_is_podnet(in);
+	if (pf == NFPROTO_IPV4)
+		ipv6_addr_set_v4mapped(a->ip, out);
+	else
+		*out = a->in6;
+}
+
+/*
+ * Whether new connections of a service from @saddr go to its local
+ * endpoints only: the ClusterIP's under internal policy local; external
+ * traffic's under policy local, but for traffic from the cluster's pods
+ * (the cluster CIDRs) or from the node itself, which kube-proxy
+ * "short-circuits" to every endpoint.
+ */
+static bool podnet_local_only(struct net *net, const struct podnet_svc *svc,
+			      u8 kind, const struct in6_addr *saddr,
+			      bool from_node)
+{
+	if (kind == PODNET_FE_CLUSTERIP)
+		return svc->spec.ipolicy == PODNET_POLICY_LOCAL;
+	return svc->spec.policy == PODNET_POLICY_LOCAL && !from_node &&
+	       !podnet_cfg_match(net, PODNET_CFG_CLUSTER, saddr, false);
 }
 
 static void podnet_reject(struct sk_buff *skb, const struct nf_hook_state *state,
@@ -115,37 +156,47 @@ static unsigned int podnet_nat_dst(void *priv, struct sk_buff *skb,
 	struct podnet_svc *svc;
 	struct podnet_eps *eps;
 	struct podnet_ep *ep;
+	struct in6_addr daddr;
 	struct nf_conn *ct;
 	unsigned int verdict;
+	u8 kind;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW)
 		return NF_ACCEPT;
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	svc = podnet_ct_svc(state->net, ct, state->pf, &known_vip);
+	svc = podnet_ct_svc(state->net, ct, state->pf, &known_vip, &kind);
 	if (!svc) {
 		/* A ClusterIP without this port: fail fast, as kube-proxy. */
 		if (known_vip) {
 			podnet_reject(skb, state, t->dst.protonum);
 			return NF_DROP;
 		}
+		/* An unallocated address of the service CIDRs. */
+		podnet_ct_addr(&t->dst.u3, state->pf, &daddr);
+		if (podnet_cfg_match(state->net, PODNET_CFG_SERVICE, &daddr,
+				     false))
+			return NF_DROP;
 		return NF_ACCEPT;
 	}
 
-	if (state->pf == NFPROTO_IPV4)
-		ipv6_addr_set_v4mapped(t->src.u3.ip, &flow.saddr);
-	else
-		flow.saddr = t->src.u3.in6;
+	podnet_ct_addr(&t->src.u3, state->pf, &flow.saddr);
 	flow.sport = t->src.u.all;
 	flow.proto = t->dst.protonum;
-	local_only = svc->spec.policy == PODNET_POLICY_LOCAL &&
-		     podnet_from_outside(state->in);
+	if (kind == PODNET_FE_LB && svc->nranges &&
+	    !podnet_prefix_match(svc->ranges, svc->nranges, &flow.saddr)) {
+		podnet_svc_count(svc, PODNET_SC_REJECTED, 1);
+		return NF_DROP;
+	}
+	local_only = podnet_local_only(state->net, svc, kind, &flow.saddr,
+				       state->hook == NF_INET_LOCAL_OUT);
 
 	eps = rcu_dereference(svc->eps);
 	ep = podnet_sched_pick(svc, eps, local_only, &flow);
 	if (!ep) {
 		podnet_svc_count(svc, PODNET_SC_REJECTED, 1);
-		if (!local_only)
+		/* No endpoint at all: reject; none local: drop. */
+		if (!eps->cluster.n)
 			podnet_reject(skb, state, t->dst.protonum);
 		return NF_DROP;
 	}
@@ -172,26 +223,32 @@ static unsigned int podnet_nat_masq(void *priv, struct sk_buff *skb,
 	const struct nf_conntrack_tuple *orig, *reply;
 	enum ip_conntrack_info ctinfo;
 	struct nf_nat_range2 range = {};
-	const struct net_device *in;
 	struct podnet_svc *svc;
+	struct in6_addr saddr;
 	struct nf_conn *ct;
 	bool masq;
+	u8 kind;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
 		return NF_ACCEPT;
-	svc = podnet_ct_svc(state->net, ct, state->pf, NULL);
+	svc = podnet_ct_svc(state->net, ct, state->pf, NULL, &kind);
 	if (!svc)
 		return NF_ACCEPT;
 
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	in = skb->skb_iif ? dev_get_by_index_rcu(state->net, skb->skb_iif) :
-			    NULL;
-	masq = svc->spec.flags & PODNET_SVC_F_MASQUERADE ||
-	       nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3) ||
-	       (svc->spec.policy == PODNET_POLICY_CLUSTER &&
-		podnet_from_outside(in));
+	podnet_ct_addr(&orig->src.u3, state->pf, &saddr);
+	if (svc->spec.flags & PODNET_SVC_F_MASQUERADE ||
+	    nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3))
+		masq = true;	/* masquerade-all, hairpin */
+	else if (kind == PODNET_FE_CLUSTERIP)
+		masq = !podnet_cfg_match(state->net, PODNET_CFG_CLUSTER,
+					 &saddr, true);
+	else if (svc->spec.policy == PODNET_POLICY_CLUSTER)
+		masq = true;
+	else	/* the node's own, short-circuited to every endpoint */
+		masq = !skb->skb_iif;
 	if (!masq)
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4)
@@ -210,7 +267,7 @@ static unsigned int podnet_nat_count(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || !(ct->status & IPS_DST_NAT))
 		return NF_ACCEPT;
-	svc = podnet_ct_svc(state->net, ct, state->pf, NULL);
+	svc = podnet_ct_svc(state->net, ct, state->pf, NULL, NULL);
 	if (svc) {
 		struct podnet_svc_stats *s = this_cpu_ptr(svc->stats);
 

@@ -44,6 +44,12 @@ const struct nla_policy podnet_svc_policy[PODNET_SVC_A_MAX + 1] = {
 	[PODNET_SVC_A_STATS] = { .type = NLA_REJECT },
 	[PODNET_SVC_A_ENDPOINTS] = { .type = NLA_REJECT },
 	[PODNET_SVC_A_PAD] = { .type = NLA_REJECT },
+	[PODNET_SVC_A_INTERNAL_POLICY] = NLA_POLICY_MAX(NLA_U8, PODNET_POLICY_MAX),
+	[PODNET_SVC_A_LB] = NLA_POLICY_NESTED(podnet_addr_policy),
+	[PODNET_SVC_A_SOURCE_RANGES] = NLA_POLICY_NESTED(podnet_prefixes_policy),
+	[PODNET_SVC_A_OWNER] = { .type = NLA_U32 },
+	[PODNET_SVC_A_NAME] = { .type = NLA_NUL_STRING,
+				.len = PODNET_SVC_NAME_MAX - 1 },
 };
 
 /* Exactly one address in a nest of PODNET_ADDR_A_*. */
@@ -109,47 +115,22 @@ static int podnet_nl_svc_key(struct genl_info *info, struct nlattr **tb,
 	return podnet_nl_one_addr(tb[PODNET_SVC_A_ADDR], &key->addr, extack);
 }
 
-static int podnet_nl_svc_spec(struct genl_info *info,
-			      struct podnet_svc_spec *spec,
-			      struct podnet_svc_ext *ext)
+/* Append the addresses of nest @attr (external or LB) to @ext->addr. */
+static int podnet_nl_svc_addrs(const struct nlattr *attr,
+			       const struct podnet_svc_spec *spec,
+			       struct podnet_svc_ext *ext,
+			       struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[PODNET_SVC_A_MAX + 1];
-	struct netlink_ext_ack *extack = info->extack;
+	bool v4 = ipv6_addr_v4mapped(&spec->key.addr);
+	unsigned int first = ext->n;
 	const struct nlattr *nla;
-	bool v4;
 	int rem, err;
 
-	memset(spec, 0, sizeof(*spec));
-	memset(ext, 0, sizeof(*ext));
-	err = podnet_nl_svc_key(info, tb, &spec->key);
-	if (err)
-		return err;
-	ext->svc_nla = info->attrs[PODNET_A_SERVICE];
-	ext->nodeport_nla = tb[PODNET_SVC_A_NODEPORT];
-	v4 = ipv6_addr_v4mapped(&spec->key.addr);
-	if (tb[PODNET_SVC_A_SCHED])
-		spec->sched = nla_get_u8(tb[PODNET_SVC_A_SCHED]);
-	if (tb[PODNET_SVC_A_POLICY])
-		spec->policy = nla_get_u8(tb[PODNET_SVC_A_POLICY]);
-	if (tb[PODNET_SVC_A_AFFINITY])
-		spec->affinity = nla_get_u32(tb[PODNET_SVC_A_AFFINITY]);
-	if (tb[PODNET_SVC_A_NODEPORT])
-		spec->nodeport = htons(nla_get_u16(tb[PODNET_SVC_A_NODEPORT]));
-	if (tb[PODNET_SVC_A_FLAGS]) {
-		spec->flags = nla_get_u32(tb[PODNET_SVC_A_FLAGS]);
-		if (spec->flags & ~PODNET_SVC_F_ALL) {
-			NL_SET_ERR_MSG_MOD(extack, "unknown service flags");
-			NL_SET_BAD_ATTR(extack, tb[PODNET_SVC_A_FLAGS]);
-			return -EOPNOTSUPP;
-		}
-	}
-	if (!tb[PODNET_SVC_A_EXTERNAL])
-		return 0;
-	nla_for_each_nested(nla, tb[PODNET_SVC_A_EXTERNAL], rem) {
+	nla_for_each_nested(nla, attr, rem) {
 		struct in6_addr *a = &ext->addr[ext->n];
 		unsigned int i;
 
-		if (ext->n == PODNET_SVC_MAX_EXTERNAL) {
+		if (ext->n - first == PODNET_SVC_MAX_EXTERNAL) {
 			NL_SET_ERR_MSG_MOD(extack, "too many external addresses");
 			NL_SET_BAD_ATTR(extack, nla);
 			return -E2BIG;
@@ -179,6 +160,91 @@ static int podnet_nl_svc_spec(struct genl_info *info,
 		}
 		ext->nla[ext->n++] = nla;
 	}
+	return 0;
+}
+
+static int podnet_nl_svc_ranges(const struct nlattr *attr,
+				const struct podnet_svc_spec *spec,
+				struct podnet_svc_ext *ext,
+				struct netlink_ext_ack *extack)
+{
+	bool v4 = ipv6_addr_v4mapped(&spec->key.addr);
+	int err;
+
+	ext->ranges = kmalloc_array(PODNET_SVC_MAX_SOURCE_RANGES,
+				    sizeof(*ext->ranges), GFP_KERNEL);
+	if (!ext->ranges)
+		return -ENOMEM;
+	err = podnet_nl_parse_prefixes(attr, v4 ? AF_INET : AF_INET6,
+				       ext->ranges,
+				       PODNET_SVC_MAX_SOURCE_RANGES,
+				       &ext->nranges, extack);
+	if (!err && !ext->nranges) {
+		kfree(ext->ranges);
+		ext->ranges = NULL;
+	}
+	return err;
+}
+
+/*
+ * Parse PODNET_A_SERVICE into @spec and @ext; on success or failure, the
+ * caller kfree()s @ext->ranges.
+ */
+static int podnet_nl_svc_spec(struct genl_info *info,
+			      struct podnet_svc_spec *spec,
+			      struct podnet_svc_ext *ext)
+{
+	struct nlattr *tb[PODNET_SVC_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	memset(ext, 0, sizeof(*ext));
+	err = podnet_nl_svc_key(info, tb, &spec->key);
+	if (err)
+		return err;
+	ext->svc_nla = info->attrs[PODNET_A_SERVICE];
+	ext->nodeport_nla = tb[PODNET_SVC_A_NODEPORT];
+	if (tb[PODNET_SVC_A_SCHED])
+		spec->sched = nla_get_u8(tb[PODNET_SVC_A_SCHED]);
+	if (tb[PODNET_SVC_A_POLICY])
+		spec->policy = nla_get_u8(tb[PODNET_SVC_A_POLICY]);
+	if (tb[PODNET_SVC_A_INTERNAL_POLICY])
+		spec->ipolicy = nla_get_u8(tb[PODNET_SVC_A_INTERNAL_POLICY]);
+	if (tb[PODNET_SVC_A_OWNER])
+		spec->owner = nla_get_u32(tb[PODNET_SVC_A_OWNER]);
+	if (tb[PODNET_SVC_A_NAME])
+		ext->name = nla_data(tb[PODNET_SVC_A_NAME]);
+	if (tb[PODNET_SVC_A_AFFINITY])
+		spec->affinity = nla_get_u32(tb[PODNET_SVC_A_AFFINITY]);
+	if (tb[PODNET_SVC_A_NODEPORT])
+		spec->nodeport = htons(nla_get_u16(tb[PODNET_SVC_A_NODEPORT]));
+	if (tb[PODNET_SVC_A_FLAGS]) {
+		spec->flags = nla_get_u32(tb[PODNET_SVC_A_FLAGS]);
+		if (spec->flags & ~PODNET_SVC_F_ALL) {
+			NL_SET_ERR_MSG_MOD(extack, "unknown service flags");
+			NL_SET_BAD_ATTR(extack, tb[PODNET_SVC_A_FLAGS]);
+			return -EOPNOTSUPP;
+		}
+	}
+	if (tb[PODNET_SVC_A_EXTERNAL]) {
+		err = podnet_nl_svc_addrs(tb[PODNET_SVC_A_EXTERNAL], spec, ext,
+					  extack);
+		if (err)
+			return err;
+	}
+	if (tb[PODNET_SVC_A_LB]) {
+		unsigned int n = ext->n;
+
+		err = podnet_nl_svc_addrs(tb[PODNET_SVC_A_LB], spec, ext,
+					  extack);
+		if (err)
+			return err;
+		ext->nlb = ext->n - n;
+	}
+	if (tb[PODNET_SVC_A_SOURCE_RANGES])
+		return podnet_nl_svc_ranges(tb[PODNET_SVC_A_SOURCE_RANGES],
+					    spec, ext, extack);
 	return 0;
 }
 
@@ -240,6 +306,26 @@ int podnet_nl_ep_spec(const struct nlattr *nest, bool v4, bool full,
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_nl_ep_spec);
 
+/* The addresses of @svc's frontends of @kind, as nest @type if any. */
+static int podnet_nl_put_fes(struct sk_buff *skb, const struct podnet_svc *svc,
+			     u8 kind, int type)
+{
+	struct nlattr *nest = NULL;
+	unsigned int i;
+
+	for (i = 0; i < svc->nfes; i++) {
+		if (svc->fes[i]->kind != kind)
+			continue;
+		if (!nest)
+			nest = nla_nest_start(skb, type);
+		if (!nest || podnet_nl_put_addr(skb, 0, &svc->fes[i]->key.addr))
+			return -EMSGSIZE;
+	}
+	if (nest)
+		nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
  * Put @svc as PODNET_A_SERVICE with its endpoints from *@ep on. With @cut (a
  * dump), endpoints that do not fit are left for the next message: returns 1
@@ -268,22 +354,23 @@ static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 	    nla_put_u16(skb, PODNET_SVC_A_PORT, ntohs(spec->key.port)) ||
 	    nla_put_u8(skb, PODNET_SVC_A_SCHED, spec->sched) ||
 	    nla_put_u8(skb, PODNET_SVC_A_POLICY, spec->policy) ||
+	    nla_put_u8(skb, PODNET_SVC_A_INTERNAL_POLICY, spec->ipolicy) ||
 	    nla_put_u32(skb, PODNET_SVC_A_FLAGS, spec->flags) ||
+	    (spec->owner &&
+	     nla_put_u32(skb, PODNET_SVC_A_OWNER, spec->owner)) ||
+	    (svc->name && nla_put_string(skb, PODNET_SVC_A_NAME, svc->name)) ||
+	    (svc->nranges &&
+	     podnet_nl_put_prefixes(skb, PODNET_SVC_A_SOURCE_RANGES,
+				    svc->ranges, svc->nranges)) ||
 	    (spec->affinity &&
 	     nla_put_u32(skb, PODNET_SVC_A_AFFINITY, spec->affinity)) ||
 	    (spec->nodeport &&
 	     nla_put_u16(skb, PODNET_SVC_A_NODEPORT, ntohs(spec->nodeport))))
 		return -EMSGSIZE;
-	for (i = 0, n2 = NULL; i < svc->nfes; i++) {
-		if (svc->fes[i]->kind != PODNET_FE_EXTERNAL)
-			continue;
-		if (!n2)
-			n2 = nla_nest_start(skb, PODNET_SVC_A_EXTERNAL);
-		if (!n2 || podnet_nl_put_addr(skb, 0, &svc->fes[i]->key.addr))
-			return -EMSGSIZE;
-	}
-	if (n2)
-		nla_nest_end(skb, n2);
+	if (podnet_nl_put_fes(skb, svc, PODNET_FE_EXTERNAL,
+			      PODNET_SVC_A_EXTERNAL) ||
+	    podnet_nl_put_fes(skb, svc, PODNET_FE_LB, PODNET_SVC_A_LB))
+		return -EMSGSIZE;
 	if (stats) {
 		u64 v[PODNET_SC_MAX];
 
@@ -361,8 +448,11 @@ static size_t podnet_nl_svc_size(const struct podnet_svc *svc)
 {
 	const struct podnet_eps *eps = podnet_svc_eps(svc);
 
-	/* Generous: a fixed part and at most 64 bytes per endpoint. */
-	return NLMSG_GOODSIZE + (size_t)eps->n * 64;
+	/*
+	 * Generous: a fixed part and at most 64 bytes per endpoint and 40
+	 * per source range.
+	 */
+	return NLMSG_GOODSIZE + (size_t)eps->n * 64 + svc->nranges * 40;
 }
 
 /**
@@ -458,11 +548,14 @@ int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
 
 	err = podnet_nl_svc_spec(info, &spec, &ext);
 	if (err)
-		return err;
+		goto out;
 	if (info->attrs[PODNET_A_ENDPOINTS]) {
 		eps = podnet_nl_eps_alloc(info, &n);
-		if (IS_ERR(eps))
-			return PTR_ERR(eps);
+		if (IS_ERR(eps)) {
+			err = PTR_ERR(eps);
+			eps = NULL;
+			goto out;
+		}
 		err = podnet_nl_eps_parse(info,
 					  ipv6_addr_v4mapped(&spec.key.addr),
 					  eps, n);
@@ -475,6 +568,7 @@ int podnet_nl_svc_add(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&pnet->svc_lock);
 out:
 	kvfree(eps);
+	kfree(ext.ranges);
 	return err;
 }
 
@@ -529,7 +623,7 @@ int podnet_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = podnet_nl_svc_spec(info, &spec, &ext);
 	if (err)
-		return err;
+		goto out;
 	mutex_lock(&pnet->svc_lock);
 	svc = podnet_svc_find(genl_info_net(info), &spec.key);
 	if (svc) {
@@ -541,6 +635,8 @@ int podnet_nl_svc_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 	}
 	mutex_unlock(&pnet->svc_lock);
+out:
+	kfree(ext.ranges);
 	return err;
 }
 

@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
+#include "config.h"
 #include "device.h"
 #include "kunit.h"
 #include "netlink.h"
@@ -46,6 +47,7 @@ static const struct nla_policy podnet_policy[PODNET_A_MAX + 1] = {
 	[PODNET_A_SERVICE] = NLA_POLICY_NESTED(podnet_svc_policy),
 	[PODNET_A_ENDPOINT] = NLA_POLICY_NESTED(podnet_ep_policy),
 	[PODNET_A_ENDPOINTS] = NLA_POLICY_NESTED(podnet_eps_policy),
+	[PODNET_A_CONFIG] = NLA_POLICY_NESTED(podnet_cfg_policy),
 };
 
 /* A device named by exactly one of an index and a name attribute. */
@@ -553,6 +555,16 @@ static const struct genl_ops podnet_genl_ops[] = {
 	{
 		.cmd = PODNET_CMD_SERVICE_SET,
 		.doit = podnet_nl_svc_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_CONFIG_SET,
+		.doit = podnet_nl_cfg_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_CONFIG_GET,
+		.doit = podnet_nl_cfg_get,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

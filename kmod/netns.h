@@ -28,6 +28,7 @@
  * @aff: ClientIP affinity entries (RCU readers, lock-free writers)
  * @naff: number of affinity entries
  * @aff_gc: reaps expired affinity entries
+ * @cfg: settings for services, struct podnet_cfg (svc_lock; RCU readers)
  */
 struct podnet_net {
 	struct list_head devs;
@@ -45,6 +46,7 @@ struct podnet_net {
 	struct rhashtable aff;
 	atomic_t naff;
 	struct delayed_work aff_gc;
+	struct podnet_cfg __rcu *cfg;
 };
 
 extern unsigned int podnet_net_id;

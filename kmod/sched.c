@@ -94,18 +94,23 @@ PODNET_EXPORT_FOR_KUNIT(podnet_maglev_build);
 static void podnet_pool_fill(struct podnet_eps *eps, struct podnet_pool *pool,
 			     bool local)
 {
-	u32 want, i;
+	u32 pass, want, i;
 
-	/* Ready endpoints if there is one, else the terminating ones. */
-	for (want = 0; want <= PODNET_EP_F_TERMINATING;
-	     want += PODNET_EP_F_TERMINATING) {
+	/*
+	 * Ready endpoints of this zone if there is one (the cluster pool
+	 * only: kube-proxy's CategorizeEndpoints() applies topology hints to
+	 * it alone), else ready ones, else the terminating ones.
+	 */
+	for (pass = local; pass < 3; pass++) {
+		want = pass == 2 ? PODNET_EP_F_TERMINATING : 0;
 		pool->n = 0;
 		pool->total = 0;
 		for (i = 0; i < eps->n; i++) {
 			const struct podnet_ep *ep = &eps->ep[i];
 
 			if ((ep->flags & PODNET_EP_F_TERMINATING) != want ||
-			    (local && !(ep->flags & PODNET_EP_F_LOCAL)))
+			    (local && !(ep->flags & PODNET_EP_F_LOCAL)) ||
+			    (!pass && ep->flags & PODNET_EP_F_OTHER_ZONE))
 				continue;
 			pool->total += ep->weight;
 			pool->idx[pool->n] = i;

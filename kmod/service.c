@@ -81,6 +81,7 @@ bool podnet_vip_known(const struct net *net, const struct in6_addr *addr)
  * @local_dst: whether the destination is a local address of the node (only
  *	asked when a NodePort could match); NULL to match NodePorts anyway
  * @known_vip: set if nothing matched but the address is a ClusterIP
+ * @kind: set to the enum podnet_fe_kind of the frontend matched (or NULL)
  *
  * Context: RCU read-side section.
  * Return: the service or NULL.
@@ -89,7 +90,7 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 				    const struct podnet_fe_key *key,
 				    bool (*local_dst)(struct net *net,
 						      const struct in6_addr *a),
-				    bool *known_vip)
+				    bool *known_vip, u8 *kind)
 {
 	struct podnet_net *pnet = podnet_net(net);
 	struct podnet_fe_key wild;
@@ -97,18 +98,22 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 
 	fe = rhashtable_lookup(&pnet->fes, key, podnet_fe_params);
 	if (fe)
-		return fe->svc;
+		goto found;
 	if (READ_ONCE(pnet->nodeports)) {
 		/* The hash first: most packets are to no NodePort at all. */
 		wild = *key;
 		podnet_fe_wildcard(&wild);
 		fe = rhashtable_lookup(&pnet->fes, &wild, podnet_fe_params);
 		if (fe && (!local_dst || local_dst(net, &key->addr)))
-			return fe->svc;
+			goto found;
 	}
 	if (known_vip)
 		*known_vip = podnet_vip_known(net, &key->addr);
 	return NULL;
+found:
+	if (kind)
+		*kind = fe->kind;
+	return fe->svc;
 }
 PODNET_EXPORT_FOR_KUNIT(podnet_fe_lookup);
 
@@ -171,6 +176,8 @@ static void podnet_svc_free(struct podnet_svc *svc)
 
 	for (i = 0; i < svc->nfes; i++)
 		kfree(svc->fes[i]);
+	kfree(svc->name);
+	kfree(svc->ranges);
 	podnet_eps_free(rcu_dereference_protected(svc->eps, 1));
 	if (!svc->stats_moved)
 		free_percpu(svc->stats);
@@ -358,17 +365,31 @@ static struct podnet_fe *podnet_svc_fe(const struct podnet_svc *svc,
 
 /*
  * The frontends of a service with @spec and @ext, in podnet_svc.fes order
- * (ClusterIP, external addresses, NodePort), allocated into @svc->fes, not
- * hashed; the attribute that gave each in @nla.
+ * (ClusterIP, external and LoadBalancer addresses, NodePort), allocated
+ * into @svc->fes, not hashed; the attribute that gave each in @nla. Also
+ * its name and source ranges.
  */
 static int podnet_svc_new_fes(struct podnet_svc *svc,
 			      const struct podnet_svc_spec *spec,
 			      const struct podnet_svc_ext *ext,
 			      const struct nlattr **nla)
 {
-	unsigned int i, next = ext ? ext->n : 0;
+	unsigned int i, next = ext ? ext->n : 0, nlb = ext ? ext->nlb : 0;
 	struct podnet_fe *fe;
 
+	if (ext && ext->name) {
+		svc->name = kstrdup(ext->name, GFP_KERNEL_ACCOUNT);
+		if (!svc->name)
+			return -ENOMEM;
+	}
+	if (ext && ext->nranges) {
+		svc->ranges = kmemdup(ext->ranges,
+				      ext->nranges * sizeof(*ext->ranges),
+				      GFP_KERNEL_ACCOUNT);
+		if (!svc->ranges)
+			return -ENOMEM;
+		svc->nranges = ext->nranges;
+	}
 	for (i = 0; i < 1 + next + !!spec->nodeport; i++) {
 		fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
 		if (!fe)
@@ -379,7 +400,8 @@ static int podnet_svc_new_fes(struct podnet_svc *svc,
 			fe->kind = PODNET_FE_CLUSTERIP;
 			nla[i] = ext ? ext->svc_nla : NULL;
 		} else if (i <= next) {
-			fe->kind = PODNET_FE_EXTERNAL;
+			fe->kind = i > next - nlb ? PODNET_FE_LB :
+						    PODNET_FE_EXTERNAL;
 			fe->key.addr = ext->addr[i - 1];
 			nla[i] = ext->nla[i - 1];
 		} else {
@@ -450,7 +472,7 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 		   const struct podnet_ep_spec *specs, unsigned int n,
 		   struct netlink_ext_ack *extack)
 {
-	const struct nlattr *nla[1 + PODNET_SVC_MAX_EXTERNAL + 1];
+	const struct nlattr *nla[PODNET_SVC_MAX_FES];
 	unsigned int next = ext ? ext->n : 0;
 	struct podnet_net *pnet = podnet_net(net);
 	struct podnet_svc *svc;
@@ -767,9 +789,9 @@ int podnet_svc_change(struct net *net, struct podnet_svc *old,
 		      const struct podnet_svc_ext *ext,
 		      struct netlink_ext_ack *extack)
 {
-	const struct nlattr *nla[1 + PODNET_SVC_MAX_EXTERNAL + 1];
-	struct podnet_fe *gone[1 + PODNET_SVC_MAX_EXTERNAL + 1];
-	struct podnet_fe *added[1 + PODNET_SVC_MAX_EXTERNAL + 1];
+	const struct nlattr *nla[PODNET_SVC_MAX_FES];
+	struct podnet_fe *gone[PODNET_SVC_MAX_FES];
+	struct podnet_fe *added[PODNET_SVC_MAX_FES];
 	unsigned int next = ext ? ext->n : 0, i, ngone = 0, nadded = 0;
 	struct podnet_net *pnet = podnet_net(net);
 	struct podnet_eps *oeps = podnet_svc_eps(old), *eps;
@@ -925,6 +947,7 @@ void podnet_svc_net_exit(struct net *net)
 	}
 	mutex_unlock(&pnet->svc_lock);
 	podnet_aff_net_exit(net);
+	podnet_cfg_net_exit(net);
 	rhashtable_destroy(&pnet->vips);
 	rhashtable_destroy(&pnet->fes);
 }

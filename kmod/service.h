@@ -7,6 +7,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 
+#include "config.h"
 #include "netns.h"
 
 struct net;
@@ -39,7 +40,11 @@ enum podnet_fe_kind {
 	PODNET_FE_CLUSTERIP,
 	PODNET_FE_EXTERNAL,
 	PODNET_FE_NODEPORT,
+	PODNET_FE_LB,
 };
+
+/* Frontends of a service: ClusterIP, external and LB addresses, NodePort. */
+#define PODNET_SVC_MAX_FES (1 + 2 * PODNET_SVC_MAX_EXTERNAL + 1)
 
 /**
  * struct podnet_fe - a frontend of a service port
@@ -136,37 +141,51 @@ struct podnet_svc_stats {
  * struct podnet_svc_spec - a service port's settings
  * @key: ClusterIP, port, protocol
  * @sched: enum podnet_sched
- * @policy: enum podnet_policy
+ * @policy: enum podnet_policy, for external traffic
+ * @ipolicy: enum podnet_policy, for the ClusterIP
  * @flags: PODNET_SVC_F_*
  * @affinity: ClientIP affinity timeout in seconds, 0 for none
  * @nodeport: NodePort in network order, 0 for none
+ * @owner: PODNET_SVC_A_OWNER
  */
 struct podnet_svc_spec {
 	struct podnet_fe_key key;
 	u8 sched;
 	u8 policy;
+	u8 ipolicy;
 	u32 flags;
 	u32 affinity;
 	__be16 nodeport;
+	u32 owner;
 };
 
 /**
- * struct podnet_svc_ext - a service port's external addresses, as given
- * @n: how many
+ * struct podnet_svc_ext - a service port's external addresses, as given,
+ *	and what else of its settings is not of fixed size
+ * @n: how many addresses
+ * @nlb: how many of them, the last ones, are LoadBalancer addresses
  * @addr: the addresses (IPv4 as IPv4-mapped)
  * @nla: the attribute each was given in
  * @svc_nla: the attribute the service was given in
  * @nodeport_nla: the attribute its NodePort was given in
+ * @nranges: how many source ranges
+ * @ranges: loadBalancerSourceRanges (kmalloc()ed, or NULL; copied by
+ *	the service that gets them)
+ * @name: its name (PODNET_SVC_A_NAME) or NULL
  *
  * The attributes (each may be NULL) are named in the error when a frontend
  * is already taken.
  */
 struct podnet_svc_ext {
 	unsigned int n;
-	struct in6_addr addr[PODNET_SVC_MAX_EXTERNAL];
-	const struct nlattr *nla[PODNET_SVC_MAX_EXTERNAL];
+	unsigned int nlb;
+	struct in6_addr addr[2 * PODNET_SVC_MAX_EXTERNAL];
+	const struct nlattr *nla[2 * PODNET_SVC_MAX_EXTERNAL];
 	const struct nlattr *svc_nla;
 	const struct nlattr *nodeport_nla;
+	unsigned int nranges;
+	struct podnet_prefix *ranges;
+	const char *name;
 };
 
 /**
@@ -181,9 +200,13 @@ struct podnet_svc_ext {
  * @rcu: freed after a grace period
  * @stats_moved: @stats went to the service that took this one's place
  *	(podnet_svc_change()), or was only borrowed from it: not freed here
+ * @name: PODNET_SVC_A_NAME, or NULL
+ * @nranges: number of source ranges
+ * @ranges: loadBalancerSourceRanges, or NULL
  * @nfes: number of frontends
- * @fes: its frontends: the ClusterIP, the external addresses in the order
- *	given, the NodePort (the external addresses are read from here)
+ * @fes: its frontends: the ClusterIP, the external then LoadBalancer
+ *	addresses in the order given, the NodePort (the addresses are read
+ *	from here)
  */
 struct podnet_svc {
 	struct podnet_svc_spec spec;
@@ -195,6 +218,9 @@ struct podnet_svc {
 	struct net *net;
 	struct rcu_head rcu;
 	bool stats_moved;
+	char *name;
+	unsigned int nranges;
+	struct podnet_prefix *ranges;
 	unsigned int nfes;
 	struct podnet_fe *fes[];
 };
@@ -235,7 +261,7 @@ struct podnet_svc *podnet_fe_lookup(struct net *net,
 				    const struct podnet_fe_key *key,
 				    bool (*local_dst)(struct net *net,
 						      const struct in6_addr *a),
-				    bool *known_vip);
+				    bool *known_vip, u8 *kind);
 bool podnet_vip_known(const struct net *net, const struct in6_addr *addr);
 struct podnet_svc *podnet_svc_find(struct net *net,
 				   const struct podnet_fe_key *key);

@@ -97,7 +97,7 @@ static struct podnet_svc *sv_lookup(const struct podnet_fe_key *key,
 	bool dummy;
 
 	rcu_read_lock();
-	svc = podnet_fe_lookup(&init_net, key, local, known ?: &dummy);
+	svc = podnet_fe_lookup(&init_net, key, local, known ?: &dummy, NULL);
 	rcu_read_unlock();
 	return svc;
 }
@@ -360,7 +360,7 @@ static void sv_with_endpoints(struct kunit *test)
 	/* Its first packet finds both endpoints. */
 	KUNIT_ASSERT_EQ(test, sv_add_full(&spec, NULL, eps, 2, NULL), 0);
 	rcu_read_lock();
-	svc = podnet_fe_lookup(&init_net, &spec.key, sv_local, NULL);
+	svc = podnet_fe_lookup(&init_net, &spec.key, sv_local, NULL, NULL);
 	neps = svc ? rcu_dereference(svc->eps)->n : 0;
 	KUNIT_EXPECT_EQ(test, neps, 2U);
 	KUNIT_EXPECT_TRUE(test, svc &&

@@ -292,7 +292,8 @@ changed_in_place() {
 	pctl service change 10.96.0.55:53/udp sched maglev nodeport 30055 || return 1
 	svc_jq 10.96.0.55:53/udp '.sched == "maglev" and .nodeport == 30055 and
 		.stats.conns == 2 and .endpoints == [{"addr": "10.244.1.2", "port": 5353,
-		"weight": 1, "local": false, "terminating": false, "conns": 2}]' || return 1
+		"weight": 1, "local": false, "terminating": false, "other_zone": false,
+		"conns": 2}]' || return 1
 	ct_has "$NODE" "*sport=40055 *src=10.244.1.2 *" -p udp --orig-dst 10.96.0.55
 }
 check "service change: new settings; counters, endpoints and the UDP flow kept" changed_in_place

@@ -132,9 +132,29 @@
  *        PODNET_SVC_A_EXTERNAL: NLA_NESTED, up to PODNET_SVC_MAX_EXTERNAL
  *            PODNET_ADDR_A_* of the ClusterIP's family: external and
  *            LoadBalancer IPs, extra VIPs of the same service port
- *        PODNET_SVC_A_POLICY: NLA_U8, enum podnet_policy (default cluster)
+ *        PODNET_SVC_A_POLICY: NLA_U8, enum podnet_policy (default cluster):
+ *            externalTrafficPolicy, for the NodePort and the external and
+ *            LoadBalancer addresses
+ *        PODNET_SVC_A_INTERNAL_POLICY: NLA_U8, enum podnet_policy (default
+ *            cluster): internalTrafficPolicy, for the ClusterIP
  *        PODNET_SVC_A_FLAGS: NLA_U32, PODNET_SVC_F_* (unknown bits are
  *            rejected with EOPNOTSUPP)
+ *        PODNET_SVC_A_LB: NLA_NESTED, up to PODNET_SVC_MAX_EXTERNAL
+ *            PODNET_ADDR_A_* of the ClusterIP's family: LoadBalancer
+ *            ingress addresses, extra VIPs of the same service port that
+ *            PODNET_SVC_A_SOURCE_RANGES applies to
+ *        PODNET_SVC_A_SOURCE_RANGES: NLA_NESTED, up to
+ *            PODNET_SVC_MAX_SOURCE_RANGES PODNET_PREFIXES_A_PREFIX of the
+ *            ClusterIP's family: loadBalancerSourceRanges. New connections
+ *            to a PODNET_SVC_A_LB address from any other source are
+ *            dropped (the ClusterIP, NodePort and external addresses are
+ *            not filtered)
+ *        PODNET_SVC_A_OWNER: NLA_U32, who manages the service: 0 (the
+ *            default) by hand, PODNET_OWNER_APPLY by "podnetctl apply";
+ *            kept and reported, not interpreted by the module
+ *        PODNET_SVC_A_NAME: NLA_NUL_STRING, up to PODNET_SVC_NAME_MAX bytes
+ *            with the NUL: a name for people ("namespace/name:port"),
+ *            kept and reported, not interpreted
  *    PODNET_A_ENDPOINTS: NLA_NESTED, optional: its first endpoints, as in
  *        PODNET_CMD_ENDPOINT_SET
  *
@@ -152,7 +172,8 @@
  *
  * Changes the settings of an existing service in place: every attribute of
  * PODNET_CMD_SERVICE_ADD but the key is given anew, absent ones taking
- * their defaults (no NodePort, no external addresses, no affinity). The
+ * their defaults (no NodePort, no external or LoadBalancer addresses, no
+ * source ranges, no affinity, no owner, no name). The
  * service keeps its counters, its endpoints (with their weights, flags and
  * connection counts) and its affinity entries; connections already
  * translated keep their translation. New connections see the old settings
@@ -189,6 +210,46 @@
  * endpoints that follow. Readers append the endpoints of consecutive
  * messages about the same service.
  *
+ * How a new connection to a service port is translated
+ * ----------------------------------------------------
+ * As kube-proxy's nftables mode does. Traffic to the ClusterIP is internal:
+ * it goes to the ready endpoints (PODNET_EP_F_TERMINATING ones when none is
+ * ready), or under internal policy local to the local ones among them. It
+ * is masqueraded when the service has PODNET_SVC_F_MASQUERADE, or when the
+ * namespace has cluster CIDRs (PODNET_CMD_CONFIG_SET) and the source is in
+ * none of them. Traffic to the NodePort, an external or a LoadBalancer
+ * address is external: under policy cluster it goes to any endpoint and is
+ * masqueraded; under policy local it keeps its source address and goes to
+ * local endpoints only, except traffic from the cluster CIDRs (to any
+ * endpoint, not masqueraded) and traffic the node itself sends (to any
+ * endpoint, masqueraded). A connection whose source turns out to be the
+ * endpoint chosen (hairpin) is masqueraded. A service port without any
+ * eligible endpoint rejects new connections (TCP reset, ICMP port
+ * unreachable); one that has endpoints, only none local where policy
+ * local asks for them, drops them. So does a LoadBalancer address for a
+ * source outside PODNET_SVC_A_SOURCE_RANGES.
+ *
+ * PODNET_CMD_CONFIG_SET, PODNET_CMD_CONFIG_GET
+ * --------------------------------------------
+ *    PODNET_A_CONFIG: NLA_NESTED
+ *        PODNET_CFG_A_CLUSTER_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
+ *            the pods' addresses across the cluster (kube-proxy's
+ *            --cluster-cidr, its local traffic detector)
+ *        PODNET_CFG_A_NODEPORT_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
+ *            NodePorts answer on the node's addresses in these prefixes
+ *            only (kube-proxy's --nodeport-addresses); none: on every
+ *            local address but loopback
+ *        PODNET_CFG_A_SERVICE_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
+ *            new connections to an address in these prefixes that is no
+ *            ClusterIP are dropped (kube-proxy's --service-cluster-ip-range)
+ *    where each PODNET_PREFIXES_A_PREFIX is NLA_NESTED:
+ *        PODNET_PREFIX_A_ADDR: NLA_NESTED, one PODNET_ADDR_A_*
+ *        PODNET_PREFIX_A_LEN: NLA_U8, 0 to 32 (IPv4) or 128 (IPv6)
+ *
+ * The namespace's settings for services, up to PODNET_CFG_MAX_PREFIXES
+ * prefixes per list. CONFIG_SET replaces all of them (an absent list is
+ * emptied); CONFIG_GET (a request) answers with PODNET_A_CONFIG.
+ *
  * PODNET_CMD_ENDPOINT_ADD, PODNET_CMD_ENDPOINT_DEL
  * ------------------------------------------------
  *    PODNET_A_SERVICE: PROTO, ADDR, PORT
@@ -223,7 +284,8 @@
  * message of the command that made it, with the attributes of the GET reply
  * of its object (without statistics): PODNET_CMD_POD_ADD and _DEL carry a
  * pod, PODNET_CMD_SERVICE_ADD, _SET and _DEL a service, PODNET_CMD_ENDPOINT_ADD,
- * _DEL and _SET the service with its new endpoint set. A port that goes
+ * _DEL and _SET the service with its new endpoint set, PODNET_CMD_CONFIG_SET
+ * the new settings. A port that goes
  * away with its device is announced as PODNET_CMD_POD_DEL too. Joining the
  * group needs CAP_NET_ADMIN in the namespace's user namespace, as every
  * command does.
@@ -238,8 +300,16 @@
 
 /* The most addresses one pod may have bound. */
 #define PODNET_POD_MAX_ADDRS 8
-/* The most external addresses of one service port. */
+/* The most external addresses of one service port, and LoadBalancer ones. */
 #define PODNET_SVC_MAX_EXTERNAL 16
+/* The most loadBalancerSourceRanges of one service port. */
+#define PODNET_SVC_MAX_SOURCE_RANGES 64
+/* The longest service name, with its NUL. */
+#define PODNET_SVC_NAME_MAX 256
+/* The most prefixes of one list of PODNET_A_CONFIG. */
+#define PODNET_CFG_MAX_PREFIXES 16
+/* PODNET_SVC_A_OWNER of the services "podnetctl apply" manages. */
+#define PODNET_OWNER_APPLY 1
 
 /**
  * enum podnet_cmd - commands of the podnet generic netlink family
@@ -260,6 +330,8 @@
  *	and PODNET_A_ENDPOINTS
  * @PODNET_CMD_SERVICE_SET: change a service port's settings in place; needs
  *	PODNET_A_SERVICE
+ * @PODNET_CMD_CONFIG_SET: set the namespace's settings; takes PODNET_A_CONFIG
+ * @PODNET_CMD_CONFIG_GET: get them
  */
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
@@ -273,6 +345,8 @@ enum podnet_cmd {
 	PODNET_CMD_ENDPOINT_DEL,
 	PODNET_CMD_ENDPOINT_SET,
 	PODNET_CMD_SERVICE_SET,
+	PODNET_CMD_CONFIG_SET,
+	PODNET_CMD_CONFIG_GET,
 	__PODNET_CMD_MAX
 };
 #define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
@@ -286,6 +360,7 @@ enum podnet_cmd {
  * @PODNET_A_SERVICE: a service port, nested enum podnet_svc_attr
  * @PODNET_A_ENDPOINT: an endpoint, nested enum podnet_ep_attr
  * @PODNET_A_ENDPOINTS: an endpoint set, nested enum podnet_eps_attr
+ * @PODNET_A_CONFIG: the namespace's settings, nested enum podnet_cfg_attr
  */
 enum podnet_attr {
 	PODNET_A_UNSPEC,
@@ -295,6 +370,7 @@ enum podnet_attr {
 	PODNET_A_SERVICE,
 	PODNET_A_ENDPOINT,
 	PODNET_A_ENDPOINTS,
+	PODNET_A_CONFIG,
 	__PODNET_A_MAX
 };
 #define PODNET_A_MAX (__PODNET_A_MAX - 1)
@@ -384,12 +460,12 @@ enum podnet_sched {
 #define PODNET_MAGLEV_SIZE 16381
 
 /**
- * enum podnet_policy - externalTrafficPolicy
- * @PODNET_POLICY_CLUSTER: any endpoint; traffic from outside the node is
- *	masqueraded to the node's address
- * @PODNET_POLICY_LOCAL: traffic from outside the node goes to local
- *	endpoints only, keeps its client address, and is dropped when there
- *	is none
+ * enum podnet_policy - externalTrafficPolicy and internalTrafficPolicy
+ *	(see "How a new connection to a service port is translated")
+ * @PODNET_POLICY_CLUSTER: any endpoint; external traffic is masqueraded to
+ *	the node's address
+ * @PODNET_POLICY_LOCAL: local endpoints only, dropped when there is none;
+ *	external traffic keeps its client address
  */
 enum podnet_policy {
 	PODNET_POLICY_CLUSTER,
@@ -406,7 +482,14 @@ enum podnet_policy {
 #define PODNET_EP_F_LOCAL (1U << 0)
 /* PODNET_EP_A_FLAGS: the endpoint is terminating (serving, not ready). */
 #define PODNET_EP_F_TERMINATING (1U << 1)
-#define PODNET_EP_F_ALL (PODNET_EP_F_LOCAL | PODNET_EP_F_TERMINATING)
+/*
+ * PODNET_EP_A_FLAGS: the endpoint's topology hints are for other zones: it
+ * takes no connection of policy cluster while a ready endpoint without
+ * this flag exists (local traffic policies ignore it).
+ */
+#define PODNET_EP_F_OTHER_ZONE (1U << 2)
+#define PODNET_EP_F_ALL (PODNET_EP_F_LOCAL | PODNET_EP_F_TERMINATING | \
+			 PODNET_EP_F_OTHER_ZONE)
 
 /**
  * enum podnet_svc_attr - attributes of a service port, in PODNET_A_SERVICE
@@ -424,6 +507,12 @@ enum podnet_policy {
  * @PODNET_SVC_A_STATS: counters, nested enum podnet_svc_stats_attr (replies)
  * @PODNET_SVC_A_ENDPOINTS: endpoints, nested enum podnet_eps_attr (replies)
  * @PODNET_SVC_A_PAD: padding for 64-bit attributes
+ * @PODNET_SVC_A_INTERNAL_POLICY: enum podnet_policy for the ClusterIP (u8)
+ * @PODNET_SVC_A_LB: LoadBalancer ingress IPs, nested enum podnet_addr_attr
+ * @PODNET_SVC_A_SOURCE_RANGES: sources allowed to the LoadBalancer IPs,
+ *	nested enum podnet_prefixes_attr
+ * @PODNET_SVC_A_OWNER: who manages it, 0 or PODNET_OWNER_APPLY (u32)
+ * @PODNET_SVC_A_NAME: a name for people (string)
  */
 enum podnet_svc_attr {
 	PODNET_SVC_A_UNSPEC,
@@ -439,6 +528,11 @@ enum podnet_svc_attr {
 	PODNET_SVC_A_STATS,
 	PODNET_SVC_A_ENDPOINTS,
 	PODNET_SVC_A_PAD,
+	PODNET_SVC_A_INTERNAL_POLICY,
+	PODNET_SVC_A_LB,
+	PODNET_SVC_A_SOURCE_RANGES,
+	PODNET_SVC_A_OWNER,
+	PODNET_SVC_A_NAME,
 	__PODNET_SVC_A_MAX
 };
 #define PODNET_SVC_A_MAX (__PODNET_SVC_A_MAX - 1)
@@ -498,6 +592,50 @@ enum podnet_ep_attr {
 	__PODNET_EP_A_MAX
 };
 #define PODNET_EP_A_MAX (__PODNET_EP_A_MAX - 1)
+
+/**
+ * enum podnet_cfg_attr - the namespace's settings, in PODNET_A_CONFIG
+ * @PODNET_CFG_A_UNSPEC: unused
+ * @PODNET_CFG_A_CLUSTER_CIDRS: the cluster's pod prefixes, nested enum
+ *	podnet_prefixes_attr
+ * @PODNET_CFG_A_NODEPORT_CIDRS: where NodePorts answer, the same
+ * @PODNET_CFG_A_SERVICE_CIDRS: the ClusterIP ranges, the same
+ */
+enum podnet_cfg_attr {
+	PODNET_CFG_A_UNSPEC,
+	PODNET_CFG_A_CLUSTER_CIDRS,
+	PODNET_CFG_A_NODEPORT_CIDRS,
+	PODNET_CFG_A_SERVICE_CIDRS,
+	__PODNET_CFG_A_MAX
+};
+#define PODNET_CFG_A_MAX (__PODNET_CFG_A_MAX - 1)
+
+/**
+ * enum podnet_prefixes_attr - a list of prefixes
+ * @PODNET_PREFIXES_A_UNSPEC: unused
+ * @PODNET_PREFIXES_A_PREFIX: one prefix, nested enum podnet_prefix_attr
+ */
+enum podnet_prefixes_attr {
+	PODNET_PREFIXES_A_UNSPEC,
+	PODNET_PREFIXES_A_PREFIX,
+	__PODNET_PREFIXES_A_MAX
+};
+#define PODNET_PREFIXES_A_MAX (__PODNET_PREFIXES_A_MAX - 1)
+
+/**
+ * enum podnet_prefix_attr - an address prefix
+ * @PODNET_PREFIX_A_UNSPEC: unused
+ * @PODNET_PREFIX_A_ADDR: its address, nested enum podnet_addr_attr (the
+ *	bits past the length are ignored)
+ * @PODNET_PREFIX_A_LEN: its length in bits (u8)
+ */
+enum podnet_prefix_attr {
+	PODNET_PREFIX_A_UNSPEC,
+	PODNET_PREFIX_A_ADDR,
+	PODNET_PREFIX_A_LEN,
+	__PODNET_PREFIX_A_MAX
+};
+#define PODNET_PREFIX_A_MAX (__PODNET_PREFIX_A_MAX - 1)
 
 /**
  * enum podnet_link_attr - rtnetlink attributes of a podnet device
