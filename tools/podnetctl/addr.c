@@ -2,6 +2,8 @@
 /* podnetctl: parsing and printing addresses, MAC addresses, device names. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -64,6 +66,57 @@ static int hexval(char c)
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
+}
+
+int prefix_parse(const char *s, struct pn_prefix *p)
+{
+	char buf[ADDR_STRLEN + 5], *slash, *end;
+	unsigned int i, max;
+	long len;
+
+	if (strlen(s) >= sizeof(buf))
+		return fail("invalid prefix `%s'", s);
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	memset(p, 0, sizeof(*p));
+	if (inet_pton(AF_INET, buf, &p->addr.v4) == 1)
+		p->addr.family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, &p->addr.v6) == 1)
+		p->addr.family = AF_INET6;
+	else
+		return fail("invalid prefix `%s'", s);
+	max = p->addr.family == AF_INET ? 32 : 128;
+	len = max;
+	if (slash) {
+		if (!isdigit((unsigned char)slash[1]))
+			return fail("invalid prefix `%s'", s);
+		len = strtol(slash + 1, &end, 10);
+		if (*end || len > (long)max)
+			return fail("invalid prefix `%s': length 0 to %u", s, max);
+	}
+	p->len = len;
+	for (i = 0; i < addr_len(p->addr.family); i++) {
+		if ((long)i * 8 >= len)
+			p->addr.bytes[i] = 0;
+		else if ((long)i * 8 + 8 > len)
+			p->addr.bytes[i] &= 0xff << (8 - (len - i * 8));
+	}
+	return 0;
+}
+
+const char *prefix_fmt(const struct pn_prefix *p, char buf[PREFIX_STRLEN])
+{
+	char a[ADDR_STRLEN];
+
+	snprintf(buf, PREFIX_STRLEN, "%s/%u", addr_fmt(&p->addr, a), p->len);
+	return buf;
+}
+
+bool prefix_equal(const struct pn_prefix *a, const struct pn_prefix *b)
+{
+	return a->len == b->len && addr_equal(&a->addr, &b->addr);
 }
 
 int mac_parse(const char *s, uint8_t mac[MAC_LEN])

@@ -24,6 +24,15 @@ struct pn_addr {
 	};
 };
 
+/* An address prefix: the address (bits past @len zero) and its length. */
+struct pn_prefix {
+	struct pn_addr addr;
+	uint8_t len;
+};
+
+/* Long enough for "fd00::/128" (prefix_fmt()). */
+#define PREFIX_STRLEN (ADDR_STRLEN + 4)
+
 /* Address length for @family: 4, 16. */
 static inline unsigned int addr_len(int family)
 {
@@ -40,6 +49,13 @@ bool addr_equal(const struct pn_addr *a, const struct pn_addr *b);
  */
 int addr_parse(const char *s, struct pn_addr *addr);
 const char *addr_fmt(const struct pn_addr *addr, char buf[ADDR_STRLEN]);
+/*
+ * "10.0.0.0/8", "fd00::/64", "192.0.2.1" (a /32): any address; the bits past
+ * the length are cleared. 0, or -1 with fail() set naming @s.
+ */
+int prefix_parse(const char *s, struct pn_prefix *p);
+const char *prefix_fmt(const struct pn_prefix *p, char buf[PREFIX_STRLEN]);
+bool prefix_equal(const struct pn_prefix *a, const struct pn_prefix *b);
 
 /* A unicast MAC address: six colon-separated two-digit hex octets. */
 int mac_parse(const char *s, uint8_t mac[MAC_LEN]);

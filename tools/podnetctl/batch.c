@@ -139,12 +139,27 @@ void cmds_free(struct cmd **cmds, unsigned int ncmds)
 	free(cmds);
 }
 
+/* A batch built by a command (apply) names the line by what it says. */
 static void print_error(const struct cmd *cmd)
 {
-	if (cmd && cmd->line)
+	char *text = NULL;
+	size_t len;
+	FILE *f;
+
+	if (cmd && cmd->line && !opts.batch) {
+		f = open_memstream(&text, &len);
+		if (f) {
+			cmd->ops->print(cmd, f);
+			fclose(f);
+		}
+	}
+	if (text)
+		fprintf(stderr, PROG ": %s: %s\n", text, fail_msg());
+	else if (cmd && cmd->line)
 		fprintf(stderr, PROG ": line %u: %s\n", cmd->line, fail_msg());
 	else
 		fprintf(stderr, PROG ": %s\n", fail_msg());
+	free(text);
 }
 
 /*
@@ -343,7 +358,11 @@ int cmds_run(struct ipc *ipc, struct cmd **cmds, unsigned int ncmds)
 	if (ncmds && cmds[0]->line)
 		return batch_run(ipc, cmds, ncmds);
 	for (i = 0; i < ncmds; i++) {
-		if (cmds[i]->ops->run(ipc, cmds[i]) < 0) {
+		int ret = cmds[i]->ops->run(ipc, cmds[i]);
+
+		if (ret > 0)
+			return ret;	/* an exit status, the error reported */
+		if (ret < 0) {
 			print_error(cmds[i]);
 			return EXIT_FAILED;
 		}

@@ -71,6 +71,8 @@ static void ep_cmd_print(const struct cmd *cmd, FILE *f)
 			fputs(" local", f);
 		if (sc->ep.flags & PODNET_EP_F_TERMINATING)
 			fputs(" terminating", f);
+		if (sc->ep.flags & PODNET_EP_F_OTHER_ZONE)
+			fputs(" other-zone", f);
 		break;
 	case EP_DEL:
 		fprintf(f, "endpoint del %s %s", svc_key_fmt(&sc->svc.key, buf),
@@ -108,6 +110,11 @@ static const struct cmd_ops ep_ops[] = {
 	},
 };
 
+struct svc_cmd *endpoint_cmd_new(enum svc_op op)
+{
+	return svc_cmd_new(op, &ep_ops[op]);
+}
+
 /* Parsing */
 
 /* "SVC EP": the first two words of add and del. */
@@ -142,9 +149,11 @@ static int parse_add(int argc, char **argv, struct svc_cmd *sc)
 				return fail("invalid weight `%s' (1 to 65535)", argv[i]);
 			sc->ep.weight = n;
 			sc->given |= GIVEN_WEIGHT;
-		} else if (!strcmp(w, "local") || !strcmp(w, "terminating")) {
+		} else if (!strcmp(w, "local") || !strcmp(w, "terminating") ||
+			   !strcmp(w, "other-zone")) {
 			uint32_t flag = w[0] == 'l' ? PODNET_EP_F_LOCAL :
-						      PODNET_EP_F_TERMINATING;
+					w[0] == 't' ? PODNET_EP_F_TERMINATING :
+						      PODNET_EP_F_OTHER_ZONE;
 
 			if (sc->ep.flags & flag)
 				return fail("duplicate `%s'", w);
@@ -281,6 +290,7 @@ void endpoint_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " endpoint add SVC EP [weight N] [local] [terminating]\n"
+		"                 [other-zone]\n"
 		"       " PROG " endpoint del SVC EP\n"
 		"       " PROG " endpoint set SVC EP[,EP]...|none\n"
 		"SVC is a service, ADDR:PORT/PROTO (" PROG " help service); EP an endpoint\n"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <netlink/genl/genl.h>
 
+#include "config.h"
 #include "ipc.h"
 #include "object.h"
 #include "pod.h"
@@ -42,6 +43,7 @@ static const struct event {
 	{ PODNET_CMD_ENDPOINT_ADD, "endpoint add", &svc_type, svc_eps_event_print },
 	{ PODNET_CMD_ENDPOINT_DEL, "endpoint del", &svc_type, svc_eps_event_print },
 	{ PODNET_CMD_ENDPOINT_SET, "endpoint set", &svc_type, svc_eps_event_print },
+	{ PODNET_CMD_CONFIG_SET, "config set", &cfg_type, NULL },
 };
 
 static int event_print(const struct event *ev, const void *obj)
@@ -166,8 +168,8 @@ void monitor_usage(FILE *f)
 {
 	fputs("Usage: " PROG " [-j] monitor\n"
 	      "Print each change (pod add, pod del, service add, change, del,\n"
-	      "endpoint add, del, set: with the endpoints the service has now) as\n"
-	      "one line, until killed. In JSON (-j), the event is named pod_add,\n"
-	      "service_change, endpoint_set... and the object is under \"pod\" or\n"
-	      "\"service\".\n", f);
+	      "endpoint add, del, set: with the endpoints the service has now;\n"
+	      "config set) as one line, until killed. In JSON (-j), the event is named pod_add,\n"
+	      "service_change, endpoint_set... and the object is under \"pod\",\n"
+	      "\"service\" or \"config\".\n", f);
 }

@@ -227,6 +227,10 @@ const struct family families[] = {
 	  .help = "add, remove or replace the endpoints of a service" },
 	{ .name = "monitor", .parse = monitor_parse, .usage = monitor_usage,
 	  .help = "print changes as they happen" },
+	{ .name = "config", .parse = config_parse, .usage = config_usage,
+	  .help = "set the cluster CIDRs, NodePort addresses and service CIDRs" },
+	{ .name = "apply", .parse = apply_parse, .usage = apply_usage, .options = true,
+	  .help = "make the services what Kubernetes Service and EndpointSlice objects say" },
 	{ .name = "save", .parse = save_parse, .usage = save_usage,
 	  .help = "print every pod and service as a batch that -b restores" },
 	{ .name = "help", .parse = help_parse,
@@ -238,14 +242,16 @@ int cmd_parse(int argc, char **argv, struct cmd **cmdp)
 {
 	int i;
 
+	int f = family_lookup(argv[0]);
+
+	if (f < 0)
+		return -1;
 	/* No argument starts with '-': options go before the command. */
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc && !families[f].options; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return fail("option `%s' after the command: options go first (" PROG
 				    " %s %s ...)", argv[i], argv[i], argv[0]);
-	i = family_lookup(argv[0]);
-	if (i < 0)
-		return -1;
+	i = f;
 	if (families[i].parse(argc - 1, argv + 1, cmdp) < 0)
 		return -1;
 	(*cmdp)->line = 0;

@@ -66,7 +66,8 @@ enum cmd_flags {
 
 /**
  * struct cmd_ops - what a parsed command can do
- * @run: send it; 0, or -1 with fail() set
+ * @run: send it; 0, or -1 with fail() set, or an exit status (> 0) with
+ *	the error already reported (apply)
  * @save: batch only, called right before @run: record the state @run is
  *	about to change, so that @undo can restore it. NULL for commands that
  *	change nothing.
@@ -112,6 +113,7 @@ struct cmd {
  * @help: one-line description for "podnetctl help"
  * @alias: another word for it, or NULL ("s" for service, which a later
  *	family made ambiguous)
+ * @options: its arguments may be options (apply -f FILE): they are its own
  */
 struct family {
 	const char *name;
@@ -119,6 +121,7 @@ struct family {
 	void (*usage)(FILE *f);
 	const char *help;
 	const char *alias;
+	bool options;
 };
 
 /* The command table, in podnetctl.c. */
@@ -180,6 +183,10 @@ int monitor_parse(int argc, char **argv, struct cmd **cmdp);
 void monitor_usage(FILE *f);
 int save_parse(int argc, char **argv, struct cmd **cmdp);
 void save_usage(FILE *f);
+int config_parse(int argc, char **argv, struct cmd **cmdp);
+void config_usage(FILE *f);
+int apply_parse(int argc, char **argv, struct cmd **cmdp);
+void apply_usage(FILE *f);
 int help_parse(int argc, char **argv, struct cmd **cmdp);
 
 #endif /* PODNETCTL_H */

@@ -328,10 +328,21 @@ static void svc_print(const struct cmd *cmd, FILE *f)
 			fprintf(f, " nodeport %u", svc->nodeport);
 		for (i = 0; i < svc->next; i++)
 			fprintf(f, " external %s", addr_fmt(&svc->ext[i], buf));
+		for (i = 0; i < svc->nlb; i++)
+			fprintf(f, " lb %s", addr_fmt(&svc->lb[i], buf));
+		for (i = 0; i < svc->nranges; i++)
+			fprintf(f, "%s%s", i ? "," : " source-range ",
+				prefix_fmt(&svc->ranges[i], buf));
 		if (sc->given & GIVEN_POLICY)
 			fprintf(f, " policy %s", word_name(policy_words, svc->policy));
+		if (sc->given & GIVEN_IPOLICY)
+			fprintf(f, " internal-policy %s", word_name(policy_words, svc->ipolicy));
 		if (sc->given & GIVEN_MASQ)
 			fputs(" masquerade", f);
+		if (svc->owner == PODNET_OWNER_APPLY)
+			fputs(" owner apply", f);
+		if (svc->name[0])
+			fprintf(f, " name %s", svc->name);
 		break;
 	case SVC_DEL:
 		fprintf(f, "service del %s", svc_key_fmt(&svc->key, buf));
@@ -378,12 +389,18 @@ static const struct cmd_ops svc_ops[] = {
 	},
 };
 
+struct svc_cmd *service_cmd_new(enum svc_op op)
+{
+	return op >= EP_ADD ? endpoint_cmd_new(op) : svc_cmd_new(op, &svc_ops[op]);
+}
+
 /* Parsing */
 
 static bool is_keyword(const char *s)
 {
 	static const char *const kw[] = {
 		"sched", "affinity", "nodeport", "external", "policy", "masquerade",
+		"lb", "source-range", "internal-policy", "owner", "name",
 	};
 	unsigned int i;
 
@@ -407,10 +424,14 @@ static int duplicate(int argc, char **argv, int i)
  */
 static int parse_external(int argc, char **argv, int *i, struct svc_info *svc)
 {
+	const char *what = argv[*i];
+	bool lb = !strcmp(what, "lb");
+	struct pn_addr *v = lb ? svc->lb : svc->ext;
+	unsigned int *n = lb ? &svc->nlb : &svc->next;
 	int first = *i + 1;
 
 	if (first == argc || is_keyword(argv[first]))
-		return fail("`external' needs an address");
+		return fail("`%s' needs an address", what);
 	for (; *i + 1 < argc; ++*i) {
 		const char *s = argv[*i + 1];
 		struct pn_addr a;
@@ -419,23 +440,53 @@ static int parse_external(int argc, char **argv, int *i, struct svc_info *svc)
 		if (*i + 1 > first && (is_keyword(s) || !strpbrk(s, ".:")))
 			break;
 		if (strchr(s, '/'))
-			return fail("invalid external address `%s': an address takes no prefix length", s);
+			return fail("invalid %s address `%s': an address takes no prefix length",
+				    what, s);
 		if (addr_parse(s, &a) < 0)
 			return -1;
 		if (a.family != svc->key.addr.family)
-			return fail("invalid external address `%s': not %s like the service",
-				    s, family_name(svc->key.addr.family));
+			return fail("invalid %s address `%s': not %s like the service",
+				    what, s, family_name(svc->key.addr.family));
 		if (addr_equal(&a, &svc->key.addr))
-			return fail("invalid external address `%s': it is the service's address", s);
+			return fail("invalid %s address `%s': it is the service's address",
+				    what, s);
 		for (j = 0; j < svc->next; j++)
 			if (addr_equal(&a, &svc->ext[j]))
 				return fail("duplicate external address `%s'", s);
-		if (svc->next == PODNET_SVC_MAX_EXTERNAL)
-			return fail("too many external addresses at `%s' (at most %d)",
-				    s, PODNET_SVC_MAX_EXTERNAL);
-		svc->ext[svc->next++] = a;
+		for (j = 0; j < svc->nlb; j++)
+			if (addr_equal(&a, &svc->lb[j]))
+				return fail("duplicate lb address `%s'", s);
+		if (*n == PODNET_SVC_MAX_EXTERNAL)
+			return fail("too many %s addresses at `%s' (at most %d)",
+				    what, s, PODNET_SVC_MAX_EXTERNAL);
+		v[(*n)++] = a;
 	}
 	return 0;
+}
+
+/* "source-range PREFIX[,PREFIX]...", of the service's family. */
+static int parse_ranges(const char *s, struct svc_info *svc)
+{
+	char *dup = strdup(s), *save = NULL, *w;
+	struct pn_prefix p;
+	int err = 0;
+
+	if (!dup)
+		return fail("out of memory");
+	for (w = strtok_r(dup, ",", &save); w && !err; w = strtok_r(NULL, ",", &save)) {
+		if (prefix_parse(w, &p) < 0)
+			err = -1;
+		else if (p.addr.family != svc->key.addr.family)
+			err = fail("invalid source range `%s': not %s like the service",
+				   w, family_name(svc->key.addr.family));
+		else if (svc->nranges == PODNET_SVC_MAX_SOURCE_RANGES)
+			err = fail("too many source ranges at `%s' (at most %d)",
+				   w, PODNET_SVC_MAX_SOURCE_RANGES);
+		else
+			svc->ranges[svc->nranges++] = p;
+	}
+	free(dup);
+	return err;
 }
 
 /* service add and service change: the same words. */
@@ -484,9 +535,35 @@ static int parse_add(int argc, char **argv, struct svc_cmd *sc)
 				return fail("invalid NodePort `%s' (1 to 65535)", argv[i]);
 			svc->nodeport = n;
 			sc->given |= GIVEN_NODEPORT;
-		} else if (!strcmp(w, "external")) {
+		} else if (!strcmp(w, "external") || !strcmp(w, "lb")) {
 			if (parse_external(argc, argv, &i, svc) < 0)
 				return -1;
+		} else if (!strcmp(w, "source-range")) {
+			if (++i == argc)
+				return fail("`source-range' needs a prefix");
+			if (parse_ranges(argv[i], svc) < 0)
+				return -1;
+		} else if (!strcmp(w, "internal-policy")) {
+			if (sc->given & GIVEN_IPOLICY)
+				return duplicate(argc, argv, i);
+			if (++i == argc)
+				return fail("`internal-policy' needs cluster or local");
+			id = word_lookup(policy_words, argv[i], "policy");
+			if (id < 0)
+				return -1;
+			svc->ipolicy = id;
+			sc->given |= GIVEN_IPOLICY;
+		} else if (!strcmp(w, "owner")) {
+			if (++i == argc || (strcmp(argv[i], "apply") && strcmp(argv[i], "none")))
+				return fail("`owner' needs apply or none");
+			svc->owner = strcmp(argv[i], "apply") ? 0 : PODNET_OWNER_APPLY;
+		} else if (!strcmp(w, "name")) {
+			if (++i == argc)
+				return fail("`name' needs a name");
+			if (strlen(argv[i]) >= sizeof(svc->name))
+				return fail("name `%s' too long (at most %d bytes)",
+					    argv[i], PODNET_SVC_NAME_MAX - 1);
+			strcpy(svc->name, argv[i]);
 		} else if (!strcmp(w, "policy")) {
 			if (sc->given & GIVEN_POLICY)
 				return duplicate(argc, argv, i);
@@ -576,7 +653,9 @@ void service_usage(FILE *f)
 	fprintf(f,
 		"Usage: " PROG " service add SVC [sched random|rr|maglev] [affinity [SECONDS]]\n"
 		"                 [nodeport PORT] [external ADDR]... [policy cluster|local]\n"
-		"                 [masquerade]\n"
+		"                 [lb ADDR]... [source-range PREFIX[,PREFIX]...]\n"
+		"                 [internal-policy cluster|local] [masquerade]\n"
+		"                 [owner apply|none] [name NAME]\n"
 		"       " PROG " service change SVC [OPTIONS]\n"
 		"       " PROG " service del SVC\n"
 		"       " PROG " service [show] [SVC]\n"

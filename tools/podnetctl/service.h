@@ -54,11 +54,18 @@ struct svc_info {
 	struct svc_key key;
 	uint8_t sched;		/* enum podnet_sched */
 	uint8_t policy;		/* enum podnet_policy */
+	uint8_t ipolicy;	/* enum podnet_policy, internal traffic */
 	uint32_t flags;		/* PODNET_SVC_F_* */
+	uint32_t owner;		/* 0, PODNET_OWNER_APPLY */
 	uint32_t affinity;	/* seconds, 0: none */
 	uint16_t nodeport;	/* 0: none */
 	unsigned int next;
 	struct pn_addr ext[PODNET_SVC_MAX_EXTERNAL];
+	unsigned int nlb;
+	struct pn_addr lb[PODNET_SVC_MAX_EXTERNAL];	/* LoadBalancer IPs */
+	unsigned int nranges;
+	struct pn_prefix ranges[PODNET_SVC_MAX_SOURCE_RANGES];
+	char name[PODNET_SVC_NAME_MAX];	/* "" if none */
 	bool has_stats;
 	uint64_t stats[PODNET_SVC_STATS_A_MAX + 1];	/* by PODNET_SVC_STATS_A_* */
 	struct ep_list eps;	/* owned: ep_list_free() */
@@ -104,6 +111,11 @@ int svc_key_cmp(const struct svc_key *a, const struct svc_key *b);
  * (svc_msg.c).
  */
 int svc_info_parse(struct nl_msg *msg, struct svc_info *svc);
+/* A nest of PODNET_PREFIXES_A_PREFIX into @p (at most @max). */
+int prefixes_parse(struct nlattr *nest, struct pn_prefix *p, unsigned int max,
+		   unsigned int *n);
+/* One PODNET_PREFIXES_A_PREFIX. */
+int put_prefix(struct ipc *ipc, struct nl_msg *msg, const struct pn_prefix *p);
 void svc_info_free(struct svc_info *svc);
 
 /*
@@ -165,6 +177,7 @@ enum svc_given {
 	GIVEN_POLICY	= 1 << 3,
 	GIVEN_MASQ	= 1 << 4,
 	GIVEN_WEIGHT	= 1 << 5,	/* endpoint add */
+	GIVEN_IPOLICY	= 1 << 6,
 };
 
 /**
@@ -208,8 +221,11 @@ static inline const struct svc_cmd *to_svc_cmd_const(const struct cmd *cmd)
 /* svc_batch.c: */
 /* A new command (zeroed, endpoint weight 1); NULL with fail() set. */
 struct svc_cmd *svc_cmd_new(enum svc_op op, const struct cmd_ops *ops);
+/* The same, of the service or endpoint family (apply builds batches). */
+struct svc_cmd *service_cmd_new(enum svc_op op);
+struct svc_cmd *endpoint_cmd_new(enum svc_op op);
 /*
- * In a batch (-b), a line changing the service @sc->svc.key has been
+ * In a batch (-b, or one built with line numbers), a line changing the service @sc->svc.key has been
  * parsed: link it to the previous one (@sc->prev). 0, or -1 with fail().
  */
 int svc_cmd_track(struct svc_cmd *sc);

@@ -55,7 +55,7 @@ int svc_cmd_track(struct svc_cmd *sc)
 {
 	struct svc_cmd **node;
 
-	if (!opts.batch)
+	if (!opts.batch && !sc->cmd.line)
 		return 0;
 	node = (struct svc_cmd **)tsearch(sc, &tracked, track_cmp);
 	if (!node)

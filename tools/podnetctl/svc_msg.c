@@ -31,6 +31,16 @@ static struct nla_policy svc_policy[PODNET_SVC_A_MAX + 1] = {
 	[PODNET_SVC_A_FLAGS]	= { .type = NLA_U32 },
 	[PODNET_SVC_A_STATS]	= { .type = NLA_NESTED },
 	[PODNET_SVC_A_ENDPOINTS] = { .type = NLA_NESTED },
+	[PODNET_SVC_A_INTERNAL_POLICY] = { .type = NLA_U8 },
+	[PODNET_SVC_A_LB]	= { .type = NLA_NESTED },
+	[PODNET_SVC_A_SOURCE_RANGES] = { .type = NLA_NESTED },
+	[PODNET_SVC_A_OWNER]	= { .type = NLA_U32 },
+	[PODNET_SVC_A_NAME]	= { .type = NLA_STRING },
+};
+
+static struct nla_policy prefix_policy[PODNET_PREFIX_A_MAX + 1] = {
+	[PODNET_PREFIX_A_ADDR]	= { .type = NLA_NESTED },
+	[PODNET_PREFIX_A_LEN]	= { .type = NLA_U8 },
 };
 
 static struct nla_policy ep_policy[PODNET_EP_A_MAX + 1] = {
@@ -67,6 +77,27 @@ static int parse_ep(struct nlattr *nest, struct ep *ep)
 		ep->flags = nla_get_u32(tb[PODNET_EP_A_FLAGS]);
 	if (tb[PODNET_EP_A_CONNS])
 		ep->conns = nla_get_u64(tb[PODNET_EP_A_CONNS]);
+	return 0;
+}
+
+int prefixes_parse(struct nlattr *nest, struct pn_prefix *p, unsigned int max,
+		   unsigned int *n)
+{
+	struct nlattr *a, *tb[PODNET_PREFIX_A_MAX + 1];
+	int rem;
+
+	*n = 0;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != PODNET_PREFIXES_A_PREFIX)
+			continue;
+		if (*n == max)
+			return fail("malformed reply: too many prefixes");
+		if (nla_parse_nested(tb, PODNET_PREFIX_A_MAX, a, prefix_policy) < 0 ||
+		    !tb[PODNET_PREFIX_A_ADDR] || !tb[PODNET_PREFIX_A_LEN] ||
+		    one_addr(tb[PODNET_PREFIX_A_ADDR], &p[*n].addr) < 0)
+			return fail("malformed reply: bad prefix");
+		p[(*n)++].len = nla_get_u8(tb[PODNET_PREFIX_A_LEN]);
+	}
 	return 0;
 }
 
@@ -110,10 +141,22 @@ int svc_info_parse(struct nl_msg *msg, struct svc_info *svc)
 		svc->affinity = nla_get_u32(sb[PODNET_SVC_A_AFFINITY]);
 	if (sb[PODNET_SVC_A_NODEPORT])
 		svc->nodeport = nla_get_u16(sb[PODNET_SVC_A_NODEPORT]);
+	if (sb[PODNET_SVC_A_INTERNAL_POLICY])
+		svc->ipolicy = nla_get_u8(sb[PODNET_SVC_A_INTERNAL_POLICY]);
+	if (sb[PODNET_SVC_A_OWNER])
+		svc->owner = nla_get_u32(sb[PODNET_SVC_A_OWNER]);
+	if (sb[PODNET_SVC_A_NAME])
+		nla_strlcpy(svc->name, sb[PODNET_SVC_A_NAME], sizeof(svc->name));
 	svc->has_stats = sb[PODNET_SVC_A_STATS];
 	if ((sb[PODNET_SVC_A_EXTERNAL] &&
 	     ipc_addrs_parse(sb[PODNET_SVC_A_EXTERNAL], svc->ext, PODNET_SVC_MAX_EXTERNAL,
 			     &svc->next, "external addresses") < 0) ||
+	    (sb[PODNET_SVC_A_LB] &&
+	     ipc_addrs_parse(sb[PODNET_SVC_A_LB], svc->lb, PODNET_SVC_MAX_EXTERNAL,
+			     &svc->nlb, "LoadBalancer addresses") < 0) ||
+	    (sb[PODNET_SVC_A_SOURCE_RANGES] &&
+	     prefixes_parse(sb[PODNET_SVC_A_SOURCE_RANGES], svc->ranges,
+			    PODNET_SVC_MAX_SOURCE_RANGES, &svc->nranges) < 0) ||
 	    (sb[PODNET_SVC_A_STATS] &&
 	     ipc_stats_parse(sb[PODNET_SVC_A_STATS], svc_stat_names,
 			     PODNET_SVC_STATS_A_MAX, svc->stats) < 0) ||
@@ -227,6 +270,50 @@ static int put_svc(struct ipc *ipc, struct nl_msg *msg, const struct svc_key *ke
 	return 0;
 }
 
+static void label_prefix(const void *val, char *buf, size_t size)
+{
+	char b[PREFIX_STRLEN];
+
+	snprintf(buf, size, "%s", prefix_fmt(val, b));
+}
+
+/* A nest of @type holding @n addresses, unless @n is 0. */
+static int put_addrs(struct ipc *ipc, struct nl_msg *msg, int type,
+		     const struct pn_addr *a, unsigned int n)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!n)
+		return 0;
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -1;
+	for (i = 0; i < n; i++) {
+		label_val(ipc, msg, label_addr, &a[i]);
+		if (put_addr(msg, &a[i]))
+			return -1;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int put_prefix(struct ipc *ipc, struct nl_msg *msg, const struct pn_prefix *p)
+{
+	struct nlattr *nest;
+
+	label_val(ipc, msg, label_prefix, p);
+	nest = nla_nest_start(msg, PODNET_PREFIXES_A_PREFIX);
+	if (!nest || put_addr_nest(ipc, msg, PODNET_PREFIX_A_ADDR, &p->addr,
+				   label_prefix, p, sizeof(*p)))
+		return -1;
+	label_val(ipc, msg, label_prefix, p);
+	if (nla_put_u8(msg, PODNET_PREFIX_A_LEN, p->len))
+		return -1;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *svc)
 {
 	struct nlattr *nest = put_key(ipc, msg, &svc->key), *ext;
@@ -247,20 +334,34 @@ static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *
 		if (nla_put_u16(msg, PODNET_SVC_A_NODEPORT, svc->nodeport))
 			return -1;
 	}
-	if (svc->next) {
-		ext = nla_nest_start(msg, PODNET_SVC_A_EXTERNAL);
+	if (put_addrs(ipc, msg, PODNET_SVC_A_EXTERNAL, svc->ext, svc->next) ||
+	    put_addrs(ipc, msg, PODNET_SVC_A_LB, svc->lb, svc->nlb))
+		return -1;
+	if (svc->nranges) {
+		ext = nla_nest_start(msg, PODNET_SVC_A_SOURCE_RANGES);
 		if (!ext)
 			return -1;
-		for (i = 0; i < svc->next; i++) {
-			label_val(ipc, msg, label_addr, &svc->ext[i]);
-			if (put_addr(msg, &svc->ext[i]))
+		for (i = 0; i < svc->nranges; i++)
+			if (put_prefix(ipc, msg, &svc->ranges[i]))
 				return -1;
-		}
 		nla_nest_end(msg, ext);
 	}
 	ipc_label(ipc, msg, word_name(policy_words, svc->policy) ?: "policy");
 	if (nla_put_u8(msg, PODNET_SVC_A_POLICY, svc->policy))
 		return -1;
+	ipc_label(ipc, msg, word_name(policy_words, svc->ipolicy) ?: "internal-policy");
+	if (nla_put_u8(msg, PODNET_SVC_A_INTERNAL_POLICY, svc->ipolicy))
+		return -1;
+	if (svc->owner) {
+		ipc_label(ipc, msg, "owner");
+		if (nla_put_u32(msg, PODNET_SVC_A_OWNER, svc->owner))
+			return -1;
+	}
+	if (svc->name[0]) {
+		ipc_label(ipc, msg, svc->name);
+		if (nla_put_string(msg, PODNET_SVC_A_NAME, svc->name))
+			return -1;
+	}
 	if (svc->flags) {
 		ipc_label(ipc, msg, svc->flags == PODNET_SVC_F_MASQUERADE ?
 			  "masquerade" : "flags");

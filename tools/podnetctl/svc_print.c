@@ -31,12 +31,26 @@ void svc_info_print(const struct svc_info *svc, FILE *f)
 		fprintf(f, " nodeport %u", svc->nodeport);
 	for (i = 0; i < svc->next; i++)
 		fprintf(f, " external %s", addr_fmt(&svc->ext[i], buf));
+	for (i = 0; i < svc->nlb; i++)
+		fprintf(f, " lb %s", addr_fmt(&svc->lb[i], buf));
+	for (i = 0; i < svc->nranges; i++)
+		fprintf(f, " source-range %s", prefix_fmt(&svc->ranges[i], buf));
 	if (policy)
 		fprintf(f, " policy %s", policy);
 	else
 		fprintf(f, " policy %u", svc->policy);
+	if (svc->ipolicy == PODNET_POLICY_LOCAL)
+		fputs(" internal-policy local", f);
+	else if (svc->ipolicy != PODNET_POLICY_CLUSTER)
+		fprintf(f, " internal-policy %u", svc->ipolicy);
 	if (svc->flags & PODNET_SVC_F_MASQUERADE)
 		fputs(" masquerade", f);
+	if (svc->owner == PODNET_OWNER_APPLY)
+		fputs(" owner apply", f);
+	else if (svc->owner)
+		fprintf(f, " owner %" PRIu32, svc->owner);
+	if (svc->name[0])
+		fprintf(f, " name %s", svc->name);
 	if (svc->flags & ~PODNET_SVC_F_ALL)
 		fprintf(f, " flags %#" PRIx32, svc->flags & ~PODNET_SVC_F_ALL);
 }
@@ -50,6 +64,8 @@ void ep_print(const struct ep *ep, bool conns, FILE *f)
 		fputs(" local", f);
 	if (ep->flags & PODNET_EP_F_TERMINATING)
 		fputs(" terminating", f);
+	if (ep->flags & PODNET_EP_F_OTHER_ZONE)
+		fputs(" other-zone", f);
 	if (ep->flags & ~PODNET_EP_F_ALL)
 		fprintf(f, " flags %#" PRIx32, ep->flags & ~PODNET_EP_F_ALL);
 	if (conns)
@@ -77,6 +93,7 @@ static cJSON *ep_json(const struct ep *ep, bool conns)
 	cJSON_AddNumberToObject(o, "weight", ep->weight);
 	cJSON_AddBoolToObject(o, "local", !!(ep->flags & PODNET_EP_F_LOCAL));
 	cJSON_AddBoolToObject(o, "terminating", !!(ep->flags & PODNET_EP_F_TERMINATING));
+	cJSON_AddBoolToObject(o, "other_zone", !!(ep->flags & PODNET_EP_F_OTHER_ZONE));
 	if (conns)
 		json_add_u64(o, "conns", ep->conns);
 	return o;
@@ -115,7 +132,23 @@ cJSON *svc_info_json(const struct svc_info *svc)
 		cJSON_AddStringToObject(o, "policy", policy);
 	else
 		cJSON_AddNumberToObject(o, "policy", svc->policy);
+	a = cJSON_AddArrayToObject(o, "lb");
+	for (i = 0; a && i < svc->nlb; i++)
+		cJSON_AddItemToArray(a, json_addr(&svc->lb[i]));
+	a = cJSON_AddArrayToObject(o, "source_ranges");
+	for (i = 0; a && i < svc->nranges; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(prefix_fmt(&svc->ranges[i], buf)));
+	cJSON_AddStringToObject(o, "internal_policy",
+				word_name(policy_words, svc->ipolicy) ?: "?");
 	cJSON_AddBoolToObject(o, "masquerade", !!(svc->flags & PODNET_SVC_F_MASQUERADE));
+	if (svc->owner == PODNET_OWNER_APPLY)
+		cJSON_AddStringToObject(o, "owner", "apply");
+	else
+		cJSON_AddNullToObject(o, "owner");
+	if (svc->name[0])
+		cJSON_AddStringToObject(o, "name", svc->name);
+	else
+		cJSON_AddNullToObject(o, "name");
 	if (svc->has_stats) {
 		stats = cJSON_AddObjectToObject(o, "stats");
 		for (i = 0; stats && i < ARRAY_SIZE(svc_stat_names); i++)

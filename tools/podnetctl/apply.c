@@ -1,0 +1,911 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnetctl apply: make the namespace's services what Kubernetes Service
+ * and EndpointSlice objects say, as kube-proxy would (tools/kube):
+ *
+ *   kubectl get services,endpointslices -A -o json |
+ *           podnetctl -n node1 apply -f - --node-name node1 \
+ *                   --cluster-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/12
+ *
+ * Once: every input is read into a store of objects, the service ports
+ * the node should have are computed, the services the kernel has are
+ * dumped, and the difference is sent as one batch (batch.c: all or
+ * nothing). Services apply makes carry owner apply and their port's name
+ * ("namespace/name:port"); the others are left alone, and a port that
+ * would replace one of them is an error. The settings (--cluster-cidr,
+ * --nodeport-addresses, --service-cidr) are set first, and put back if
+ * the batch fails.
+ *
+ * --watch: the same, then each watch event of the inputs is applied as it
+ * comes: the ports of the one service it concerns, against what the
+ * kernel was last told. Bad events are reported and skipped; the end of
+ * every input, SIGTERM, SIGINT or SIGHUP ends it (exit status 0).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <poll.h>
+#include <search.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+
+#include "config.h"
+#include "ipc.h"
+#include "kube.h"
+#include "object.h"
+#include "podnetctl.h"
+#include "service.h"
+
+#define APPLY_MAX_INPUTS 16
+
+struct apply_cmd {
+	struct cmd cmd;
+	bool help, watch, dry_run, cfg_given;
+	unsigned int ninputs;
+	char *inputs[APPLY_MAX_INPUTS];
+	char *node_name, *zone;
+	bool masquerade_all;
+	struct pn_cfg cfg;
+};
+
+/**
+ * struct apply - a run
+ * @ipc: the socket
+ * @ac: the command
+ * @o: the node, as tools/kube wants it
+ * @st: the objects read so far
+ * @applied: tsearch() tree of the services apply made (struct svc_info *,
+ *	owned), as the kernel was last known to have them
+ * @foreign: the same for the services it did not make: never touched
+ * @cmds: the batch being built
+ */
+struct apply {
+	struct ipc *ipc;
+	struct apply_cmd *ac;
+	struct kube_opts o;
+	struct kube_store st;
+	void *applied, *foreign;
+	struct cmd **cmds;
+	unsigned int ncmds, size;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	return svc_key_cmp(&((const struct svc_info *)a)->key,
+			   &((const struct svc_info *)b)->key);
+}
+
+static void info_free(void *p)
+{
+	svc_info_free(p);
+	free(p);
+}
+
+/* Conversions from tools/kube */
+
+static void addr_from(struct pn_addr *a, const struct kube_addr *k)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = k->family;
+	memcpy(a->bytes, k->b, addr_len(k->family));
+}
+
+static int ep_cmp(const void *a, const void *b)
+{
+	const struct ep *x = a, *y = b;
+	int d;
+
+	if (x->addr.family != y->addr.family)
+		return x->addr.family < y->addr.family ? -1 : 1;
+	d = memcmp(x->addr.bytes, y->addr.bytes, addr_len(x->addr.family));
+	if (d)
+		return d;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+/* A port as the kernel should have it: settings and endpoints (sorted). */
+static int port_to_svc(const struct kube_port *kp, struct svc_info *svc)
+{
+	unsigned int i;
+
+	memset(svc, 0, sizeof(*svc));
+	svc->key.proto = kp->proto;
+	svc->key.port = kp->port;
+	addr_from(&svc->key.addr, &kp->vip);
+	svc->sched = PODNET_SCHED_RANDOM;	/* nftables mode's numgen random */
+	svc->policy = kp->policy;
+	svc->ipolicy = kp->ipolicy;
+	svc->flags = kp->flags;
+	svc->owner = PODNET_OWNER_APPLY;
+	svc->affinity = kp->affinity;
+	svc->nodeport = kp->nodeport;
+	if (kp->next > PODNET_SVC_MAX_EXTERNAL || kp->nlb > PODNET_SVC_MAX_EXTERNAL ||
+	    kp->nranges > PODNET_SVC_MAX_SOURCE_RANGES)
+		return fail("%s: too many addresses", kp->name);
+	svc->next = kp->next;
+	for (i = 0; i < kp->next; i++)
+		addr_from(&svc->ext[i], &kp->ext[i]);
+	svc->nlb = kp->nlb;
+	for (i = 0; i < kp->nlb; i++)
+		addr_from(&svc->lb[i], &kp->lb[i]);
+	svc->nranges = kp->nranges;
+	for (i = 0; i < kp->nranges; i++) {
+		addr_from(&svc->ranges[i].addr, &kp->ranges[i].addr);
+		svc->ranges[i].len = kp->ranges[i].len;
+	}
+	snprintf(svc->name, sizeof(svc->name), "%s", kp->name);
+	if (kp->neps) {
+		svc->eps.v = calloc(kp->neps, sizeof(*svc->eps.v));
+		if (!svc->eps.v)
+			return fail("out of memory");
+	}
+	for (i = 0; i < kp->neps; i++) {
+		struct ep *ep = &svc->eps.v[i];
+
+		addr_from(&ep->addr, &kp->eps[i].addr);
+		ep->port = kp->eps[i].port;
+		ep->weight = 1;
+		ep->flags = kp->eps[i].flags;
+	}
+	svc->eps.n = kp->neps;
+	qsort(svc->eps.v, svc->eps.n, sizeof(*svc->eps.v), ep_cmp);
+	return 0;
+}
+
+/* The ports of @ports as services, sorted by key; two with one key fail. */
+static int ports_to_svcs(const struct kube_ports *ports, struct svc_info **svcs)
+{
+	struct svc_info *v = calloc(ports->n + 1, sizeof(*v));
+	char buf[SVC_STRLEN];
+	size_t i;
+
+	if (!v)
+		return fail("out of memory");
+	for (i = 0; i < ports->n; i++) {
+		if (port_to_svc(&ports->v[i], &v[i]) < 0)
+			goto err;
+	}
+	qsort(v, ports->n, sizeof(*v), key_cmp);
+	for (i = 1; i < ports->n; i++) {
+		if (!key_cmp(&v[i - 1], &v[i])) {
+			fail("%s and %s are both %s", v[i - 1].name, v[i].name,
+			     svc_key_fmt(&v[i].key, buf));
+			goto err;
+		}
+	}
+	*svcs = v;
+	return 0;
+err:
+	for (i = 0; i < ports->n; i++)
+		svc_info_free(&v[i]);
+	free(v);
+	return -1;
+}
+
+static void svcs_free(struct svc_info *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		svc_info_free(&v[i]);
+	free(v);
+}
+
+/* Comparing what the kernel has with what it should have */
+
+static bool addrs_equal(const struct pn_addr *a, const struct pn_addr *b, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!addr_equal(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+static bool settings_equal(const struct svc_info *a, const struct svc_info *b)
+{
+	unsigned int i;
+
+	if (a->sched != b->sched || a->policy != b->policy ||
+	    a->ipolicy != b->ipolicy || a->flags != b->flags ||
+	    a->owner != b->owner || a->affinity != b->affinity ||
+	    a->nodeport != b->nodeport || strcmp(a->name, b->name) ||
+	    a->next != b->next || a->nlb != b->nlb || a->nranges != b->nranges ||
+	    !addrs_equal(a->ext, b->ext, a->next) ||
+	    !addrs_equal(a->lb, b->lb, a->nlb))
+		return false;
+	for (i = 0; i < a->nranges; i++)
+		if (!prefix_equal(&a->ranges[i], &b->ranges[i]))
+			return false;
+	return true;
+}
+
+/* @want's endpoints are sorted; @have's are sorted here. */
+static bool eps_equal(struct svc_info *have, const struct svc_info *want)
+{
+	unsigned int i;
+
+	if (have->eps.n != want->eps.n)
+		return false;
+	qsort(have->eps.v, have->eps.n, sizeof(*have->eps.v), ep_cmp);
+	for (i = 0; i < want->eps.n; i++) {
+		const struct ep *a = &have->eps.v[i], *b = &want->eps.v[i];
+
+		if (ep_cmp(a, b) || a->weight != b->weight || a->flags != b->flags)
+			return false;
+	}
+	return true;
+}
+
+static int eps_copy(struct ep_list *dst, const struct ep_list *src)
+{
+	dst->n = 0;
+	dst->v = NULL;
+	if (!src->n)
+		return 0;
+	dst->v = malloc(src->n * sizeof(*dst->v));
+	if (!dst->v)
+		return fail("out of memory");
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	dst->n = src->n;
+	return 0;
+}
+
+/* Building the batch */
+
+static int push(struct apply *a, enum svc_op op, const struct svc_info *svc,
+		bool eps)
+{
+	struct svc_cmd *sc;
+
+	if (a->ncmds == a->size) {
+		unsigned int size = a->size ? 2 * a->size : 64;
+		struct cmd **v = realloc(a->cmds, size * sizeof(*v));
+
+		if (!v)
+			return fail("out of memory");
+		a->cmds = v;
+		a->size = size;
+	}
+	sc = service_cmd_new(op);
+	if (!sc)
+		return -1;
+	sc->svc = *svc;
+	sc->svc.eps = (struct ep_list){ 0 };
+	if (op == SVC_ADD || op == SVC_CHANGE) {
+		sc->given = GIVEN_SCHED;
+		if (svc->affinity)
+			sc->given |= GIVEN_AFFINITY;
+		if (svc->nodeport)
+			sc->given |= GIVEN_NODEPORT;
+		if (svc->policy != PODNET_POLICY_CLUSTER)
+			sc->given |= GIVEN_POLICY;
+		if (svc->ipolicy != PODNET_POLICY_CLUSTER)
+			sc->given |= GIVEN_IPOLICY;
+		if (svc->flags & PODNET_SVC_F_MASQUERADE)
+			sc->given |= GIVEN_MASQ;
+	}
+	if (eps && eps_copy(&sc->svc.eps, &svc->eps) < 0) {
+		svc_cmd_free(&sc->cmd);
+		return -1;
+	}
+	a->cmds[a->ncmds++] = &sc->cmd;
+	sc->cmd.line = a->ncmds;
+	return svc_cmd_track(sc);
+}
+
+/* @svc's name is that of a port of service @service ("namespace/name"). */
+static bool of_service(const struct svc_info *svc, const char *service)
+{
+	size_t n = strlen(service);
+
+	return !strncmp(svc->name, service, n) && svc->name[n] == ':';
+}
+
+struct stale_walk {
+	struct apply *a;
+	const char *service;		/* NULL: any */
+	const struct svc_info *want;
+	size_t nwant;
+	int err;
+};
+
+static void stale_cb(const void *node, VISIT v, void *arg)
+{
+	const struct svc_info *svc = *(const struct svc_info *const *)node;
+	struct stale_walk *w = arg;
+
+	if ((v != postorder && v != leaf) || w->err)
+		return;
+	if (w->service && !of_service(svc, w->service))
+		return;
+	if (bsearch(svc, w->want, w->nwant, sizeof(*w->want), key_cmp))
+		return;
+	w->err = push(w->a, SVC_DEL, svc, false);
+}
+
+/*
+ * The commands that make the kernel's services of @service (all if NULL)
+ * @want (sorted): the deletions first (a NodePort or an address they free
+ * may be another's), then changes, then additions.
+ */
+static int diff(struct apply *a, const char *service, struct svc_info *want,
+		size_t nwant)
+{
+	struct stale_walk w = { a, service, want, nwant, 0 };
+	char buf[SVC_STRLEN];
+	struct svc_info **have;
+	size_t i;
+	int pass;
+
+	twalk_r(a->applied, stale_cb, &w);
+	if (w.err)
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nwant; i++) {
+			if (tfind(&want[i], &a->foreign, key_cmp))
+				return fail("%s: %s is already a service that apply did not make (service del it first)",
+					    want[i].name, svc_key_fmt(&want[i].key, buf));
+			have = tfind(&want[i], &a->applied, key_cmp);
+			if (pass == 0 && have) {
+				if (!settings_equal(*have, &want[i]) &&
+				    push(a, SVC_CHANGE, &want[i], false) < 0)
+					return -1;
+				if (!eps_equal(*have, &want[i]) &&
+				    push(a, EP_SET, &want[i], true) < 0)
+					return -1;
+			} else if (pass == 1 && !have) {
+				if (push(a, SVC_ADD, &want[i], false) < 0 ||
+				    (want[i].eps.n && push(a, EP_SET, &want[i], true) < 0))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* After a batch went through: the kernel has @want, and not the deleted. */
+static int record(struct apply *a, struct svc_info *want, size_t nwant)
+{
+	struct svc_info *copy, **slot;
+	unsigned int i;
+
+	for (i = 0; i < a->ncmds; i++) {
+		struct svc_cmd *sc = to_svc_cmd(a->cmds[i]);
+
+		if (sc->op != SVC_DEL)
+			continue;
+		slot = tfind(&sc->svc, &a->applied, key_cmp);
+		if (slot) {
+			copy = *slot;
+			tdelete(copy, &a->applied, key_cmp);
+			info_free(copy);
+		}
+	}
+	for (i = 0; i < nwant; i++) {
+		copy = malloc(sizeof(*copy));
+		if (!copy)
+			return fail("out of memory");
+		*copy = want[i];
+		if (eps_copy(&copy->eps, &want[i].eps) < 0) {
+			free(copy);
+			return -1;
+		}
+		slot = tsearch(copy, &a->applied, key_cmp);
+		if (!slot) {
+			info_free(copy);
+			return fail("out of memory");
+		}
+		if (*slot != copy) {
+			info_free(*slot);
+			*slot = copy;
+		}
+	}
+	return 0;
+}
+
+static void cmds_clear(struct apply *a)
+{
+	cmds_free(a->cmds, a->ncmds);
+	a->cmds = NULL;
+	a->ncmds = a->size = 0;
+}
+
+/*
+ * Make the ports of @service (every service if NULL) what the store says:
+ * 0, or an exit status with the error reported.
+ */
+static int converge(struct apply *a, const char *service)
+{
+	struct kube_ports ports = { 0 };
+	struct svc_info *want = NULL;
+	struct kube_err err;
+	unsigned int i;
+	int ret;
+
+	if ((service ? kube_service_ports(&a->st, service, &a->o, &ports, &err) :
+		       kube_all_ports(&a->st, &a->o, &ports, &err)) < 0) {
+		kube_ports_free(&ports);
+		fail("%s", err.msg);
+		goto err;
+	}
+	ret = ports_to_svcs(&ports, &want);
+	kube_ports_free(&ports);
+	if (ret < 0)
+		goto err;
+	if (diff(a, service, want, ports.n) < 0) {
+		cmds_clear(a);
+		svcs_free(want, ports.n);
+		goto err;
+	}
+	ret = 0;
+	if (a->ac->dry_run) {
+		for (i = 0; i < a->ncmds; i++) {
+			a->cmds[i]->ops->print(a->cmds[i], stdout);
+			putchar('\n');
+		}
+		fflush(stdout);
+	} else if (a->ncmds) {
+		ret = cmds_run(a->ipc, a->cmds, a->ncmds);
+	}
+	if (!ret && a->ac->watch && record(a, want, ports.n) < 0) {
+		fprintf(stderr, PROG ": %s\n", fail_msg());
+		ret = EXIT_FAILED;
+	}
+	cmds_clear(a);
+	svcs_free(want, ports.n);
+	return ret;
+err:
+	fprintf(stderr, PROG ": %s\n", fail_msg());
+	return EXIT_FAILED;
+}
+
+/* Reading */
+
+/*
+ * A value of an input: a watch event ({"type": ..., "object": ...}) or an
+ * object (as ADDED). Put in the store; *@service is the service it
+ * concerns (NULL: none). 0, or -1 with fail() set.
+ */
+static int take(struct apply *a, const cJSON *v, const char *name,
+		unsigned int value, const char **service)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(v, "type");
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(v, "object");
+	struct kube_service *svc = NULL;
+	struct kube_slice *slice = NULL;
+	struct kube_err err;
+	enum kube_kind kind;
+	bool del = false;
+	int ret;
+
+	*service = NULL;
+	if (!cJSON_IsObject(v))
+		return fail("%s: value %u: not an object", name, value);
+	if (type || obj) {
+		if (!cJSON_IsString(type))
+			return fail("%s: value %u: watch event without a type", name, value);
+		if (!strcmp(type->valuestring, "BOOKMARK"))
+			return 0;
+		if (!strcmp(type->valuestring, "ERROR"))
+			return fail("%s: value %u: an ERROR event", name, value);
+		if (!strcmp(type->valuestring, "DELETED"))
+			del = true;
+		else if (strcmp(type->valuestring, "ADDED") &&
+			 strcmp(type->valuestring, "MODIFIED"))
+			return fail("%s: value %u: unknown event type `%s'", name, value,
+				    type->valuestring);
+		if (!cJSON_IsObject(obj))
+			return fail("%s: value %u: %s event without an object", name, value,
+				    type->valuestring);
+		v = obj;
+	}
+	ret = kube_object_parse(v, &kind, &svc, &slice, &err);
+	if (ret < 0)
+		return fail("%s", err.msg);
+	if (ret > 0)
+		return 0;	/* another kind */
+	if (kube_store_put(&a->st, kind, kind == KUBE_SERVICE ? (void *)svc : (void *)slice,
+			   del, service) < 0)
+		return fail("out of memory");
+	return 0;
+}
+
+static int input_open(const char *path, bool nonblock)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+
+	if (fd < 0)
+		return fail("cannot open `%s': %s", path, strerror(errno));
+	if (nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return fail("`%s': %s", path, strerror(errno));
+	return fd;
+}
+
+/* Every input to its end, into the store: 0, or -1 with fail() set. */
+static int read_all(struct apply *a)
+{
+	const char *service;
+	struct kube_reader r;
+	struct kube_err err;
+	unsigned int i;
+	cJSON *v;
+	int fd, got, ret = 0;
+
+	for (i = 0; i < a->ac->ninputs && !ret; i++) {
+		fd = input_open(a->ac->inputs[i], false);
+		if (fd < 0)
+			return -1;
+		kube_reader_init(&r, fd, a->ac->inputs[i]);
+		while (!ret && (got = kube_reader_next(&r, &v, &err)) != 0) {
+			if (got < 0) {
+				ret = fail("%s", err.msg);
+				break;
+			}
+			ret = take(a, v, r.name, r.value, &service);
+			cJSON_Delete(v);
+		}
+		kube_reader_free(&r);
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	return ret;
+}
+
+/* The node's addresses (for the source ranges that hold one). */
+static int node_ips(struct kube_opts *o)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa) < 0)
+		return fail("cannot list the node's addresses: %s", strerror(errno));
+	for (i = ifa; i && o->nnode_ips < KUBE_MAX_PREFIXES; i = i->ifa_next) {
+		struct kube_addr *k = &o->node_ips[o->nnode_ips];
+
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			k->family = AF_INET;
+			memcpy(k->b, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			k->family = AF_INET6;
+			memcpy(k->b, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+		} else {
+			continue;
+		}
+		o->nnode_ips++;
+	}
+	freeifaddrs(ifa);
+	return 0;
+}
+
+/* What the kernel has: services into @applied or @foreign. */
+static int load(struct apply *a)
+{
+	struct obj_list l = { .type = &svc_type };
+	struct svc_info *copy;
+	size_t i;
+	int ret = 0;
+
+	if (obj_dump(a->ipc, &l, NULL, NULL) < 0)
+		return -1;
+	for (i = 0; i < l.n && !ret; i++) {
+		struct svc_info *svc = obj_at(&l, i);
+
+		copy = malloc(sizeof(*copy));
+		if (!copy) {
+			ret = fail("out of memory");
+			break;
+		}
+		*copy = *svc;
+		svc->eps = (struct ep_list){ 0 };
+		if (!tsearch(copy, copy->owner == PODNET_OWNER_APPLY ? &a->applied :
+				   &a->foreign, key_cmp)) {
+			info_free(copy);
+			ret = fail("out of memory");
+		}
+	}
+	obj_list_free(&l);
+	return ret;
+}
+
+/* Set the settings if they differ; *@old is what they were. */
+static int settings(struct apply *a, struct pn_cfg *old, bool *changed)
+{
+	*changed = false;
+	if (!a->ac->cfg_given)
+		return 0;
+	if (cfg_get(a->ipc, old) < 0)
+		return -1;
+	if (cfg_equal(old, &a->ac->cfg))
+		return 0;
+	if (a->ac->dry_run) {
+		fputs("config set ", stdout);
+		cfg_print(&a->ac->cfg, stdout);
+		putchar('\n');
+		return 0;
+	}
+	*changed = true;
+	return cfg_set_send(a->ipc, &a->ac->cfg);
+}
+
+/* Watching */
+
+struct input {
+	struct kube_reader r;
+	bool done;
+};
+
+static int watch(struct apply *a)
+{
+	struct input in[APPLY_MAX_INPUTS] = { 0 };
+	struct pollfd pfd[APPLY_MAX_INPUTS + 1];
+	unsigned int i, n = a->ac->ninputs, open = 0;
+	struct signalfd_siginfo si;
+	const char *service;
+	struct kube_err err;
+	sigset_t sigs;
+	int fd, ret = 0;
+	cJSON *v;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	pfd[n].fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	pfd[n].events = POLLIN;
+	if (pfd[n].fd < 0) {
+		fprintf(stderr, PROG ": signalfd: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < n; i++) {
+		fd = input_open(a->ac->inputs[i], true);
+		if (fd < 0) {
+			fprintf(stderr, PROG ": %s\n", fail_msg());
+			ret = EXIT_FAILED;
+			goto out;
+		}
+		kube_reader_init(&in[i].r, fd, a->ac->inputs[i]);
+		pfd[i].fd = fd;
+		pfd[i].events = POLLIN;
+		open++;
+	}
+	while (open) {
+		if (poll(pfd, n + 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
+			ret = EXIT_FAILED;
+			break;
+		}
+		if (pfd[n].revents) {
+			if (read(pfd[n].fd, &si, sizeof(si)) > 0)
+				break;
+		}
+		for (i = 0; i < n; i++) {
+			int got;
+
+			if (in[i].done || !pfd[i].revents)
+				continue;
+			while ((got = kube_reader_next(&in[i].r, &v, &err)) != KUBE_AGAIN) {
+				if (got == 0) {
+					in[i].done = true;
+					pfd[i].fd = -1;
+					open--;
+					break;
+				}
+				if (got < 0) {
+					warn("%s", err.msg);
+					continue;
+				}
+				got = take(a, v, in[i].r.name, in[i].r.value, &service);
+				cJSON_Delete(v);
+				if (got < 0)
+					warn("%s", fail_msg());
+				else if (service)
+					converge(a, service);	/* reports its errors */
+			}
+		}
+	}
+out:
+	for (i = 0; i < n; i++) {
+		if (in[i].r.fd > 0)
+			close(in[i].r.fd);
+		kube_reader_free(&in[i].r);
+	}
+	close(pfd[n].fd);
+	return ret;
+}
+
+static int apply_run(struct ipc *ipc, struct cmd *cmd)
+{
+	struct apply_cmd *ac = container_of(cmd, struct apply_cmd, cmd);
+	struct apply a = { .ipc = ipc, .ac = ac };
+	struct pn_cfg old;
+	bool changed;
+	int ret = EXIT_FAILED;
+
+	if (ac->help) {
+		apply_usage(stdout);
+		return 0;
+	}
+	a.o.node_name = ac->node_name;
+	a.o.zone = ac->zone;
+	a.o.masquerade_all = ac->masquerade_all;
+	if (node_ips(&a.o) < 0 || load(&a) < 0)
+		goto err;
+	if (!ac->watch && read_all(&a) < 0)
+		goto err;
+	if (settings(&a, &old, &changed) < 0)
+		goto err;
+	ret = ac->watch ? watch(&a) : converge(&a, NULL);
+	if (ret && changed && cfg_set_send(ipc, &old) < 0) {
+		fprintf(stderr, PROG ": cannot put the settings back: %s\n", fail_msg());
+		ret = EXIT_UNDO;
+	}
+	goto out;
+err:
+	fprintf(stderr, PROG ": %s\n", fail_msg());
+out:
+	tdestroy(a.applied, info_free);
+	tdestroy(a.foreign, info_free);
+	kube_store_free(&a.st);
+	return ret;
+}
+
+static void apply_print(const struct cmd *cmd, FILE *f)
+{
+	const struct apply_cmd *ac = container_of(cmd, const struct apply_cmd, cmd);
+	unsigned int i;
+
+	fputs("apply", f);
+	for (i = 0; i < ac->ninputs; i++)
+		fprintf(f, " -f %s", ac->inputs[i]);
+	if (ac->watch)
+		fputs(" --watch", f);
+}
+
+static void apply_free(struct cmd *cmd)
+{
+	struct apply_cmd *ac = container_of(cmd, struct apply_cmd, cmd);
+	unsigned int i;
+
+	for (i = 0; i < ac->ninputs; i++)
+		free(ac->inputs[i]);
+	free(ac->node_name);
+	free(ac->zone);
+	free(ac);
+}
+
+static const struct cmd_ops apply_ops = {
+	.run = apply_run, .print = apply_print, .free = apply_free,
+	.flags = CMD_NO_BATCH,
+};
+
+static const struct cmd_ops apply_help_ops = {
+	.run = apply_run, .print = apply_print, .free = apply_free,
+	.flags = CMD_LOCAL,
+};
+
+static const struct option apply_options[] = {
+	{ "file", required_argument, NULL, 'f' },
+	{ "watch", no_argument, NULL, 'w' },
+	{ "node-name", required_argument, NULL, 'N' },
+	{ "hostname-override", required_argument, NULL, 'N' },
+	{ "zone", required_argument, NULL, 'z' },
+	{ "cluster-cidr", required_argument, NULL, 'c' },
+	{ "nodeport-addresses", required_argument, NULL, 'a' },
+	{ "service-cidr", required_argument, NULL, 's' },
+	{ "masquerade-all", no_argument, NULL, 'm' },
+	{ "dry-run", no_argument, NULL, 'D' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int apply_opt(struct apply_cmd *ac, int c, const char *arg, char **argv)
+{
+	switch (c) {
+	case 'f':
+		if (ac->ninputs == APPLY_MAX_INPUTS)
+			return fail("too many inputs (at most %d)", APPLY_MAX_INPUTS);
+		ac->inputs[ac->ninputs] = strdup(arg);
+		if (!ac->inputs[ac->ninputs++])
+			return fail("out of memory");
+		return 0;
+	case 'w':
+		ac->watch = true;
+		return 0;
+	case 'N':
+	case 'z':
+		if (!*arg)
+			return fail("`%s' needs a value", argv[optind - 1]);
+		free(c == 'N' ? ac->node_name : ac->zone);
+		if (c == 'N')
+			ac->node_name = strdup(arg);
+		else
+			ac->zone = strdup(arg);
+		return (c == 'N' ? ac->node_name : ac->zone) ? 0 : fail("out of memory");
+	case 'c':
+	case 'a':
+	case 's':
+		ac->cfg_given = true;
+		return cfg_list_parse(arg, &ac->cfg, c == 'c' ? CFG_CLUSTER :
+				      c == 'a' ? CFG_NODEPORT : CFG_SERVICE);
+	case 'm':
+		ac->masquerade_all = true;
+		return 0;
+	case 'D':
+		ac->dry_run = true;
+		return 0;
+	case ':':
+		return fail("apply: option `%s' needs an argument", argv[optind - 1]);
+	default:
+		return fail("apply: unknown option `%s'", argv[optind - 1]);
+	}
+}
+
+int apply_parse(int argc, char **argv, struct cmd **cmdp)
+{
+	struct apply_cmd *ac;
+	int c;
+
+	ac = calloc(1, sizeof(*ac));
+	if (!ac)
+		return fail("out of memory");
+	ac->cmd.ops = &apply_ops;
+	if (argc == 1 && !strcmp(argv[0], "help")) {
+		ac->help = true;
+		ac->cmd.ops = &apply_help_ops;
+		*cmdp = &ac->cmd;
+		return 0;
+	}
+	/*
+	 * apply needs the kernel's services even to print what it would
+	 * change: podnetctl --dry-run apply means apply --dry-run.
+	 */
+	ac->dry_run = opts.dry_run;
+	opts.dry_run = false;
+	/* argv[-1] is "apply", getopt's program name. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc + 1, argv - 1, "+:f:", apply_options, NULL)) != -1)
+		if (apply_opt(ac, c, optarg, argv - 1) < 0)
+			goto err;
+	if (optind <= argc) {
+		fail("apply: unexpected argument `%s'", argv[optind - 1]);
+		goto err;
+	}
+	if (!ac->ninputs) {
+		fail("apply needs an input (-f FILE, - for standard input)");
+		goto err;
+	}
+	*cmdp = &ac->cmd;
+	return 0;
+err:
+	apply_free(&ac->cmd);
+	return -1;
+}
+
+void apply_usage(FILE *f)
+{
+	fputs("Usage: " PROG " apply -f FILE|- [-f FILE]... [--watch] [--node-name NAME]\n"
+	      "           [--zone ZONE] [--cluster-cidr P[,P]...] [--nodeport-addresses P[,P]...]\n"
+	      "           [--service-cidr P[,P]...] [--masquerade-all] [--dry-run]\n"
+	      "Make the services what the Service and EndpointSlice objects in FILE say,\n"
+	      "as kube-proxy (nftables mode) would: FILE holds what `kubectl get\n"
+	      "services,endpointslices -A -o json' prints (a List, objects one after\n"
+	      "another, or watch events). Services apply made that the objects no\n"
+	      "longer have are deleted; others are left alone. Only what differs is\n"
+	      "sent, all or nothing; --dry-run prints it instead. The options are\n"
+	      "kube-proxy's: --node-name (--hostname-override) makes endpoints on that\n"
+	      "node local, --zone picks zone hints; the prefixes set the namespace's\n"
+	      "settings (" PROG " help config) when given.\n"
+	      "--watch: then apply each watch event (kubectl get --watch\n"
+	      "--output-watch-events -o json) as it comes, until every input ends or\n"
+	      "SIGTERM; a bad event is reported and skipped.\n", f);
+}

@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What tools/kube makes of Kubernetes objects, without a kernel: the
+# service ports one node should have (tests/kube-ports prints them, one
+# line each), against kube-proxy's semantics (nftables mode), for the
+# Services kubectl wrote (kube/services.json, kube/gen-services) and
+# hand-written EndpointSlices (kube/slices.json); then objects that are
+# wrong, each named in one error line.
+#
+#   node1 (--node-name), zone a (--zone), address 192.168.1.5 (--node-ip)
+#
+# Usage: tools/tests/kube.sh [KUBE-PORTS]   (TAP output; exit 0 or 1)
+
+here=$(cd "$(dirname "$0")" && pwd)
+K=${1:-$here/kube-ports}
+[ -x "$K" ] || { echo "kube.sh: $K not built (make -C tools)" >&2; exit 1; }
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)) failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	printf '#   %s\n' "$@"
+}
+
+out=$("$K" --node-name node1 --zone a --node-ip 192.168.1.5 \
+	"$here/kube/services.json" "$here/kube/slices.json")
+rc=$?
+
+# port NAME EXPECTED...: the lines of the ports named NAME (all families).
+port() {
+	local name=$1 got want
+	shift
+	got=$(grep "^$name " <<<"$out")
+	want=$(printf '%s\n' "$@")
+	if [ "$got" = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "want: $want" "got:  $got"
+	fi
+}
+
+[ $rc -eq 0 ] && ok "the fixtures translate" || not_ok "the fixtures translate" "exit $rc: $out"
+
+# Ports matched by name and protocol, two slices merged, a copy that is
+# ready wins over a terminating one, nil conditions read as kube-proxy
+# reads them (ready), serving-terminating kept flagged, not serving and
+# not ready left out, nodeName == --node-name flagged local.
+port "default/web:http" \
+	"default/web:http tcp 10.96.0.10:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps 10.244.1.2:8080 local,10.244.2.3:8080,10.244.2.4:8080,10.244.3.7:8080"
+# A slice port of the same name and another protocol is not the port's.
+port "default/proto:p" \
+	"default/proto:p udp 10.96.0.53:53 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
+# NodePort, externalIPs of the port's family, both policies, affinity.
+port "default/np:http" \
+	"default/np:http tcp 10.96.0.20:80 nodeport 30080 policy local internal local affinity 600 masq 0 ext 192.0.2.10 lb - ranges - eps 10.244.1.2:8080 local,10.244.2.3:8080"
+# LB ingress IPs but not ipMode Proxy or hostnames; source ranges, and
+# the LB IP allowed too since a range holds the node (allowFromNode).
+port "default/lb:https" \
+	"default/lb:https tcp 10.96.0.30:443 nodeport 30443 policy cluster internal cluster affinity 0 masq 0 ext - lb 203.0.113.1 ranges 198.51.100.0/24,192.168.1.0/24,203.0.113.1/32 eps 10.244.2.3:8443"
+# Dual-stack: one port per family, each with its family's slice; the
+# FQDN slice ignored; an unnamed port named by its number.
+port "default/dual:80" \
+	"default/dual:80 tcp 10.96.0.40:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps 10.244.1.2:8080 local" \
+	"default/dual:80 tcp [fd00:96::40]:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps [fd00:244:1::2]:8080 local"
+# Zone hints: every ready endpoint hinted, one for zone a: the others
+# flagged other-zone; terminating ones untouched.
+port "default/zone:http" \
+	"default/zone:http tcp 10.96.0.50:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps 10.244.1.2:8080,10.244.2.3:8080 other-zone,10.244.2.4:8080 terminating"
+# ClientIP without a timeout: 10800 s; no conditions at all: ready.
+port "default/aff:http" \
+	"default/aff:http tcp 10.96.0.70:80 policy cluster internal cluster affinity 10800 masq 0 ext - lb - ranges - eps 10.244.1.2:8080"
+port "kube-system/sctp:s" \
+	"kube-system/sctp:s sctp 10.96.0.80:9 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps 10.244.1.2:9"
+# Headless, ExternalName and another proxy's services make no port.
+if grep -qE '^default/(headless|ext|other):' <<<"$out"; then
+	not_ok "headless, ExternalName, service-proxy-name ignored" "$out"
+else
+	ok "headless, ExternalName, service-proxy-name ignored"
+fi
+if [ "$(grep -c . <<<"$out")" -eq 9 ]; then
+	ok "nine ports in all"
+else
+	not_ok "nine ports in all" "$out"
+fi
+
+# Without --zone, hints are not used; without --node-name nothing is local.
+out=$("$K" "$here/kube/services.json" "$here/kube/slices.json")
+if grep -q 'other-zone\|:[0-9]* local' <<<"$out"; then
+	not_ok "no --zone, no --node-name: no other-zone or local flag" "$out"
+else
+	ok "no --zone, no --node-name: no other-zone or local flag"
+fi
+out=$("$K" --masquerade-all "$here/kube/services.json" "$here/kube/slices.json")
+if [ "$(grep -c 'masq 1' <<<"$out")" -eq 9 ]; then
+	ok "--masquerade-all: every port masquerades"
+else
+	not_ok "--masquerade-all: every port masquerades" "$out"
+fi
+
+# bad NAME JSON EXPECTED: one error line, exit 1.
+bad() {
+	local name=$1 json=$2 want="error: $3" got rc
+	got=$(printf '%s' "$json" | "$K" -)
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$got" = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "want: $want (exit 1)" "got:  $got (exit $rc)"
+	fi
+}
+
+SVC='"apiVersion":"v1","kind":"Service","metadata":{"name":"bad","namespace":"default"}'
+SL='"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"s","namespace":"default","labels":{"kubernetes.io/service-name":"x"}}'
+bad "a port number that is a string" \
+	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":\"80\"}]}}" \
+	"Service default/bad: spec.ports[0].port: not an integer from 1 to 65535"
+bad "a name missing" \
+	'{"apiVersion":"v1","kind":"Service","metadata":{"namespace":"default"},"spec":{"ports":[{"port":80}]}}' \
+	"Service ?: metadata.name: missing"
+bad "an endpoint of the wrong family" \
+	"{$SL,\"addressType\":\"IPv4\",\"ports\":[{\"name\":\"\",\"port\":80}],\"endpoints\":[{\"addresses\":[\"fd00::1\"]}]}" \
+	"EndpointSlice default/s: endpoints[0].addresses[0]: \`fd00::1' is not of the slice's addressType IPv4"
+bad "an unknown protocol" \
+	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80,\"protocol\":\"ICMP\"}]}}" \
+	"Service default/bad: spec.ports[0].protocol: protocol \`ICMP' is not TCP, UDP or SCTP"
+bad "an affinity timeout that is a string" \
+	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}],\"sessionAffinity\":\"ClientIP\",\"sessionAffinityConfig\":{\"clientIP\":{\"timeoutSeconds\":\"x\"}}}}" \
+	"Service default/bad: spec.sessionAffinityConfig.clientIP.timeoutSeconds: not an integer from 1 to 86400"
+bad "truncated JSON" \
+	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}]}" \
+	"-: value 1: truncated JSON"
+
+# Objects of other kinds are skipped; objects one after another and a
+# List are read alike.
+got=$(printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}\n%s\n' \
+	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}]}}" | "$K" -)
+if [ "$got" = "default/bad:80 tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -" ]; then
+	ok "another kind skipped, the next object read"
+else
+	not_ok "another kind skipped, the next object read" "$got"
+fi
+
+echo "1..$n"
+[ $failed -eq 0 ]
