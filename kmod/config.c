@@ -74,6 +74,7 @@ static int podnet_nl_parse_prefix(const struct nlattr *nest, int family,
 {
 	struct nlattr *tb[PODNET_PREFIX_A_MAX + 1];
 	const struct nlattr *a;
+	struct in6_addr addr;
 	unsigned int len;
 	int err, rem, n = 0;
 
@@ -119,7 +120,9 @@ static int podnet_nl_parse_prefix(const struct nlattr *nest, int family,
 		NL_SET_BAD_ATTR(extack, tb[PODNET_PREFIX_A_ADDR]);
 		return -EINVAL;
 	}
-	ipv6_addr_prefix(&p->addr, &p->addr, len);
+	/* ipv6_addr_prefix() clears its destination first: not in place */
+	addr = p->addr;
+	ipv6_addr_prefix(&p->addr, &addr, len);
 	p->len = len;
 	return 0;
 
