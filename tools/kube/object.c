@@ -683,7 +683,7 @@ int kube_object_parse(const cJSON *obj, enum kube_kind *kind,
 	*svc = NULL;
 	*slice = NULL;
 	if (!cJSON_IsObject(obj))
-		return kube_fail(err, "an object is not a JSON object");
+		return kube_fail(err, "a value that is not a JSON object");
 	v = cJSON_GetObjectItemCaseSensitive(obj, "kind");
 	k = cJSON_IsString(v) ? v->valuestring : NULL;
 	v = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");

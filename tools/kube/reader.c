@@ -281,8 +281,10 @@ int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 		r->value++;
 		if (r->buf[i] == '{') {
 			ret = find_items(r->buf, i, end, &from, &to, &list);
-			if (ret < 0)
+			if (ret < 0) {
+				r->off = end;	/* skipped: on to the next value */
 				return malformed(r, err);
+			}
 			if (ret) {
 				r->items_at = from + 1;
 				r->items_end = to - 1;

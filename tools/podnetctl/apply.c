@@ -426,6 +426,7 @@ static int converge(struct apply *a, const char *service)
 	struct svc_info *want = NULL;
 	struct kube_err err;
 	unsigned int i;
+	size_t nwant;
 	int ret;
 
 	if ((service ? kube_service_ports(&a->st, service, &a->o, &ports, &err) :
@@ -435,12 +436,13 @@ static int converge(struct apply *a, const char *service)
 		goto err;
 	}
 	ret = ports_to_svcs(&ports, &want);
+	nwant = ports.n;
 	kube_ports_free(&ports);
 	if (ret < 0)
 		goto err;
-	if (diff(a, service, want, ports.n) < 0) {
+	if (diff(a, service, want, nwant) < 0) {
 		cmds_clear(a);
-		svcs_free(want, ports.n);
+		svcs_free(want, nwant);
 		goto err;
 	}
 	ret = 0;
@@ -453,12 +455,12 @@ static int converge(struct apply *a, const char *service)
 	} else if (a->ncmds) {
 		ret = cmds_run(a->ipc, a->cmds, a->ncmds);
 	}
-	if (!ret && a->ac->watch && record(a, want, ports.n) < 0) {
+	if (!ret && a->ac->watch && record(a, want, nwant) < 0) {
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 		ret = EXIT_FAILED;
 	}
 	cmds_clear(a);
-	svcs_free(want, ports.n);
+	svcs_free(want, nwant);
 	return ret;
 err:
 	fprintf(stderr, PROG ": %s\n", fail_msg());
@@ -738,9 +740,11 @@ static int apply_run(struct ipc *ipc, struct cmd *cmd)
 	a.o.node_name = ac->node_name;
 	a.o.zone = ac->zone;
 	a.o.masquerade_all = ac->masquerade_all;
-	if (node_ips(&a.o) < 0 || load(&a) < 0)
+	if (!ac->watch && read_all(&a) < 0) {
+		ret = EXIT_USAGE;	/* the input is wrong: nothing sent */
 		goto err;
-	if (!ac->watch && read_all(&a) < 0)
+	}
+	if (node_ips(&a.o) < 0 || load(&a) < 0)
 		goto err;
 	if (settings(&a, &old, &changed) < 0)
 		goto err;

@@ -94,6 +94,9 @@ static int cmp(const void *a, const void *b)
 	return d ? d : x->vip.family - y->vip.family;
 }
 
+/* --keep-going: a bad value is printed ("skipped: ...") and reading goes on. */
+static bool keep_going;
+
 static int read_file(struct kube_store *st, const char *path, struct kube_err *err)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0, ret;
@@ -107,9 +110,15 @@ static int read_file(struct kube_store *st, const char *path, struct kube_err *e
 	if (fd < 0)
 		return kube_fail(err, "%s: cannot open", path);
 	kube_reader_init(&r, fd, path);
-	while ((ret = kube_reader_next(&r, &v, err)) == 1) {
-		ret = kube_object_parse(v, &kind, &svc, &slice, err);
-		cJSON_Delete(v);
+	while ((ret = kube_reader_next(&r, &v, err)) != 0) {
+		if (ret > 0) {
+			ret = kube_object_parse(v, &kind, &svc, &slice, err);
+			cJSON_Delete(v);
+		}
+		if (ret < 0 && keep_going) {
+			printf("skipped: %s\n", err->msg);
+			continue;
+		}
 		if (ret < 0)
 			break;
 		if (ret == 0 && kube_store_put(st, kind, kind == KUBE_SERVICE ?
@@ -132,6 +141,7 @@ int main(int argc, char **argv)
 		{ "zone", required_argument, NULL, 'z' },
 		{ "node-ip", required_argument, NULL, 'i' },
 		{ "masquerade-all", no_argument, NULL, 'm' },
+		{ "keep-going", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kube_store st = { 0 };
@@ -158,6 +168,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			o.masquerade_all = true;
+			break;
+		case 'k':
+			keep_going = true;
 			break;
 		default:
 			return 2;

@@ -144,5 +144,19 @@ else
 	not_ok "another kind skipped, the next object read" "$got"
 fi
 
+# Malformed values between good ones (as a watch stream may have them):
+# each reported once, the reader resynchronised on the next value.
+got=$(printf '%s\n' '{not json}' '[1, 2' ']' '"x"' "{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}]}}" |
+	timeout 10 "$K" --keep-going -)
+want="skipped: -: value 1: not valid JSON
+skipped: a value that is not a JSON object
+skipped: a value that is not a JSON object
+default/bad:80 tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
+if [ "$got" = "$want" ]; then
+	ok "malformed values skipped, one line each, the next object read"
+else
+	not_ok "malformed values skipped, one line each, the next object read" "want: $want" "got:  $got"
+fi
+
 echo "1..$n"
 [ $failed -eq 0 ]
