@@ -1,0 +1,250 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnet-vm: timeout=1800
+#
+# podnetctl apply: Kubernetes Service and EndpointSlice objects (written by
+# kubectl, finished with jq as the API server would) made into services
+# with kube-proxy's semantics, checked on real traffic; apply's own
+# guarantees (declarative, all or nothing, only what differs) checked by
+# the monitor; --watch fed a stream of events through a FIFO.
+#
+#                 ┌─────────────────────── node A ($NODE, "node1") ──────────────┐
+#  ext ($EXT) ────┤ up0 192.0.2.1          pn0 10.244.1.1/24 fd00:244:1::1/64     │
+#  192.0.2.2      │                         ├─ va1 ─ pod A1 ($A1) 10.244.1.2  fd00:244:1::2 │ backends:
+#  (the world;    │                         ├─ va2 ─ pod A2 ($A2) 10.244.1.3  fd00:244:1::3 │ TCP 8080, UDP 5353:
+#   routes the    │                         └─ va3 ─ pod A3 ($A3) 10.244.1.4  (client)      │ answer
+#   pod CIDR, the │ ab0 198.51.100.1 ─┐                                           │ "NAME PEERADDR"
+#   service CIDR  └───────────────────┼───────────────────────────────────────────┘
+#   and 203.0.113.0/24 via node A)    │
+#                 ┌── node B ($NODEB, "node2") ┴ ab1 198.51.100.2 ── pn0 10.244.2.1/24 ─ vb1 ─ pod B1 ($B1) 10.244.2.2
+#
+# apply runs in node A with --node-name node1 --cluster-cidr 10.244.0.0/16
+# --service-cidr 10.96.0.0/16.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/pods.sh"
+source "$(dirname "$0")/lib/svc.sh"
+
+require_podnet
+require_cmd podnetctl kubectl jq
+echo "TAP version 13"
+
+svc_topology
+ip -n "$EXT" route add 10.96.0.0/16 via 192.0.2.1
+
+tmp=/tmp/apply.$$
+WATCH=
+MON=
+cleanup() {
+	[ -z "$WATCH" ] || kill "$WATCH" 2>/dev/null
+	[ -z "$MON" ] || kill "$MON" 2>/dev/null
+	cleanup_all_ns
+	rm -f "$tmp".*
+}
+
+check "backend A1 listens" pnt serve "$A1" A1 name tcp4:8080 tcp6:8080 udp4:5353
+check "backend A2 listens" pnt serve "$A2" A2 name tcp4:8080 tcp6:8080 udp4:5353
+check "backend B1 listens" pnt serve "$B1" B1 name tcp4:8080
+
+# --- the objects ---
+# Three objects from kubectl (a Go program: seconds to start in the VM),
+# the others derived from them with jq.
+kubectl create service clusterip t --tcp=80:8080 --dry-run=client -o json >"$tmp.cip"
+kubectl create service nodeport t --tcp=80:8080 --dry-run=client -o json >"$tmp.np"
+kubectl create service loadbalancer t --tcp=80:8080 --dry-run=client -o json >"$tmp.lb"
+# svc TEMPLATE NAME CLUSTERIP [JQ]: a Service as the API server has it.
+svc() {
+	jq --arg name "$2" --arg ip "$3" '.metadata.name = $name |
+		.metadata.namespace = "default" | .spec.clusterIP = $ip |
+		.spec.clusterIPs = [$ip] | .spec.ports[0].name = "http" | '"${4:-.}" "$tmp.$1"
+}
+# slice SERVICE [PORT] ENDPOINTS-JSON [ADDRESSTYPE]: its EndpointSlice.
+slice() {
+	jq -n --arg svc "$1" --argjson port "$2" --argjson eps "$3" --arg type "${4:-IPv4}" '{
+		apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
+		metadata: {name: ($svc + "-" + ($type | ascii_downcase)), namespace: "default",
+			labels: {"kubernetes.io/service-name": $svc}},
+		addressType: $type,
+		ports: [{name: "http", protocol: "TCP", port: $port}],
+		endpoints: $eps}'
+}
+ep() { # ADDR NODE [CONDITIONS-JSON] [ZONE]
+	local cond=${3:-'{"ready":true}'} hints=
+	[ -z "${4:-}" ] || hints=',"hints":{"forZones":[{"name":"'$4'"}]}'
+	printf '{"addresses":["%s"],"nodeName":"%s","conditions":%s%s}' "$1" "$2" "$cond" "$hints"
+}
+a1=$(ep 10.244.1.2 node1) a2=$(ep 10.244.1.3 node1) b1=$(ep 10.244.2.2 node2)
+
+objects() {
+	# ClusterIP, two local endpoints.
+	svc cip web 10.96.0.10
+	slice web 8080 "[$a1,${web2:-$a2}]"
+	# NodePort, externalTrafficPolicy Local: A1 local, B1 not.
+	svc np np 10.96.0.20 '.spec.ports[0].nodePort = 30080 | .spec.externalTrafficPolicy = "Local"'
+	slice np 8080 "[$a1,$b1]"
+	# ... with no local endpoint.
+	svc np np2 10.96.0.21 '.spec.ports[0].nodePort = 30081 | .spec.externalTrafficPolicy = "Local"'
+	slice np2 8080 "[$b1]"
+	# internalTrafficPolicy Local, no local endpoint.
+	svc cip itp 10.96.0.30 '.spec.internalTrafficPolicy = "Local"'
+	slice itp 8080 "[$b1]"
+	# No endpoint at all.
+	svc cip empty 10.96.0.40
+	# LoadBalancer, its IP open to 198.51.100.0/24 only (not to ext).
+	svc lb lb 10.96.0.50 ".spec.ports[0].nodePort = 30050 |
+		.spec.loadBalancerSourceRanges = [\"${LB_RANGE:-198.51.100.0/24}\"] |
+		.status.loadBalancer.ingress = [{\"ip\": \"203.0.113.10\", \"ipMode\": \"VIP\"}]"
+	slice lb 8080 "[$a1]"
+	# Only a serving, terminating endpoint: KEP-1669's fallback.
+	svc cip term 10.96.0.60
+	slice term 8080 "[$(ep 10.244.1.2 node1 '{"ready":false,"serving":true,"terminating":true}')]"
+	# Zone hints: A1 for zone a (this node's), A2 for zone b.
+	svc cip zone 10.96.0.70
+	slice zone 8080 "[$(ep 10.244.1.2 node1 '{"ready":true}' a),$(ep 10.244.1.3 node1 '{"ready":true}' b)]"
+	# ClientIP affinity; dual-stack.
+	svc cip aff 10.96.0.80 '.spec.sessionAffinity = "ClientIP" |
+		.spec.sessionAffinityConfig.clientIP.timeoutSeconds = 60'
+	slice aff 8080 "[$a1,$a2]"
+	svc cip dual 10.96.0.90 '.spec.clusterIPs = ["10.96.0.90", "fd00:96::90"] |
+		.spec.ipFamilies = ["IPv4", "IPv6"]'
+	slice dual 8080 "[$(ep fd00:244:1::2 node1)]" IPv6
+	# UDP.
+	svc cip dns 10.96.0.53 '.spec.ports[0] |= (.protocol = "UDP" | .port = 53)'
+	jq -n --argjson eps "[$a2]" '{apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
+		metadata: {name: "dns-x", namespace: "default", labels: {"kubernetes.io/service-name": "dns"}},
+		addressType: "IPv4", ports: [{name: "http", protocol: "UDP", port: 5353}], endpoints: $eps}'
+}
+objects >"$tmp.all" || ksft_fail "cannot write the objects"
+OPTS=(--node-name node1 --cluster-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/16)
+papply() { podnetctl -n "$NODE" apply "${OPTS[@]}" "$@"; }
+
+# --- applying ---
+check "a manual service (not apply's)" pctl service add 10.96.1.1:80/tcp
+check "apply -f: $(grep -c '"kind": "Service"' "$tmp.all") services" papply -f "$tmp.all"
+check "show tells apply's services apart (owner, name)" svc_jq 10.96.0.10:80/tcp \
+	'.owner == "apply" and .name == "default/web:http" and (.endpoints | length) == 2'
+check "the manual service is left alone" svc_jq 10.96.1.1:80/tcp '.owner == null'
+check "the settings are set" eval 'pctl config | grep -qx "cluster-cidr 10.244.0.0/16 service-cidr 10.96.0.0/16"'
+
+# --- kube-proxy's semantics, on traffic ---
+check "pod -> ClusterIP: both endpoints, client address kept" \
+	eval 'both_seen "$A3" 10.96.0.10 80 20 && [[ "$ANSWERS" != *" 10.244.1.1"* ]]'
+check "node -> ClusterIP: masqueraded (source outside --cluster-cidr)" \
+	get_is "$NODE" 10.96.0.10 80 "A[12] 10.244.1.1"
+check "outside -> ClusterIP: masqueraded" get_is "$EXT" 10.96.0.10 80 "A[12] 10.244.1.1"
+check "unknown port of a ClusterIP: rejected" get_is "$A3" 10.96.0.10 81 "ERR ECONNREFUSED" tcp ctimeout=10000
+check "unallocated address in --service-cidr: dropped" \
+	get_is "$A3" 10.96.0.99 80 "ERR ETIMEDOUT" tcp ctimeout=1500
+check "no endpoint: rejected" get_is "$A3" 10.96.0.40 80 "ERR ECONNREFUSED" tcp ctimeout=10000
+check "externalTrafficPolicy Local: outside -> NodePort reaches the local endpoint, client kept" \
+	eval 'tally "$EXT" 192.0.2.1 30080 4 && [ "$ANSWERS" = "$(printf "A1 192.0.2.2\n%.0s" 1 2 3 4)" ]'
+check "... pod -> its ClusterIP: any endpoint (internal policy Cluster)" \
+	eval 'tally "$A3" 10.96.0.20 80 20 && [[ "$TALLY" =~ ^A1\ [0-9]+\ B1\ [0-9]+$ ]]'
+check "ETP Local, none local: outside -> NodePort dropped" \
+	get_is "$EXT" 192.0.2.1 30081 "ERR ETIMEDOUT" tcp ctimeout=1500
+check "... pod -> NodePort goes to the cluster's endpoints" get_is "$A3" 10.244.1.1 30081 "B1 *"
+check "internalTrafficPolicy Local, none local: pod -> ClusterIP dropped" \
+	get_is "$A3" 10.96.0.30 80 "ERR ETIMEDOUT" tcp ctimeout=1500
+check "LoadBalancer IP from outside its source ranges: dropped" \
+	get_is "$EXT" 203.0.113.10 80 "ERR ETIMEDOUT" tcp ctimeout=1500
+check "... its NodePort is not restricted" get_is "$EXT" 192.0.2.1 30050 "A1 10.244.1.1"
+check "only a serving terminating endpoint: it serves" get_is "$A3" 10.96.0.60 80 "A1 *"
+check "zone hints without --zone: not used" both_seen "$A3" 10.96.0.70 80 20
+OPTS+=(--zone a)
+check "... with --zone a the hints are used" eval 'papply -f "$tmp.all" && only A1 "$A3" 10.96.0.70 80 8'
+check "ClientIP affinity: one client, one endpoint" \
+	eval 'tally "$A3" 10.96.0.80 80 8 && [[ "$TALLY" =~ ^A[12]\ 8$ ]]'
+check "dual-stack: the IPv6 ClusterIP reaches the IPv6 endpoint" get_is "$A3" fd00:96::90 80 "A1 *"
+check "UDP, targetPort as the slice gives it" get_is "$A3" 10.96.0.53 53 "A2 *" udp
+
+# --- declarative: only what differs ---
+# monitor_during CMD...: the kernel's events while CMD runs, in $tmp.ev.
+# A change of the manual service 10.96.1.1 (which changes nothing) marks
+# when the monitor listens, and when the events of CMD are all in.
+monitor_during() {
+	local n rc
+	podnetctl -n "$NODE" monitor >"$tmp.mon" &
+	MON=$!
+	busywait 20000 eval 'pctl service change 10.96.1.1:80/tcp && grep -q 10.96.1.1 "$tmp.mon"'
+	"$@"
+	rc=$?
+	n=$(grep -c 10.96.1.1 "$tmp.mon")
+	pctl service change 10.96.1.1:80/tcp
+	busywait 20000 eval "[ \"\$(grep -c 10.96.1.1 \"$tmp.mon\")\" -gt $n ]"
+	kill "$MON"
+	wait "$MON" 2>/dev/null
+	MON=
+	grep -v 10.96.1.1 "$tmp.mon" >"$tmp.ev"
+	cat "$tmp.ev"
+	return $rc
+}
+check "a re-apply of the same input changes nothing in the kernel" \
+	eval 'monitor_during papply -f "$tmp.all" && ! grep . "$tmp.ev"'
+web2=$(ep 10.244.1.3 node1 '{"ready":false,"serving":false,"terminating":true}') \
+	objects >"$tmp.all2"
+check "one endpoint not ready: one request, to that service" \
+	eval 'monitor_during papply -f "$tmp.all2" && [ "$(grep -c . "$tmp.ev")" -eq 1 ] &&
+	grep -q "^endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080 weight 1 local$" "$tmp.ev"'
+check "... it gets no new connection" eval 'only A1 "$A3" 10.96.0.10 80 8'
+check "--dry-run prints what it would change, and changes nothing" \
+	eval 'out=$(podnetctl -n "$NODE" apply "${OPTS[@]}" --dry-run -f "$tmp.all") &&
+	[ "$out" = "endpoint set 10.96.0.10:80/tcp 10.244.1.2:8080,10.244.1.3:8080" ] &&
+	svc_jq 10.96.0.10:80/tcp "(.endpoints | length) == 1"'
+LB_RANGE=192.0.2.0/24 objects >"$tmp.all3"
+check "source ranges changed: outside reaches the LoadBalancer IP, masqueraded" \
+	eval 'papply -f "$tmp.all3" && get_is "$EXT" 203.0.113.10 80 "A1 10.244.1.1"'
+
+# --- all or nothing ---
+pctl save >"$tmp.before"
+{ cat "$tmp.all"; slice web 8080 '[{"addresses":["fd00::1"]}]'; } >"$tmp.bad"
+check "an endpoint of the wrong family: one line naming it, exit 1" errline -s 1 \
+	"podnetctl: EndpointSlice default/web-ipv4: endpoints\[0\].addresses\[0\]: *fd00::1*" \
+	papply -f "$tmp.bad"
+{ cat "$tmp.all"; svc cip bad 10.96.0.11 '.spec.ports[0].port = "80"'; } >"$tmp.bad"
+check "a port that is a string: one line naming it, exit 1" errline -s 1 \
+	"podnetctl: Service default/bad: spec.ports\[0\].port: *" papply -f "$tmp.bad"
+{ cat "$tmp.all"; svc cip clash 10.96.1.1; } >"$tmp.bad"
+check "a port that is a manual service's: refused, exit 2" errline \
+	"podnetctl: default/clash:http: 10.96.1.1:80/tcp is already a service that apply did not make*" \
+	papply -f "$tmp.bad"
+check "... and nothing was applied" eval 'pctl save | diff "$tmp.before" -'
+{ cat "$tmp.all"; svc cip np3 10.96.0.22 '.spec.ports[0].nodePort = 30080'; } >"$tmp.bad"
+check "a NodePort taken twice: the kernel refuses, the batch is put back" \
+	eval '! papply -f "$tmp.bad" && pctl save | diff "$tmp.before" -'
+
+# --- watch ---
+mkfifo "$tmp.fifo"
+podnetctl -n "$NODE" apply "${OPTS[@]}" --watch -f "$tmp.fifo" 2>"$tmp.werr" &
+WATCH=$!
+exec 7>"$tmp.fifo"
+event() { jq -c --arg type "$1" '{type: $type, object: .}'; }
+# A slice before its service, the same event twice, bad events between.
+slice w 8080 "[$a1]" | event ADDED >&7
+# An event over two lines, its object without apiVersion.
+echo '{"type": "ADDED", "object": {"kind": "Service",' >&7
+echo '"metadata": {"name": "x"}}}' >&7
+echo '{not json}' >&7
+svc cip w 10.96.0.12 '.spec.ports[0].port = "x"' | event ADDED >&7
+svc cip w 10.96.0.12 | event ADDED >&7
+svc cip w 10.96.0.12 | event MODIFIED >&7
+echo '{"type": "BOOKMARK", "object": {"kind": "Service", "apiVersion": "v1"}}' >&7
+check "watch: a slice, then its service (and bad events): applied" \
+	busywait 20000 get_is "$A3" 10.96.0.12 80 "A1 *"
+slice w 8080 "[$a1,$b1]" | event MODIFIED >&7
+check "watch: an endpoint added" busywait 20000 svc_jq 10.96.0.12:80/tcp '(.endpoints | length) == 2'
+svc cip web 10.96.0.10 | event DELETED >&7
+check "watch: a service deleted" busywait 20000 eval '! pctl service show 10.96.0.10:80/tcp'
+check "watch: each bad event reported in one line, the process still running" \
+	eval '[ -e /proc/$WATCH ] && [ "$(grep -c . "$tmp.werr")" -eq 3 ]'
+exec 7>&-
+# exited PID: the process has ended (a zombie until it is waited for).
+exited() {
+	local state
+	read -r _ _ state _ <"/proc/$1/stat" 2>/dev/null || return 0
+	[ "$state" = Z ]
+}
+check "watch: the end of the input ends it, exit 0" \
+	eval 'busywait 20000 exited $WATCH && wait $WATCH'
+WATCH=
+sed 's/^/# /' "$tmp.werr"
+
+exit_tests
