@@ -16,7 +16,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_podnet
-require_cmd podnetctl jq
+require_cmd podnetctl jq kubectl
 
 readme=$(dirname "$0")/../../README.md
 tmp=$(mktemp -d)
@@ -37,7 +37,7 @@ printf '%s\n' 'cd "$(dirname "$1")" && exec bash -e "$1"' >"$tmp/run"
 [ -f "${blocks[0]}" ] || ksft_fail "no \`\`\`sh block in README.md"
 ip netns del pod1 2>/dev/null
 
-tap_plan $((${#blocks[@]} + 3))
+tap_plan $((${#blocks[@]} + 5))
 setup_ns NODE
 for ((i = 1; i <= ${#blocks[@]}; i++)); do
 	check "README block $i ($(grep -c . "$tmp/block$i.sh") lines, from \`$(head -n 1 "$tmp/block$i.sh")')" \
@@ -49,7 +49,15 @@ check "the README's service is back from its save, as changed" \
 	eval "podnetctl -n '$NODE' -j service show 10.96.0.10:53/udp |
 		jq -e '.[0] | .sched == \"maglev\" and .nodeport == 30053 and
 		.endpoints == [{\"addr\": \"10.244.1.2\", \"port\": 5353, \"weight\": 2,
-		\"local\": true, \"terminating\": false, \"conns\": 0}]' >/dev/null"
+		\"local\": true, \"terminating\": false, \"other_zone\": false,
+		\"conns\": 0}]' >/dev/null"
 check "the README's pod is back from the save" \
 	has_line "veth1 dev pn0 mac * ip 10.244.1.2 fd00:244:1::2" podnetctl -n "$NODE" pod show
+check "the README's Service object is a service made by apply" \
+	eval "podnetctl -n '$NODE' -j service show 10.96.0.20:80/tcp |
+		jq -e '.[0] | .owner == \"apply\" and .name == \"default/web:80-8080\" and
+		([.endpoints[] | [.addr, .port, .local]] == [[\"10.244.1.2\", 8080, true]])' >/dev/null"
+check "... and the namespace has apply's CIDRs" \
+	eval "podnetctl -n '$NODE' -j config show |
+		jq -e '.cluster_cidr == [\"10.244.0.0/16\"] and .service_cidr == [\"10.96.0.0/16\"]' >/dev/null"
 exit_tests
