@@ -46,26 +46,31 @@ check "backend A2 listens" pnt serve "$A2" A2 name tcp4:8080 tcp6:8080 udp4:5353
 check "backend B1 listens" pnt serve "$B1" B1 name tcp4:8080
 
 # --- the objects ---
-# Three objects from kubectl (a Go program: seconds to start in the VM),
-# the others derived from them with jq.
+# Three Services from kubectl (a Go program: seconds to start in the VM),
+# the others derived from them with jq, one jq a set of objects (a process
+# costs about a second under the debug kernel).
 kubectl create service clusterip t --tcp=80:8080 --dry-run=client -o json >"$tmp.cip"
 kubectl create service nodeport t --tcp=80:8080 --dry-run=client -o json >"$tmp.np"
 kubectl create service loadbalancer t --tcp=80:8080 --dry-run=client -o json >"$tmp.lb"
-# svc TEMPLATE NAME CLUSTERIP [JQ]: a Service as the API server has it.
-svc() {
-	jq --arg name "$2" --arg ip "$3" '.metadata.name = $name |
-		.metadata.namespace = "default" | .spec.clusterIP = $ip |
-		.spec.clusterIPs = [$ip] | .spec.ports[0].name = "http" | '"${4:-.}" "$tmp.$1"
-}
-# slice SERVICE [PORT] ENDPOINTS-JSON [ADDRESSTYPE]: its EndpointSlice.
-slice() {
-	jq -n --arg svc "$1" --argjson port "$2" --argjson eps "$3" --arg type "${4:-IPv4}" '{
-		apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
-		metadata: {name: ($svc + "-" + ($type | ascii_downcase)), namespace: "default",
-			labels: {"kubernetes.io/service-name": $svc}},
-		addressType: $type,
-		ports: [{name: "http", protocol: "TCP", port: $port}],
-		endpoints: $eps}'
+# jq functions: svc(TEMPLATE; NAME; CLUSTERIP), a Service as the API server
+# has it; slice(SERVICE; PORT; ENDPOINTS[; ADDRESSTYPE]), its EndpointSlice.
+JQDEFS='
+def svc($t; $name; $ip): $t[0] | .metadata.name = $name |
+	.metadata.namespace = "default" | .spec.clusterIP = $ip |
+	.spec.clusterIPs = [$ip] | .spec.ports[0].name = "http";
+def slice($svc; $port; $eps; $type): {
+	apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
+	metadata: {name: ($svc + "-" + ($type | ascii_downcase)), namespace: "default",
+		labels: {"kubernetes.io/service-name": $svc}},
+	addressType: $type,
+	ports: [{name: "http", protocol: "TCP", port: $port}],
+	endpoints: $eps};
+def slice($svc; $port; $eps): slice($svc; $port; $eps; "IPv4");
+'
+# kube JQ [JQ ARGS...]: the objects JQ makes (the templates are $cip, $np, $lb).
+kube() {
+	jq -n --slurpfile cip "$tmp.cip" --slurpfile np "$tmp.np" --slurpfile lb "$tmp.lb" \
+		"${@:2}" "$JQDEFS $1"
 }
 ep() { # ADDR NODE [CONDITIONS-JSON] [ZONE]
 	local cond=${3:-'{"ready":true}'} hints=
@@ -74,44 +79,48 @@ ep() { # ADDR NODE [CONDITIONS-JSON] [ZONE]
 }
 a1=$(ep 10.244.1.2 node1) a2=$(ep 10.244.1.3 node1) b1=$(ep 10.244.2.2 node2)
 
+# objects: every Service and its slice; $web2 (default $a2) is web's second
+# endpoint, $LB_RANGE (default 198.51.100.0/24) lb's source range.
 objects() {
+	kube '
 	# ClusterIP, two local endpoints.
-	svc cip web 10.96.0.10
-	slice web 8080 "[$a1,${web2:-$a2}]"
+	svc($cip; "web"; "10.96.0.10"), slice("web"; 8080; [$a1, $web2]),
 	# NodePort, externalTrafficPolicy Local: A1 local, B1 not.
-	svc np np 10.96.0.20 '.spec.ports[0].nodePort = 30080 | .spec.externalTrafficPolicy = "Local"'
-	slice np 8080 "[$a1,$b1]"
+	(svc($np; "np"; "10.96.0.20") | .spec.ports[0].nodePort = 30080 |
+		.spec.externalTrafficPolicy = "Local"), slice("np"; 8080; [$a1, $b1]),
 	# ... with no local endpoint.
-	svc np np2 10.96.0.21 '.spec.ports[0].nodePort = 30081 | .spec.externalTrafficPolicy = "Local"'
-	slice np2 8080 "[$b1]"
+	(svc($np; "np2"; "10.96.0.21") | .spec.ports[0].nodePort = 30081 |
+		.spec.externalTrafficPolicy = "Local"), slice("np2"; 8080; [$b1]),
 	# internalTrafficPolicy Local, no local endpoint.
-	svc cip itp 10.96.0.30 '.spec.internalTrafficPolicy = "Local"'
-	slice itp 8080 "[$b1]"
+	(svc($cip; "itp"; "10.96.0.30") | .spec.internalTrafficPolicy = "Local"),
+	slice("itp"; 8080; [$b1]),
 	# No endpoint at all.
-	svc cip empty 10.96.0.40
-	# LoadBalancer, its IP open to 198.51.100.0/24 only (not to ext).
-	svc lb lb 10.96.0.50 ".spec.ports[0].nodePort = 30050 |
-		.spec.loadBalancerSourceRanges = [\"${LB_RANGE:-198.51.100.0/24}\"] |
-		.status.loadBalancer.ingress = [{\"ip\": \"203.0.113.10\", \"ipMode\": \"VIP\"}]"
-	slice lb 8080 "[$a1]"
-	# Only a serving, terminating endpoint: KEP-1669's fallback.
-	svc cip term 10.96.0.60
-	slice term 8080 "[$(ep 10.244.1.2 node1 '{"ready":false,"serving":true,"terminating":true}')]"
-	# Zone hints: A1 for zone a (this node's), A2 for zone b.
-	svc cip zone 10.96.0.70
-	slice zone 8080 "[$(ep 10.244.1.2 node1 '{"ready":true}' a),$(ep 10.244.1.3 node1 '{"ready":true}' b)]"
+	svc($cip; "empty"; "10.96.0.40"),
+	# LoadBalancer, its IP open to $range only.
+	(svc($lb; "lb"; "10.96.0.50") | .spec.ports[0].nodePort = 30050 |
+		.spec.loadBalancerSourceRanges = [$range] |
+		.status.loadBalancer.ingress = [{ip: "203.0.113.10", ipMode: "VIP"}]),
+	slice("lb"; 8080; [$a1]),
+	# Only a serving, terminating endpoint: KEP-1669'"'"'s fallback.
+	svc($cip; "term"; "10.96.0.60"), slice("term"; 8080; [$term]),
+	# Zone hints: A1 for zone a (this node'"'"'s), A2 for zone b.
+	svc($cip; "zone"; "10.96.0.70"), slice("zone"; 8080; [$za, $zb]),
 	# ClientIP affinity; dual-stack.
-	svc cip aff 10.96.0.80 '.spec.sessionAffinity = "ClientIP" |
-		.spec.sessionAffinityConfig.clientIP.timeoutSeconds = 60'
-	slice aff 8080 "[$a1,$a2]"
-	svc cip dual 10.96.0.90 '.spec.clusterIPs = ["10.96.0.90", "fd00:96::90"] |
-		.spec.ipFamilies = ["IPv4", "IPv6"]'
-	slice dual 8080 "[$(ep fd00:244:1::2 node1)]" IPv6
-	# UDP.
-	svc cip dns 10.96.0.53 '.spec.ports[0] |= (.protocol = "UDP" | .port = 53)'
-	jq -n --argjson eps "[$a2]" '{apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice",
-		metadata: {name: "dns-x", namespace: "default", labels: {"kubernetes.io/service-name": "dns"}},
-		addressType: "IPv4", ports: [{name: "http", protocol: "UDP", port: 5353}], endpoints: $eps}'
+	(svc($cip; "aff"; "10.96.0.80") | .spec.sessionAffinity = "ClientIP" |
+		.spec.sessionAffinityConfig.clientIP.timeoutSeconds = 60),
+	slice("aff"; 8080; [$a1, $a2]),
+	(svc($cip; "dual"; "10.96.0.90") | .spec.clusterIPs = ["10.96.0.90", "fd00:96::90"] |
+		.spec.ipFamilies = ["IPv4", "IPv6"]),
+	slice("dual"; 8080; [$a1v6]; "IPv6"),
+	# UDP, the slice'"'"'s port (targetPort) differs from the service'"'"'s.
+	(svc($cip; "dns"; "10.96.0.53") | .spec.ports[0] |= (.protocol = "UDP" | .port = 53)),
+	(slice("dns"; 5353; [$a2]) | .metadata.name = "dns-x" | .ports[0].protocol = "UDP")' \
+		--argjson a1 "$a1" --argjson a2 "$a2" --argjson b1 "$b1" \
+		--argjson web2 "${web2:-$a2}" --arg range "${LB_RANGE:-198.51.100.0/24}" \
+		--argjson term "$(ep 10.244.1.2 node1 '{"ready":false,"serving":true,"terminating":true}')" \
+		--argjson za "$(ep 10.244.1.2 node1 '{"ready":true}' a)" \
+		--argjson zb "$(ep 10.244.1.3 node1 '{"ready":true}' b)" \
+		--argjson a1v6 "$(ep fd00:244:1::2 node1)"
 }
 objects >"$tmp.all" || ksft_fail "cannot write the objects"
 OPTS=(--node-name node1 --cluster-cidr 10.244.0.0/16 --service-cidr 10.96.0.0/16)
@@ -195,19 +204,19 @@ check "source ranges changed: outside reaches the LoadBalancer IP, masqueraded" 
 
 # --- all or nothing ---
 pctl save >"$tmp.before"
-{ cat "$tmp.all"; slice web 8080 '[{"addresses":["fd00::1"]}]'; } >"$tmp.bad"
+{ cat "$tmp.all"; kube 'slice("web"; 8080; [{addresses: ["fd00::1"]}])'; } >"$tmp.bad"
 check "an endpoint of the wrong family: one line naming it, exit 1" errline -s 1 \
 	"podnetctl: EndpointSlice default/web-ipv4: endpoints\[0\].addresses\[0\]: *fd00::1*" \
 	papply -f "$tmp.bad"
-{ cat "$tmp.all"; svc cip bad 10.96.0.11 '.spec.ports[0].port = "80"'; } >"$tmp.bad"
+{ cat "$tmp.all"; kube 'svc($cip; "bad"; "10.96.0.11") | .spec.ports[0].port = "80"'; } >"$tmp.bad"
 check "a port that is a string: one line naming it, exit 1" errline -s 1 \
 	"podnetctl: Service default/bad: spec.ports\[0\].port: *" papply -f "$tmp.bad"
-{ cat "$tmp.all"; svc cip clash 10.96.1.1; } >"$tmp.bad"
+{ cat "$tmp.all"; kube 'svc($cip; "clash"; "10.96.1.1")'; } >"$tmp.bad"
 check "a port that is a manual service's: refused, exit 2" errline \
 	"podnetctl: default/clash:http: 10.96.1.1:80/tcp is already a service that apply did not make*" \
 	papply -f "$tmp.bad"
 check "... and nothing was applied" eval 'pctl save | diff "$tmp.before" -'
-{ cat "$tmp.all"; svc cip np3 10.96.0.22 '.spec.ports[0].nodePort = 30080'; } >"$tmp.bad"
+{ cat "$tmp.all"; kube 'svc($cip; "np3"; "10.96.0.22") | .spec.ports[0].nodePort = 30080'; } >"$tmp.bad"
 check "a NodePort taken twice: the kernel refuses, the batch is put back" \
 	eval '! papply -f "$tmp.bad" && pctl save | diff "$tmp.before" -'
 
@@ -216,22 +225,23 @@ mkfifo "$tmp.fifo"
 podnetctl -n "$NODE" apply "${OPTS[@]}" --watch -f "$tmp.fifo" 2>"$tmp.werr" &
 WATCH=$!
 exec 7>"$tmp.fifo"
-event() { jq -c --arg type "$1" '{type: $type, object: .}'; }
+# event TYPE JQ [JQ ARGS...]: a watch event of the object JQ makes, on one line.
+event() { kube "{type: \"$1\", object: ($2)}" -c "${@:3}"; }
 # A slice before its service, the same event twice, bad events between.
-slice w 8080 "[$a1]" | event ADDED >&7
+event ADDED 'slice("w"; 8080; [$a1])' --argjson a1 "$a1" >&7
 # An event over two lines, its object without apiVersion.
 echo '{"type": "ADDED", "object": {"kind": "Service",' >&7
 echo '"metadata": {"name": "x"}}}' >&7
 echo '{not json}' >&7
-svc cip w 10.96.0.12 '.spec.ports[0].port = "x"' | event ADDED >&7
-svc cip w 10.96.0.12 | event ADDED >&7
-svc cip w 10.96.0.12 | event MODIFIED >&7
+event ADDED 'svc($cip; "w"; "10.96.0.12") | .spec.ports[0].port = "x"' >&7
+event ADDED 'svc($cip; "w"; "10.96.0.12")' >&7
+event MODIFIED 'svc($cip; "w"; "10.96.0.12")' >&7
 echo '{"type": "BOOKMARK", "object": {"kind": "Service", "apiVersion": "v1"}}' >&7
 check "watch: a slice, then its service (and bad events): applied" \
 	busywait 20000 get_is "$A3" 10.96.0.12 80 "A1 *"
-slice w 8080 "[$a1,$b1]" | event MODIFIED >&7
+event MODIFIED 'slice("w"; 8080; [$a1, $b1])' --argjson a1 "$a1" --argjson b1 "$b1" >&7
 check "watch: an endpoint added" busywait 20000 svc_jq 10.96.0.12:80/tcp '(.endpoints | length) == 2'
-svc cip web 10.96.0.10 | event DELETED >&7
+event DELETED 'svc($cip; "web"; "10.96.0.10")' >&7
 check "watch: a service deleted" busywait 20000 eval '! pctl service show 10.96.0.10:80/tcp'
 check "watch: each bad event reported in one line, the process still running" \
 	eval '[ -e /proc/$WATCH ] && [ "$(grep -c . "$tmp.werr")" -eq 3 ]'
