@@ -249,6 +249,56 @@ gen_nft() {
 		}'
 }
 
+# gen_kube N: the same services as gen_podnet, as `kubectl get
+# services,endpointslices -A -o json' prints them: one List, a Service and
+# an EndpointSlice (two ready endpoints with their nodeName, zone and
+# targetRef, as the EndpointSlice controller writes them) per service, with
+# the metadata the API server adds (uid, resourceVersion, timestamps,
+# labels, ownerReferences), indented as kubectl indents.
+gen_kube() {
+	_gen "$1" 2 '
+		print "{\n    \"apiVersion\": \"v1\",\n    \"items\": ["
+		for (i = 1; i <= N; i++) {
+			uid = sprintf("%08x-0000-4000-8000-%012x", i, i)
+			printf "        {\n            \"apiVersion\": \"v1\",\n            \"kind\": \"Service\",\n"
+			printf "            \"metadata\": {\n                \"creationTimestamp\": \"2026-12-01T10:00:00Z\",\n"
+			printf "                \"labels\": {\n                    \"app\": \"svc-%d\"\n                },\n", i
+			printf "                \"name\": \"svc-%d\",\n                \"namespace\": \"bench\",\n", i
+			printf "                \"resourceVersion\": \"%d\",\n                \"uid\": \"%s\"\n            },\n", 1000 + i, uid
+			printf "            \"spec\": {\n                \"clusterIP\": \"%s\",\n                \"clusterIPs\": [\n                    \"%s\"\n                ],\n", vip(i), vip(i)
+			printf "                \"internalTrafficPolicy\": \"Cluster\",\n                \"ipFamilies\": [\n                    \"IPv4\"\n                ],\n"
+			printf "                \"ipFamilyPolicy\": \"SingleStack\",\n                \"ports\": [\n                    {\n"
+			printf "                        \"name\": \"http\",\n                        \"port\": 80,\n                        \"protocol\": \"TCP\",\n"
+			printf "                        \"targetPort\": %d\n                    }\n                ],\n", P
+			printf "                \"selector\": {\n                    \"app\": \"svc-%d\"\n                },\n", i
+			printf "                \"sessionAffinity\": \"None\",\n                \"type\": \"ClusterIP\"\n            },\n"
+			printf "            \"status\": {\n                \"loadBalancer\": {}\n            }\n        },\n"
+			printf "        {\n            \"addressType\": \"IPv4\",\n            \"apiVersion\": \"discovery.k8s.io/v1\",\n            \"endpoints\": [\n"
+			for (j = 0; j < 2; j++) {
+				printf "                {\n                    \"addresses\": [\n                        \"%s\"\n                    ],\n", ep(j)
+				printf "                    \"conditions\": {\n                        \"ready\": true,\n                        \"serving\": true,\n                        \"terminating\": false\n                    },\n"
+				printf "                    \"nodeName\": \"node%d\",\n", j + 1
+				printf "                    \"targetRef\": {\n                        \"kind\": \"Pod\",\n                        \"name\": \"svc-%d-%c\",\n", i, 97 + j
+				printf "                        \"namespace\": \"bench\",\n                        \"uid\": \"%08x-0000-4000-8001-%012x\"\n                    },\n", i, 2 * i + j
+				printf "                    \"zone\": \"zone-a\"\n                }%s\n", j ? "" : ","
+			}
+			printf "            ],\n            \"kind\": \"EndpointSlice\",\n            \"metadata\": {\n"
+			printf "                \"creationTimestamp\": \"2026-12-01T10:00:01Z\",\n                \"generateName\": \"svc-%d-\",\n", i
+			printf "                \"generation\": 1,\n                \"labels\": {\n"
+			printf "                    \"endpointslice.kubernetes.io/managed-by\": \"endpointslice-controller.k8s.io\",\n"
+			printf "                    \"kubernetes.io/service-name\": \"svc-%d\"\n                },\n", i
+			printf "                \"name\": \"svc-%d-x7k2p\",\n                \"namespace\": \"bench\",\n", i
+			printf "                \"ownerReferences\": [\n                    {\n                        \"apiVersion\": \"v1\",\n"
+			printf "                        \"blockOwnerDeletion\": true,\n                        \"controller\": true,\n"
+			printf "                        \"kind\": \"Service\",\n                        \"name\": \"svc-%d\",\n", i
+			printf "                        \"uid\": \"%s\"\n                    }\n                ],\n", uid
+			printf "                \"resourceVersion\": \"%d\",\n                \"uid\": \"%08x-0000-4000-8002-%012x\"\n            },\n", 20000 + i, i, i
+			printf "            \"ports\": [\n                {\n                    \"name\": \"http\",\n                    \"port\": %d,\n                    \"protocol\": \"TCP\"\n                }\n            ]\n", P
+			printf "        }%s\n", i < N ? "," : ""
+		}
+		print "    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}"'
+}
+
 # nft_change N ADD: one endpoint change of the target service, as one nft
 # transaction: ADD=1 adds the third endpoint, ADD=0 removes it.
 nft_change() {
