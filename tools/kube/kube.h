@@ -200,20 +200,28 @@ struct kube_reader {
 	size_t len, size, off;
 	bool eof;
 	unsigned int value;	/* values read so far */
-	/* Inside a List: the items still to hand over, and where it ends. */
-	size_t items_at, items_end, list_end;
+	bool whole;		/* read to the end before parsing */
+	/* Inside a List: where it starts, its next item, where it ends. */
+	bool in_list, items_first;
+	size_t list_at, items_at, list_end;
 	struct kube_scan scan;	/* the top-level value being read */
 };
 
 void kube_reader_init(struct kube_reader *r, int fd, const char *name);
 /*
  * The next object: a List's next item, or the next top-level value.
- * 1 with *@obj set (cJSON_Delete() it), 0 at the end, KUBE_AGAIN if @fd
+ * 1 with *@obj set (cJSON_Delete() it; it lasts until the next call of
+ * any reader: readers parse into one arena), 0 at the end, KUBE_AGAIN if @fd
  * is non-blocking and has nothing more yet, -1 with @err set (malformed
  * JSON: the value is skipped, and the reader goes on with the next one).
  */
 #define KUBE_AGAIN 2
 int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err);
+/*
+ * A blocking input read to its end (r->buf, r->len), before
+ * kube_reader_next() parses it: 0, or -1 with @err set.
+ */
+int kube_reader_load(struct kube_reader *r, struct kube_err *err);
 void kube_reader_free(struct kube_reader *r);
 
 #endif /* PODNET_KUBE_H */

@@ -1,22 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * JSON values one after another from a file descriptor: whole ones are
- * found by a scanner that only follows strings and brackets, then parsed
- * by libcjson. A List's items are parsed one at a time, so that the
- * biggest tree in memory is one object, however long the list.
+ * JSON values one after another from a file descriptor, parsed by libcjson.
+ * A blocking input is read whole first; from a non-blocking one (a watch
+ * stream) whole values are found by a scanner that only follows strings
+ * and brackets. A top-level object with an "items" array (a List) has its
+ * items parsed one at a time, so that the biggest tree in memory is one
+ * object, however long the list.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "kube.h"
 
+/*
+ * libcjson allocates every node and string of a tree apart, and frees
+ * them one by one: for a List of thousands of objects, as much work as
+ * the parsing. An object read is a tree that lives until the caller has
+ * looked at it, so the trees come from one arena, taken back whole when
+ * the next value is parsed; cJSON_Delete() leaves arena memory alone, and
+ * anything else of libcjson's (what podnetctl prints) goes to malloc().
+ */
+#define ARENA_SIZE (1 << 20)
+
+static struct {
+	char *base;
+	size_t used;
+	bool on;		/* while libcjson parses */
+} arena;
+
+static void *arena_malloc(size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	if (arena.on && arena.base && ARENA_SIZE - arena.used >= size) {
+		arena.used += size;
+		return arena.base + arena.used - size;
+	}
+	return malloc(size);
+}
+
+static void arena_free(void *p)
+{
+	if ((char *)p < arena.base || (char *)p >= arena.base + ARENA_SIZE)
+		free(p);
+}
+
+static void arena_init(void)
+{
+	cJSON_Hooks hooks = { .malloc_fn = arena_malloc, .free_fn = arena_free };
+
+	if (arena.base)
+		return;
+	arena.base = malloc(ARENA_SIZE);
+	if (arena.base)
+		cJSON_InitHooks(&hooks);
+}
+
 void kube_reader_init(struct kube_reader *r, int fd, const char *name)
 {
+	int fl = fcntl(fd, F_GETFL);
+
+	arena_init();
 	memset(r, 0, sizeof(*r));
 	r->fd = fd;
 	r->name = name;
+	/*
+	 * A blocking input is read to its end before it is parsed: each
+	 * value is then parsed once, by libcjson, with no scan of its own.
+	 */
+	r->whole = fl >= 0 && !(fl & O_NONBLOCK);
 }
 
 void kube_reader_free(struct kube_reader *r)
@@ -142,11 +197,17 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 		r->off = 0;
 	}
 	if (r->size - r->len < 65536) {
-		b = realloc(r->buf, r->size * 2 + 131072);
+		size_t size = r->size * 2 + 131072;
+		struct stat st;
+
+		/* A file read whole: its size (and a read to see its end). */
+		if (!r->size && r->whole && !fstat(r->fd, &st) && S_ISREG(st.st_mode))
+			size = st.st_size + 65536;
+		b = realloc(r->buf, size);
 		if (!b)
 			return kube_fail(err, "%s: out of memory", r->name);
 		r->buf = b;
-		r->size = r->size * 2 + 131072;
+		r->size = size;
 	}
 	do
 		n = read(r->fd, r->buf + r->len, r->size - r->len);
@@ -163,111 +224,147 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 	return 1;
 }
 
+int kube_reader_load(struct kube_reader *r, struct kube_err *err)
+{
+	int ret = 0;
+
+	while (r->whole && (ret = fill(r, err)) > 0)
+		;
+	return r->whole && ret < 0 ? -1 : 0;
+}
+
 static int malformed(struct kube_reader *r, struct kube_err *err)
 {
 	return kube_fail(err, "%s: value %u: not valid JSON", r->name, r->value);
 }
 
-static cJSON *parse(const char *b, size_t len)
+/*
+ * libcjson parses the value at @i (which ends before @len): the value,
+ * with *@end past it, or NULL if it is not JSON.
+ */
+static cJSON *parse_at(const char *b, size_t i, size_t len, size_t *end)
 {
-	return cJSON_ParseWithLength(b, len);
+	const char *stop = NULL;
+	cJSON *v;
+
+	arena.used = 0;		/* the last object is done with */
+	arena.on = true;
+	v = cJSON_ParseWithLengthOpts(b + i, len - i, &stop, false);
+	arena.on = false;
+	if (v)
+		*end = stop - b;
+	return v;
 }
 
 /*
- * If the object [@i, @end) has an "items" array, its extent; the object's
- * "kind" must then be a List. 1 if so, 0 if not, -1 if malformed.
+ * Walk the members of the object whose '{' or last member ends before
+ * @i, up to its "items" array or its end (@len bounds it): 1 with
+ * r->items_at on the array's first item, 0 at the object's end (r->off
+ * past it), -1 if it is malformed. Members other than "items" are short
+ * in a List (apiVersion, kind, metadata), and skipped by value_end().
  */
-static int find_items(const char *b, size_t i, size_t end, size_t *from,
-		      size_t *to, bool *list)
+static int walk_members(struct kube_reader *r, size_t i, size_t len, bool first)
 {
+	const char *b = r->buf;
 	size_t k, v, ve;
-	cJSON *kind;
 
-	*list = false;
-	*from = 0;
-	i = skip_ws(b, i + 1, end);
-	while (i < end && b[i] != '}') {
-		if (b[i] != '"' || value_end(b, i, end, &k) != 1)
-			return -1;
-		v = skip_ws(b, k, end);
-		if (v >= end || b[v] != ':')
-			return -1;
-		v = skip_ws(b, v + 1, end);
-		if (value_end(b, v, end, &ve) != 1)
-			return -1;
-		if (k - i == 7 && !memcmp(b + i, "\"items\"", 7) && b[v] == '[') {
-			*from = v;
-			*to = ve;
-		} else if (k - i == 6 && !memcmp(b + i, "\"kind\"", 6)) {
-			kind = parse(b + v, ve - v);
-			*list = cJSON_IsString(kind) &&
-				strlen(kind->valuestring) >= 4 &&
-				!strcmp(kind->valuestring + strlen(kind->valuestring) - 4,
-					"List");
-			cJSON_Delete(kind);
+	for (;;) {
+		i = skip_ws(b, i, len);
+		if (i < len && b[i] == '}') {
+			r->off = i + 1;
+			return 0;
 		}
-		i = skip_ws(b, ve, end);
-		if (i < end && b[i] == ',')
-			i = skip_ws(b, i + 1, end);
+		if (!first) {
+			if (i >= len || b[i] != ',')
+				return -1;
+			i = skip_ws(b, i + 1, len);
+		}
+		first = false;
+		if (i >= len || b[i] != '"' || value_end(b, i, len, &k) != 1)
+			return -1;
+		v = skip_ws(b, k, len);
+		if (v >= len || b[v] != ':')
+			return -1;
+		v = skip_ws(b, v + 1, len);
+		if (k - i == 7 && !memcmp(b + i, "\"items\"", 7) && v < len && b[v] == '[') {
+			r->items_at = v + 1;
+			r->items_first = true;
+			return 1;
+		}
+		if (value_end(b, v, len, &ve) != 1)
+			return -1;
+		i = ve;
 	}
-	return *list && *from;
 }
 
-/* The next item of the List being handed over, or 0 when done. */
+/*
+ * The next item of the List being handed over: 1, 0 when the list is
+ * done (r->off past the List), -1 if malformed (the rest of the List is
+ * skipped).
+ */
 static int next_item(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 {
-	size_t i = skip_ws(r->buf, r->items_at, r->items_end), end;
+	size_t len = r->list_end, i = skip_ws(r->buf, r->items_at, len), end;
 
-	if (i < r->items_end && r->buf[i] == ',')
-		i = skip_ws(r->buf, i + 1, r->items_end);
-	if (i >= r->items_end || r->buf[i] == ']') {
-		r->items_end = 0;
+	if (!r->items_first && i < len && r->buf[i] == ',')
+		i = skip_ws(r->buf, i + 1, len);
+	if (i < len && r->buf[i] == ']') {
+		r->in_list = false;
+		/* The members after the items (kind, metadata), to its end. */
+		if (walk_members(r, i + 1, len, false) < 0)
+			goto bad;
 		return 0;
 	}
-	if (value_end(r->buf, i, r->items_end, &end) != 1) {
-		/* The rest of the list is lost. */
-		r->items_end = 0;
-		r->off = r->list_end;
-		return malformed(r, err);
-	}
-	r->items_at = end;
-	*obj = parse(r->buf + i, end - i);
+	r->items_first = false;
+	*obj = i < len ? parse_at(r->buf, i, len, &end) : NULL;
 	if (!*obj)
-		return malformed(r, err);
+		goto bad;
+	r->items_at = end;
 	return 1;
+bad:
+	/* The rest of the List is lost. */
+	r->in_list = false;
+	r->off = len;
+	if (r->whole && value_end(r->buf, r->list_at, len, &end) > 0)
+		r->off = end;
+	return malformed(r, err);
 }
 
 int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 {
-	size_t i, end, from, to = 0;
+	size_t i, end;
 	int ret;
-	bool list;
 
 	for (;;) {
-		if (r->items_end) {
+		if (r->in_list) {
 			ret = next_item(r, obj, err);
 			if (ret)
 				return ret;
-			/* The list is done: on to the value after it. */
-			r->off = r->list_end;
 		}
 		i = skip_ws(r->buf, r->off, r->len);
-		if (i < r->len && (r->buf[i] == '{' || r->buf[i] == '['))
+		if (r->whole && !r->eof) {
+			ret = 0;	/* the whole input first */
+		} else if (r->whole) {
+			ret = i < r->len;
+			end = r->len;	/* the value's end: found by parsing it */
+		} else if (i < r->len && (r->buf[i] == '{' || r->buf[i] == '[')) {
 			ret = scan_value(r, i, &end);
-		else
+		} else {
 			ret = value_end(r->buf, i, r->len, &end);
+			if (ret > 0 && r->buf[i] != '"' && end == r->len && !r->eof)
+				ret = 0;	/* a number may go on */
+		}
 		if (ret < 0) {
 			/* A stray closing bracket: skipped. */
 			r->off = i + 1;
 			r->value++;
 			return malformed(r, err);
 		}
-		if (!ret || (r->buf[i] != '{' && r->buf[i] != '[' && r->buf[i] != '"' &&
-			     end == r->len && !r->eof)) {
+		if (!ret) {
 			ret = fill(r, err);
 			if (ret < 0 || ret == KUBE_AGAIN)
 				return ret;
-			if (ret)
+			if (ret || (r->whole && r->eof && i < r->len))
 				continue;
 			/* The end: nothing, or a truncated value. */
 			if (skip_ws(r->buf, r->off, r->len) < r->len) {
@@ -280,22 +377,32 @@ int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 		}
 		r->value++;
 		if (r->buf[i] == '{') {
-			ret = find_items(r->buf, i, end, &from, &to, &list);
-			if (ret < 0) {
+			r->list_at = i;
+			r->list_end = end;
+			ret = walk_members(r, i + 1, end, true);
+			if (ret > 0) {
+				r->in_list = true;
+				continue;
+			}
+			if (ret < 0 && !r->whole) {
 				r->off = end;	/* skipped: on to the next value */
 				return malformed(r, err);
 			}
-			if (ret) {
-				r->items_at = from + 1;
-				r->items_end = to - 1;
-				r->list_end = end;
-				continue;
-			}
 		}
-		*obj = parse(r->buf + i, end - i);
-		r->off = end;
-		if (!*obj)
+		*obj = parse_at(r->buf, i, end, &end);
+		if (*obj) {
+			r->off = end;
+			return 1;
+		}
+		if (!r->whole) {
+			r->off = end;
 			return malformed(r, err);
-		return 1;
+		}
+		/* Its extent, by brackets alone, to go on after it. */
+		ret = value_end(r->buf, i, r->len, &end);
+		r->off = ret > 0 ? end : ret < 0 ? i + 1 : r->len;
+		if (!ret)
+			return kube_fail(err, "%s: value %u: truncated JSON", r->name, r->value);
+		return malformed(r, err);
 	}
 }
