@@ -27,6 +27,8 @@ const struct nla_policy podnet_cfg_policy[PODNET_CFG_A_MAX + 1] = {
 	[PODNET_CFG_A_CLUSTER_CIDRS] = NLA_POLICY_NESTED(podnet_prefixes_policy),
 	[PODNET_CFG_A_NODEPORT_CIDRS] = NLA_POLICY_NESTED(podnet_prefixes_policy),
 	[PODNET_CFG_A_SERVICE_CIDRS] = NLA_POLICY_NESTED(podnet_prefixes_policy),
+	[PODNET_CFG_A_APPLIED] = { .type = NLA_U64 },
+	[PODNET_CFG_A_PAD] = { .type = NLA_REJECT },
 };
 
 static const u16 podnet_cfg_attr[PODNET_CFG_NLISTS] = {
@@ -178,8 +180,9 @@ int podnet_nl_put_prefixes(struct sk_buff *skb, int type,
 	return 0;
 }
 
+/* @gen: the namespace's svc_gen, for the mark (0 and no mark: an event) */
 static int podnet_nl_fill_cfg(struct sk_buff *skb, const struct podnet_cfg *cfg,
-			      u32 portid, u32 seq, u8 cmd)
+			      unsigned int gen, u32 portid, u32 seq, u8 cmd)
 {
 	struct nlattr *nest;
 	void *hdr;
@@ -196,6 +199,11 @@ static int podnet_nl_fill_cfg(struct sk_buff *skb, const struct podnet_cfg *cfg,
 		    podnet_nl_put_prefixes(skb, podnet_cfg_attr[l],
 					   cfg->pfx[l], cfg->n[l]))
 			goto cancel;
+	if (cmd == PODNET_CMD_CONFIG_GET && cfg && cfg->applied &&
+	    cfg->applied_gen == gen &&
+	    nla_put_u64_64bit(skb, PODNET_CFG_A_APPLIED, cfg->applied,
+			      PODNET_CFG_A_PAD))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -213,12 +221,30 @@ static void podnet_nl_notify_cfg(struct net *net, const struct podnet_cfg *cfg)
 	skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (podnet_nl_fill_cfg(skb, cfg, 0, 0, PODNET_CMD_CONFIG_SET)) {
+	if (podnet_nl_fill_cfg(skb, cfg, 0, 0, 0, PODNET_CMD_CONFIG_SET)) {
 		nlmsg_free(skb);
 		return;
 	}
 	genlmsg_multicast_netns(&podnet_family, net, skb, 0,
 				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+static bool podnet_cfg_empty(const struct podnet_cfg *c)
+{
+	int l;
+
+	for (l = 0; l < PODNET_CFG_NLISTS; l++)
+		if (c->n[l])
+			return false;
+	return true;
+}
+
+/* @a and @b have the same lists (parsed alike: unused entries are zero) */
+static bool podnet_cfg_same(const struct podnet_cfg *a,
+			    const struct podnet_cfg *b)
+{
+	return !memcmp(a->n, b->n, sizeof(a->n)) &&
+	       !memcmp(a->pfx, b->pfx, sizeof(a->pfx));
 }
 
 int podnet_nl_cfg_set(struct sk_buff *skb, struct genl_info *info)
@@ -228,6 +254,7 @@ int podnet_nl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 	struct podnet_cfg *cfg, *old;
 	unsigned int n;
 	int l, err;
+	bool same;
 
 	if (info->attrs[PODNET_A_CONFIG]) {
 		err = nla_parse_nested(tb, PODNET_CFG_A_MAX,
@@ -252,11 +279,18 @@ int podnet_nl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 		}
 		cfg->n[l] = n;
 	}
+	if (tb[PODNET_CFG_A_APPLIED])
+		cfg->applied = nla_get_u64(tb[PODNET_CFG_A_APPLIED]);
 	mutex_lock(&pnet->svc_lock);
 	old = podnet_cfg_deref(pnet);
+	/* The same settings (only the mark may differ): nothing to tell. */
+	same = old ? podnet_cfg_same(old, cfg) : podnet_cfg_empty(cfg);
+	if (!same)
+		pnet->svc_gen++;
+	cfg->applied_gen = pnet->svc_gen;
 	rcu_assign_pointer(pnet->cfg, cfg);
-	pnet->svc_gen++;
-	podnet_nl_notify_cfg(genl_info_net(info), cfg);
+	if (!same)
+		podnet_nl_notify_cfg(genl_info_net(info), cfg);
 	mutex_unlock(&pnet->svc_lock);
 	if (old)
 		kfree_rcu(old, rcu);
@@ -273,7 +307,8 @@ int podnet_nl_cfg_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&pnet->svc_lock);
-	err = podnet_nl_fill_cfg(msg, podnet_cfg_deref(pnet), info->snd_portid,
+	err = podnet_nl_fill_cfg(msg, podnet_cfg_deref(pnet), pnet->svc_gen,
+				 info->snd_portid,
 				 info->snd_seq, PODNET_CMD_CONFIG_GET);
 	mutex_unlock(&pnet->svc_lock);
 	if (err) {

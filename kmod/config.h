@@ -35,6 +35,8 @@ enum podnet_cfg_list {
  */
 struct podnet_cfg {
 	struct rcu_head rcu;
+	u64 applied;			/* the setter's mark, 0: none */
+	unsigned int applied_gen;	/* svc_gen when it was set */
 	u8 n[PODNET_CFG_NLISTS];
 	struct podnet_prefix pfx[PODNET_CFG_NLISTS][PODNET_CFG_MAX_PREFIXES];
 };

@@ -188,6 +188,9 @@ monitor_during() {
 }
 check "a re-apply of the same input changes nothing in the kernel" \
 	eval 'monitor_during papply -f "$tmp.all" && ! grep . "$tmp.ev"'
+check "a change behind apply's back: the same input again puts it right" \
+	eval 'pctl endpoint del 10.96.0.10:80/tcp 10.244.1.3:8080 && papply -f "$tmp.all" &&
+	svc_jq 10.96.0.10:80/tcp "(.endpoints | length) == 2"'
 web2=$(ep 10.244.1.3 node1 '{"ready":false,"serving":false,"terminating":true}') \
 	objects >"$tmp.all2"
 check "one endpoint not ready: one request, to that service" \

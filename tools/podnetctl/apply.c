@@ -28,6 +28,8 @@
 #include <poll.h>
 #include <search.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -529,34 +531,87 @@ static int input_open(const char *path, bool nonblock)
 	return fd;
 }
 
-/* Every input to its end, into the store: 0, or -1 with fail() set. */
-static int read_all(struct apply *a)
+/* A 64-bit hash of @n bytes, eight at a time, into @h (not 0). */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t w;
+
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = ((h ^ w) << 29 | (h ^ w) >> 35) * 0x9e3779b97f4a7c15ULL;
+	}
+	for (; n; n--, b++)
+		h = (h ^ *b) * 0x100000001b3ULL;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+/*
+ * Every input read to its end (@in, kept for parse()): 0, or -1 with
+ * fail() set. *@mark: a hash of the inputs, the options and podnetctl's
+ * version, the mark of the state this run makes (PODNET_CFG_A_APPLIED).
+ */
+static int load_inputs(struct apply *a, struct kube_reader *in, uint64_t *mark)
+{
+	const struct apply_cmd *ac = a->ac;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct kube_err err;
+	unsigned int i;
+	char opts[256];
+	int fd, n;
+
+	for (i = 0; i < ac->ninputs; i++) {
+		fd = input_open(ac->inputs[i], false);
+		if (fd < 0)
+			return -1;
+		kube_reader_init(&in[i], fd, ac->inputs[i]);
+		if (kube_reader_load(&in[i], &err) < 0)
+			return fail("%s", err.msg);
+		h = hash_bytes(h, in[i].buf, in[i].len);
+		h = hash_bytes(h, &in[i].len, sizeof(in[i].len));
+	}
+	n = snprintf(opts, sizeof(opts), "%s node %s zone %s masq %d cfg %d",
+		     PODNETCTL_VERSION, ac->node_name ?: "-", ac->zone ?: "-",
+		     ac->masquerade_all, ac->cfg_given);
+	h = hash_bytes(h, opts, n < (int)sizeof(opts) ? n : (int)sizeof(opts));
+	if (ac->cfg_given)
+		h = hash_bytes(h, &ac->cfg, sizeof(ac->cfg));
+	*mark = h;
+	return 0;
+}
+
+/* The inputs loaded, into the store: 0, or -1 with fail() set. */
+static int parse(struct apply *a, struct kube_reader *in)
 {
 	const char *service;
-	struct kube_reader r;
 	struct kube_err err;
 	unsigned int i;
 	cJSON *v;
-	int fd, got, ret = 0;
+	int got;
 
-	for (i = 0; i < a->ac->ninputs && !ret; i++) {
-		fd = input_open(a->ac->inputs[i], false);
-		if (fd < 0)
-			return -1;
-		kube_reader_init(&r, fd, a->ac->inputs[i]);
-		while (!ret && (got = kube_reader_next(&r, &v, &err)) != 0) {
-			if (got < 0) {
-				ret = fail("%s", err.msg);
-				break;
-			}
-			ret = take(a, v, r.name, r.value, &service);
+	for (i = 0; i < a->ac->ninputs; i++) {
+		while ((got = kube_reader_next(&in[i], &v, &err)) != 0) {
+			if (got < 0)
+				return fail("%s", err.msg);
+			got = take(a, v, in[i].name, in[i].value, &service);
 			cJSON_Delete(v);
+			if (got < 0)
+				return -1;
 		}
-		kube_reader_free(&r);
-		if (fd != STDIN_FILENO)
-			close(fd);
 	}
-	return ret;
+	return 0;
+}
+
+static void inputs_free(struct apply *a, struct kube_reader *in)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->ac->ninputs; i++) {
+		if (in[i].fd > 0)
+			close(in[i].fd);
+		kube_reader_free(&in[i]);
+	}
 }
 
 /* The node's addresses (for the source ranges that hold one). */
@@ -725,11 +780,28 @@ out:
 	return ret;
 }
 
+/*
+ * After a run that went through: the kernel's settings (the same lists:
+ * no event) with this run's mark, so that the same run again, while
+ * nothing has changed since, has nothing to read or send. A failure
+ * only costs the next run its shortcut.
+ */
+static void mark_state(struct apply *a, const struct pn_cfg *now, uint64_t mark)
+{
+	struct pn_cfg cfg = a->ac->cfg_given ? a->ac->cfg : *now;
+
+	cfg.applied = mark;
+	if (cfg_set_send(a->ipc, &cfg) < 0)
+		warn("cannot mark the services as applied: %s", fail_msg());
+}
+
 static int apply_run(struct ipc *ipc, struct cmd *cmd)
 {
 	struct apply_cmd *ac = container_of(cmd, struct apply_cmd, cmd);
+	struct kube_reader in[APPLY_MAX_INPUTS] = { 0 };
 	struct apply a = { .ipc = ipc, .ac = ac };
-	struct pn_cfg old;
+	struct pn_cfg old, now;
+	uint64_t mark = 0;
 	bool changed;
 	int ret = EXIT_FAILED;
 
@@ -740,23 +812,43 @@ static int apply_run(struct ipc *ipc, struct cmd *cmd)
 	a.o.node_name = ac->node_name;
 	a.o.zone = ac->zone;
 	a.o.masquerade_all = ac->masquerade_all;
-	if (!ac->watch && read_all(&a) < 0) {
-		ret = EXIT_USAGE;	/* the input is wrong: nothing sent */
-		goto err;
+	if (!ac->watch) {
+		if (load_inputs(&a, in, &mark) < 0) {
+			ret = EXIT_USAGE;	/* the input is wrong: nothing sent */
+			goto err;
+		}
+		if (cfg_get(ipc, &now) < 0)
+			goto err;
+		if (now.applied == mark) {
+			ret = 0;	/* the kernel is as this very run left it */
+			goto out;
+		}
+		if (parse(&a, in) < 0) {
+			ret = EXIT_USAGE;
+			goto err;
+		}
+		inputs_free(&a, in);
+		memset(in, 0, sizeof(in));
 	}
 	if (node_ips(&a.o) < 0 || load(&a) < 0)
 		goto err;
 	if (settings(&a, &old, &changed) < 0)
 		goto err;
 	ret = ac->watch ? watch(&a) : converge(&a, NULL);
-	if (ret && changed && cfg_set_send(ipc, &old) < 0) {
-		fprintf(stderr, PROG ": cannot put the settings back: %s\n", fail_msg());
-		ret = EXIT_UNDO;
+	if (ret && changed) {
+		old.applied = 0;
+		if (cfg_set_send(ipc, &old) < 0) {
+			fprintf(stderr, PROG ": cannot put the settings back: %s\n", fail_msg());
+			ret = EXIT_UNDO;
+		}
 	}
+	if (!ret && !ac->watch && !ac->dry_run)
+		mark_state(&a, &now, mark);
 	goto out;
 err:
 	fprintf(stderr, PROG ": %s\n", fail_msg());
 out:
+	inputs_free(&a, in);
 	tdestroy(a.applied, info_free);
 	tdestroy(a.foreign, info_free);
 	kube_store_free(&a.st);

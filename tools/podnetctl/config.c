@@ -101,6 +101,7 @@ static struct nla_policy cfg_policy[PODNET_CFG_A_MAX + 1] = {
 	[PODNET_CFG_A_CLUSTER_CIDRS]	= { .type = NLA_NESTED },
 	[PODNET_CFG_A_NODEPORT_CIDRS]	= { .type = NLA_NESTED },
 	[PODNET_CFG_A_SERVICE_CIDRS]	= { .type = NLA_NESTED },
+	[PODNET_CFG_A_APPLIED]		= { .type = NLA_U64 },
 };
 
 static int cfg_parse(struct nl_msg *msg, void *obj)
@@ -119,6 +120,8 @@ static int cfg_parse(struct nl_msg *msg, void *obj)
 		    prefixes_parse(cb[cfg_attrs[l]], cfg->p[l], PODNET_CFG_MAX_PREFIXES,
 				   &cfg->n[l]) < 0)
 			return -1;
+	if (cb[PODNET_CFG_A_APPLIED])
+		cfg->applied = nla_get_u64(cb[PODNET_CFG_A_APPLIED]);
 	return 0;
 }
 
@@ -153,6 +156,9 @@ int cfg_set_send(struct ipc *ipc, const struct pn_cfg *cfg)
 				goto too_long;
 		nla_nest_end(msg, list);
 	}
+	if (cfg->applied &&
+	    nla_put_u64(msg, PODNET_CFG_A_APPLIED, cfg->applied) < 0)
+		goto too_long;
 	nla_nest_end(msg, nest);
 	return ipc_transact(ipc, msg, NULL, NULL) < 0 ? -1 : 0;
 too_long:

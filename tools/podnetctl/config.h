@@ -8,6 +8,7 @@
 #define PODNETCTL_CONFIG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <linux/podnet.h>
 
@@ -21,6 +22,8 @@ enum cfg_list { CFG_CLUSTER, CFG_NODEPORT, CFG_SERVICE, CFG_NLISTS };
 struct pn_cfg {
 	unsigned int n[CFG_NLISTS];
 	struct pn_prefix p[CFG_NLISTS][PODNET_CFG_MAX_PREFIXES];
+	/* apply's mark of the state it made (PODNET_CFG_A_APPLIED), 0: none */
+	uint64_t applied;
 };
 
 /* "cluster-cidr", "nodeport-addresses", "service-cidr" */

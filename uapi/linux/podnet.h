@@ -242,13 +242,21 @@
  *        PODNET_CFG_A_SERVICE_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
  *            new connections to an address in these prefixes that is no
  *            ClusterIP are dropped (kube-proxy's --service-cluster-ip-range)
+ *        PODNET_CFG_A_APPLIED: NLA_U64, an opaque mark of the state the
+ *            setter made (podnetctl apply: a hash of its input); CONFIG_GET
+ *            reports it only while no service, endpoint or setting has
+ *            changed since the CONFIG_SET that stored it, and never 0
+ *        PODNET_CFG_A_PAD: padding for the u64
  *    where each PODNET_PREFIXES_A_PREFIX is NLA_NESTED:
  *        PODNET_PREFIX_A_ADDR: NLA_NESTED, one PODNET_ADDR_A_*
  *        PODNET_PREFIX_A_LEN: NLA_U8, 0 to 32 (IPv4) or 128 (IPv6)
  *
  * The namespace's settings for services, up to PODNET_CFG_MAX_PREFIXES
  * prefixes per list. CONFIG_SET replaces all of them (an absent list is
- * emptied); CONFIG_GET (a request) answers with PODNET_A_CONFIG.
+ * emptied) and the mark (absent: none); one that leaves every list as it
+ * was changes nothing else: no event, and services, endpoints and
+ * settings count as unchanged since, for the mark it stores. CONFIG_GET (a
+ * request) answers with PODNET_A_CONFIG.
  *
  * PODNET_CMD_ENDPOINT_ADD, PODNET_CMD_ENDPOINT_DEL
  * ------------------------------------------------
@@ -600,12 +608,16 @@ enum podnet_ep_attr {
  *	podnet_prefixes_attr
  * @PODNET_CFG_A_NODEPORT_CIDRS: where NodePorts answer, the same
  * @PODNET_CFG_A_SERVICE_CIDRS: the ClusterIP ranges, the same
+ * @PODNET_CFG_A_APPLIED: the mark of the state as a setter made it (u64)
+ * @PODNET_CFG_A_PAD: padding
  */
 enum podnet_cfg_attr {
 	PODNET_CFG_A_UNSPEC,
 	PODNET_CFG_A_CLUSTER_CIDRS,
 	PODNET_CFG_A_NODEPORT_CIDRS,
 	PODNET_CFG_A_SERVICE_CIDRS,
+	PODNET_CFG_A_APPLIED,
+	PODNET_CFG_A_PAD,
 	__PODNET_CFG_A_MAX
 };
 #define PODNET_CFG_A_MAX (__PODNET_CFG_A_MAX - 1)
