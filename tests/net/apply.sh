@@ -188,9 +188,14 @@ monitor_during() {
 }
 check "a re-apply of the same input changes nothing in the kernel" \
 	eval 'monitor_during papply -f "$tmp.all" && ! grep . "$tmp.ev"'
-check "a change behind apply's back: the same input again puts it right" \
-	eval 'pctl endpoint del 10.96.0.10:80/tcp 10.244.1.3:8080 && papply -f "$tmp.all" &&
-	svc_jq 10.96.0.10:80/tcp "(.endpoints | length) == 2"'
+check "after an apply, its mark is kept with the settings" \
+	eval 'papply -f "$tmp.all" &&
+	pctl -j config | jq -e ".applied | test(\"^[0-9a-f]{16}$\")" >/dev/null'
+check "a change behind apply's back: the mark is gone" \
+	eval 'pctl endpoint del 10.96.0.10:80/tcp 10.244.1.3:8080 &&
+	pctl -j config | jq -e ".applied == null" >/dev/null'
+check "... and the same input again puts it right" \
+	eval 'papply -f "$tmp.all" && svc_jq 10.96.0.10:80/tcp "(.endpoints | length) == 2"'
 web2=$(ep 10.244.1.3 node1 '{"ready":false,"serving":false,"terminating":true}') \
 	objects >"$tmp.all2"
 check "one endpoint not ready: one request, to that service" \

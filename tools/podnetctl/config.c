@@ -11,6 +11,7 @@
  * set replaces every list (one not given is emptied); apply sets them from
  * its options.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netlink/genl/genl.h>
@@ -187,6 +188,12 @@ static cJSON *cfg_json(const void *obj)
 		for (i = 0; a && i < cfg->n[l]; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(prefix_fmt(&cfg->p[l][i], buf)));
 	}
+	/* apply's mark, while it holds: a hex string (64 bits stay exact) */
+	snprintf(buf, sizeof(buf), "%016" PRIx64, cfg->applied);
+	if (o && cfg->applied)
+		cJSON_AddStringToObject(o, "applied", buf);
+	else if (o)
+		cJSON_AddNullToObject(o, "applied");
 	return o;
 }
 
