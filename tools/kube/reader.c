@@ -230,7 +230,7 @@ int kube_reader_load(struct kube_reader *r, struct kube_err *err)
 
 	while (r->whole && (ret = fill(r, err)) > 0)
 		;
-	return r->whole && ret < 0 ? -1 : 0;
+	return ret < 0 ? -1 : 0;
 }
 
 static int malformed(struct kube_reader *r, struct kube_err *err)

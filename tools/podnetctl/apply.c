@@ -547,34 +547,45 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 	return h ? h : 1;
 }
 
+/* A string (NULL as "") and its terminating NUL, into @h. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	s = s ?: "";
+	return hash_bytes(h, s, strlen(s) + 1);
+}
+
 /*
- * Every input read to its end (@in, kept for parse()): 0, or -1 with
- * fail() set. *@mark: a hash of the inputs, the options and podnetctl's
- * version, the mark of the state this run makes (PODNET_CFG_A_APPLIED).
+ * Every input read to its end (@in, kept for parse(); each closed once
+ * read): 0, or -1 with fail() set. *@mark: a hash of the inputs, the
+ * options and podnetctl's version, the mark of the state this run makes
+ * (PODNET_CFG_A_APPLIED).
  */
 static int load_inputs(struct apply *a, struct kube_reader *in, uint64_t *mark)
 {
 	const struct apply_cmd *ac = a->ac;
 	uint64_t h = 0xcbf29ce484222325ULL;
+	bool flags[] = { ac->masquerade_all, ac->cfg_given };
 	struct kube_err err;
 	unsigned int i;
-	char opts[256];
-	int fd, n;
+	int fd, ret;
 
 	for (i = 0; i < ac->ninputs; i++) {
 		fd = input_open(ac->inputs[i], false);
 		if (fd < 0)
 			return -1;
 		kube_reader_init(&in[i], fd, ac->inputs[i]);
-		if (kube_reader_load(&in[i], &err) < 0)
+		ret = kube_reader_load(&in[i], &err);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		if (ret < 0)
 			return fail("%s", err.msg);
 		h = hash_bytes(h, in[i].buf, in[i].len);
 		h = hash_bytes(h, &in[i].len, sizeof(in[i].len));
 	}
-	n = snprintf(opts, sizeof(opts), "%s node %s zone %s masq %d cfg %d",
-		     PODNETCTL_VERSION, ac->node_name ?: "-", ac->zone ?: "-",
-		     ac->masquerade_all, ac->cfg_given);
-	h = hash_bytes(h, opts, n < (int)sizeof(opts) ? n : (int)sizeof(opts));
+	h = hash_str(h, PODNETCTL_VERSION);
+	h = hash_str(h, ac->node_name);
+	h = hash_str(h, ac->zone);
+	h = hash_bytes(h, flags, sizeof(flags));
 	if (ac->cfg_given)
 		h = hash_bytes(h, &ac->cfg, sizeof(ac->cfg));
 	*mark = h;
@@ -607,11 +618,8 @@ static void inputs_free(struct apply *a, struct kube_reader *in)
 {
 	unsigned int i;
 
-	for (i = 0; i < a->ac->ninputs; i++) {
-		if (in[i].fd > 0)
-			close(in[i].fd);
+	for (i = 0; i < a->ac->ninputs; i++)
 		kube_reader_free(&in[i]);
-	}
 }
 
 /* The node's addresses (for the source ranges that hold one). */
@@ -671,15 +679,11 @@ static int load(struct apply *a)
 	return ret;
 }
 
-/* Set the settings if they differ; *@old is what they were. */
-static int settings(struct apply *a, struct pn_cfg *old, bool *changed)
+/* Set the settings if they differ from @old, what the kernel has. */
+static int settings(struct apply *a, const struct pn_cfg *old, bool *changed)
 {
 	*changed = false;
-	if (!a->ac->cfg_given)
-		return 0;
-	if (cfg_get(a->ipc, old) < 0)
-		return -1;
-	if (cfg_equal(old, &a->ac->cfg))
+	if (!a->ac->cfg_given || cfg_equal(old, &a->ac->cfg))
 		return 0;
 	if (a->ac->dry_run) {
 		fputs("config set ", stdout);
@@ -800,7 +804,7 @@ static int apply_run(struct ipc *ipc, struct cmd *cmd)
 	struct apply_cmd *ac = container_of(cmd, struct apply_cmd, cmd);
 	struct kube_reader in[APPLY_MAX_INPUTS] = { 0 };
 	struct apply a = { .ipc = ipc, .ac = ac };
-	struct pn_cfg old, now;
+	struct pn_cfg now;
 	uint64_t mark = 0;
 	bool changed;
 	int ret = EXIT_FAILED;
@@ -812,13 +816,13 @@ static int apply_run(struct ipc *ipc, struct cmd *cmd)
 	a.o.node_name = ac->node_name;
 	a.o.zone = ac->zone;
 	a.o.masquerade_all = ac->masquerade_all;
+	if (!ac->watch && load_inputs(&a, in, &mark) < 0) {
+		ret = EXIT_USAGE;	/* the input is wrong: nothing sent */
+		goto err;
+	}
+	if (cfg_get(ipc, &now) < 0)
+		goto err;
 	if (!ac->watch) {
-		if (load_inputs(&a, in, &mark) < 0) {
-			ret = EXIT_USAGE;	/* the input is wrong: nothing sent */
-			goto err;
-		}
-		if (cfg_get(ipc, &now) < 0)
-			goto err;
 		if (now.applied == mark) {
 			ret = 0;	/* the kernel is as this very run left it */
 			goto out;
@@ -828,22 +832,21 @@ static int apply_run(struct ipc *ipc, struct cmd *cmd)
 			goto err;
 		}
 		inputs_free(&a, in);
-		memset(in, 0, sizeof(in));
 	}
 	if (node_ips(&a.o) < 0 || load(&a) < 0)
 		goto err;
-	if (settings(&a, &old, &changed) < 0)
+	if (settings(&a, &now, &changed) < 0)
 		goto err;
 	ret = ac->watch ? watch(&a) : converge(&a, NULL);
 	if (ret && changed) {
-		old.applied = 0;
-		if (cfg_set_send(ipc, &old) < 0) {
+		now.applied = 0;	/* what the mark said no longer holds */
+		if (cfg_set_send(ipc, &now) < 0) {
 			fprintf(stderr, PROG ": cannot put the settings back: %s\n", fail_msg());
 			ret = EXIT_UNDO;
 		}
 	}
 	if (!ret && !ac->watch && !ac->dry_run)
-		mark_state(&a, &now, mark);
+		mark_state(&a, &now, mark);	/* its lists, unless settings() set them */
 	goto out;
 err:
 	fprintf(stderr, PROG ": %s\n", fail_msg());

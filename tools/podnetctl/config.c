@@ -188,12 +188,15 @@ static cJSON *cfg_json(const void *obj)
 		for (i = 0; a && i < cfg->n[l]; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(prefix_fmt(&cfg->p[l][i], buf)));
 	}
+	if (!o)
+		return NULL;
 	/* apply's mark, while it holds: a hex string (64 bits stay exact) */
-	snprintf(buf, sizeof(buf), "%016" PRIx64, cfg->applied);
-	if (o && cfg->applied)
+	if (cfg->applied) {
+		snprintf(buf, sizeof(buf), "%016" PRIx64, cfg->applied);
 		cJSON_AddStringToObject(o, "applied", buf);
-	else if (o)
+	} else {
 		cJSON_AddNullToObject(o, "applied");
+	}
 	return o;
 }
 
