@@ -251,15 +251,15 @@ event MODIFIED 'slice("w"; 8080; [$a1, $b1])' --argjson a1 "$a1" --argjson b1 "$
 check "watch: an endpoint added" busywait 20000 svc_jq 10.96.0.12:80/tcp '(.endpoints | length) == 2'
 event DELETED 'svc($cip; "web"; "10.96.0.10")' >&7
 check "watch: a service deleted" busywait 20000 eval '! pctl service show 10.96.0.10:80/tcp'
-check "watch: each bad event reported in one line, the process still running" \
-	eval '[ -e /proc/$WATCH ] && [ "$(grep -c . "$tmp.werr")" -eq 3 ]'
-exec 7>&-
 # exited PID: the process has ended (a zombie until it is waited for).
 exited() {
 	local state
 	read -r _ _ state _ <"/proc/$1/stat" 2>/dev/null || return 0
 	[ "$state" = Z ]
 }
+check "watch: each bad event reported in one line, the process still running" \
+	eval '! exited $WATCH && [ "$(grep -c . "$tmp.werr")" -eq 3 ]'
+exec 7>&-
 check "watch: the end of the input ends it, exit 0" \
 	eval 'busywait 20000 exited $WATCH && wait $WATCH'
 WATCH=
