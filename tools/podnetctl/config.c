@@ -230,7 +230,7 @@ static int cfg_run(struct ipc *ipc, struct cmd *cmd)
 	if (cfg_get(ipc, &cfg) < 0)
 		return -1;
 	if (opts.json)
-		return json_print(cfg_json(&cfg), !opts.pretty);
+		return json_print(cfg_json(&cfg), opts.pretty);
 	cfg_print(&cfg, stdout);
 	putchar('\n');
 	return 0;

@@ -72,7 +72,7 @@ static int event_print(const struct event *ev, const void *obj)
 	}
 	cJSON_AddStringToObject(o, "event", name);
 	cJSON_AddItemToObject(o, ev->type->name, j);
-	return json_print(o, true);
+	return json_print(o, false);
 }
 
 static int event_cb(struct nl_msg *msg, void *arg)

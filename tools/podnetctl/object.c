@@ -134,5 +134,5 @@ int obj_show(const struct obj_list *l)
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	return json_print(arr, false);
+	return json_print(arr, opts.pretty);
 }

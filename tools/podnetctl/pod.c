@@ -46,69 +46,6 @@ static const struct pod_cmd *to_pod_cmd_const(const struct cmd *cmd)
 	return container_of(cmd, const struct pod_cmd, cmd);
 }
 
-/* Replies: attribute policies. */
-
-static struct nla_policy top_policy[PODNET_A_MAX + 1] = {
-	[PODNET_A_DEV_IFINDEX]	= { .type = NLA_U32 },
-	[PODNET_A_DEV_IFNAME]	= { .type = NLA_STRING, .maxlen = IFNAMSIZ },
-	[PODNET_A_POD]		= { .type = NLA_NESTED },
-};
-
-static struct nla_policy pod_policy[PODNET_POD_A_MAX + 1] = {
-	[PODNET_POD_A_IFINDEX]	= { .type = NLA_U32 },
-	[PODNET_POD_A_IFNAME]	= { .type = NLA_STRING, .maxlen = IFNAMSIZ },
-	[PODNET_POD_A_ADDRS]	= { .type = NLA_NESTED },
-	[PODNET_POD_A_MAC]	= { .minlen = MAC_LEN, .maxlen = MAC_LEN },
-	[PODNET_POD_A_STATS]	= { .type = NLA_NESTED },
-};
-
-/* Counter names, for JSON; the order of the human counters line. */
-static const char *const stat_names[PODNET_STATS_A_MAX + 1] = {
-	[PODNET_STATS_A_RX_PACKETS]	= "rx_packets",
-	[PODNET_STATS_A_RX_BYTES]	= "rx_bytes",
-	[PODNET_STATS_A_TX_PACKETS]	= "tx_packets",
-	[PODNET_STATS_A_TX_BYTES]	= "tx_bytes",
-	[PODNET_STATS_A_DROP_SPOOF]	= "drop_spoof",
-	[PODNET_STATS_A_DROP_PROTO]	= "drop_proto",
-	[PODNET_STATS_A_DROP_NEIGH]	= "drop_neigh",
-	[PODNET_STATS_A_DROP_TX]	= "drop_tx",
-	[PODNET_STATS_A_SWITCHED]	= "switched",
-};
-
-int pod_info_parse(struct nl_msg *msg, struct pod_info *pod)
-{
-	struct nlattr *tb[PODNET_A_MAX + 1], *pb[PODNET_POD_A_MAX + 1];
-
-	memset(pod, 0, sizeof(*pod));
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PODNET_A_MAX, top_policy) < 0 ||
-	    !tb[PODNET_A_POD] ||
-	    nla_parse_nested(pb, PODNET_POD_A_MAX, tb[PODNET_A_POD], pod_policy) < 0)
-		return fail("malformed reply from the kernel");
-
-	if (tb[PODNET_A_DEV_IFINDEX])
-		pod->dev_ifindex = nla_get_u32(tb[PODNET_A_DEV_IFINDEX]);
-	if (tb[PODNET_A_DEV_IFNAME])
-		nla_strlcpy(pod->dev, tb[PODNET_A_DEV_IFNAME], sizeof(pod->dev));
-	if (pb[PODNET_POD_A_IFINDEX])
-		pod->ifindex = nla_get_u32(pb[PODNET_POD_A_IFINDEX]);
-	if (pb[PODNET_POD_A_IFNAME])
-		nla_strlcpy(pod->ifname, pb[PODNET_POD_A_IFNAME], sizeof(pod->ifname));
-	if (pb[PODNET_POD_A_MAC]) {
-		memcpy(pod->mac, nla_data(pb[PODNET_POD_A_MAC]), MAC_LEN);
-		pod->has_mac = true;
-	}
-	if (pb[PODNET_POD_A_ADDRS] &&
-	    ipc_addrs_parse(pb[PODNET_POD_A_ADDRS], pod->addrs, PODNET_POD_MAX_ADDRS,
-			    &pod->naddrs, "addresses") < 0)
-		return -1;
-	if (pb[PODNET_POD_A_STATS] &&
-	    ipc_stats_parse(pb[PODNET_POD_A_STATS], stat_names, PODNET_STATS_A_MAX,
-			    pod->stats) < 0)
-		return -1;
-	pod->has_stats = pb[PODNET_POD_A_STATS];
-	return 0;
-}
-
 void pod_info_print(const struct pod_info *pod, FILE *f)
 {
 	char buf[ADDR_STRLEN];
@@ -151,103 +88,24 @@ cJSON *pod_info_json(const struct pod_info *pod)
 		cJSON_AddItemToArray(addrs, json_addr(&pod->addrs[i]));
 	if (pod->has_stats) {
 		stats = cJSON_AddObjectToObject(o, "stats");
-		for (i = 0; stats && i < ARRAY_SIZE(stat_names); i++)
-			if (stat_names[i])
-				json_add_u64(stats, stat_names[i], pod->stats[i]);
+		for (i = 0; stats && i <= PODNET_STATS_A_MAX; i++)
+			if (pod_stat_names[i])
+				json_add_u64(stats, pod_stat_names[i], pod->stats[i]);
 	}
 	return o;
-}
-
-/* Requests. A pod and its device are named by index if known, else by name. */
-
-static int put_dev(struct ipc *ipc, struct nl_msg *msg, const struct pod_info *pod)
-{
-	ipc_label(ipc, msg, pod->dev);
-	if (pod->dev_ifindex)
-		return nla_put_u32(msg, PODNET_A_DEV_IFINDEX, pod->dev_ifindex);
-	return nla_put_string(msg, PODNET_A_DEV_IFNAME, pod->dev);
-}
-
-static int put_pod(struct ipc *ipc, struct nl_msg *msg, const struct pod_info *pod,
-		   bool full)
-{
-	char buf[ADDR_STRLEN];
-	struct nlattr *nest, *addrs;
-	unsigned int i;
-
-	nest = nla_nest_start(msg, PODNET_A_POD);
-	if (!nest)
-		return -1;
-	ipc_label(ipc, msg, pod->ifname);
-	if (pod->ifindex ?
-	    nla_put_u32(msg, PODNET_POD_A_IFINDEX, pod->ifindex) :
-	    nla_put_string(msg, PODNET_POD_A_IFNAME, pod->ifname))
-		return -1;
-	if (full) {
-		addrs = nla_nest_start(msg, PODNET_POD_A_ADDRS);
-		if (!addrs)
-			return -1;
-		for (i = 0; i < pod->naddrs; i++) {
-			const struct pn_addr *a = &pod->addrs[i];
-
-			ipc_label(ipc, msg, addr_fmt(a, buf));
-			if (nla_put(msg, a->family == AF_INET ? PODNET_ADDR_A_IPV4 :
-				    PODNET_ADDR_A_IPV6, addr_len(a->family), a->bytes))
-				return -1;
-		}
-		nla_nest_end(msg, addrs);
-		if (pod->has_mac) {
-			ipc_label(ipc, msg, mac_fmt(pod->mac, buf));
-			if (nla_put(msg, PODNET_POD_A_MAC, MAC_LEN, pod->mac))
-				return -1;
-		}
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-/*
- * Send PODNET_CMD_POD_ADD, _DEL or _GET (not a dump) for @pod; the device
- * is sent with _ADD, and with the others if @with_dev.
- */
-static int pod_request(struct ipc *ipc, uint8_t cmd, const struct pod_info *pod,
-		       bool with_dev, ipc_reply_fn fn, void *arg)
-{
-	struct nl_msg *msg = ipc_msg(ipc, cmd, 0);
-
-	if (!msg)
-		return -ENOMEM;
-	if (((cmd == PODNET_CMD_POD_ADD || with_dev) && put_dev(ipc, msg, pod)) ||
-	    put_pod(ipc, msg, pod, cmd == PODNET_CMD_POD_ADD)) {
-		nlmsg_free(msg);
-		fail("netlink message too long");
-		return -EMSGSIZE;
-	}
-	return ipc_transact(ipc, msg, fn, arg);
-}
-
-static int get_one_cb(struct nl_msg *msg, void *arg)
-{
-	return pod_info_parse(msg, arg);
-}
-
-static int pod_get(struct ipc *ipc, const struct pod_info *which, bool with_dev,
-		   struct pod_info *pod)
-{
-	return pod_request(ipc, PODNET_CMD_POD_GET, which, with_dev, get_one_cb, pod);
 }
 
 /* pod add, pod del: run, save, undo */
 
 static int pod_add_run(struct ipc *ipc, struct cmd *cmd)
 {
-	return pod_request(ipc, PODNET_CMD_POD_ADD, &to_pod_cmd(cmd)->pod,
+	return pod_msg_send(ipc, PODNET_CMD_POD_ADD, &to_pod_cmd(cmd)->pod,
 			   false, NULL, NULL) < 0 ? -1 : 0;
 }
 
 static int pod_del_run(struct ipc *ipc, struct cmd *cmd)
 {
-	return pod_request(ipc, PODNET_CMD_POD_DEL, &to_pod_cmd(cmd)->pod,
+	return pod_msg_send(ipc, PODNET_CMD_POD_DEL, &to_pod_cmd(cmd)->pod,
 			   false, NULL, NULL) < 0 ? -1 : 0;
 }
 
@@ -273,7 +131,7 @@ static int pod_restore(struct ipc *ipc, struct pod_cmd *pc)
 		return ipc_set_master(ipc, pc->before.ifindex,
 				      pc->before.dev_ifindex) < 0 ? -1 : 0;
 	/* By index: names can change; MAC as it was (learned or given). */
-	return pod_request(ipc, PODNET_CMD_POD_ADD, &pc->before, false, NULL,
+	return pod_msg_send(ipc, PODNET_CMD_POD_ADD, &pc->before, false, NULL,
 			   NULL) < 0 ? -1 : 0;
 }
 
@@ -281,7 +139,7 @@ static int pod_add_undo(struct ipc *ipc, struct cmd *cmd)
 {
 	struct pod_cmd *pc = to_pod_cmd(cmd);
 
-	if (pod_request(ipc, PODNET_CMD_POD_DEL, &pc->pod, false, NULL, NULL) < 0)
+	if (pod_msg_send(ipc, PODNET_CMD_POD_DEL, &pc->pod, false, NULL, NULL) < 0)
 		return -1;
 	return pod_restore(ipc, pc);
 }
@@ -344,7 +202,7 @@ const struct obj_type pod_type = {
 
 static int fill_dev(struct ipc *ipc, struct nl_msg *msg, const void *arg)
 {
-	return put_dev(ipc, msg, arg);
+	return pod_msg_put_dev(ipc, msg, arg);
 }
 
 static int pod_show_run(struct ipc *ipc, struct cmd *cmd)

@@ -19,44 +19,14 @@
 
 #include "addr.h"
 #include "ipc.h"
+#include "netns.h"
 #include "podnetctl.h"
 
 #ifndef PODNETCTL_VERSION
 #define PODNETCTL_VERSION "unknown"
 #endif
 
-#define NETNS_RUN_DIR "/run/netns"
-
 struct opts opts;
-
-static char errbuf[1024];
-
-int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-const char *fail_msg(void)
-{
-	return errbuf[0] ? errbuf : "unknown error";
-}
-
-void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 int word_lookup(const struct word *words, const char *arg, const char *what)
 {
@@ -258,44 +228,6 @@ int cmd_parse(int argc, char **argv, struct cmd **cmdp)
 	return 0;
 }
 
-/*
- * -n NETNS: like "ip -n", enter the namespace before opening a socket:
- * a name (bound under /run/netns by "ip netns add"), or a path to a
- * namespace file such as /proc/PID/ns/net (what a CNI runtime hands over).
- */
-static int netns_enter(const char *netns)
-{
-	char path[sizeof(NETNS_RUN_DIR) + 256];
-	int fd;
-
-	if (strchr(netns, '/'))
-		snprintf(path, sizeof(path), "%s", netns);
-	else
-		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", netns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail("cannot open network namespace `%s': %s", netns,
-			    strerror(errno));
-	if (setns(fd, CLONE_NEWNET) < 0) {
-		fail("cannot enter network namespace `%s': %s", netns, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static int netns_check(const char *netns)
-{
-	if (strchr(netns, '/'))
-		return strlen(netns) > 255 ?
-		       fail("network namespace path too long `%s'", netns) : 0;
-	if (!*netns || strlen(netns) > 255 ||
-	    !strcmp(netns, ".") || !strcmp(netns, ".."))
-		return fail("invalid network namespace name `%s'", netns);
-	return 0;
-}
-
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
@@ -367,6 +299,7 @@ int main(int argc, char **argv)
 	int ret, status = EXIT_USAGE;
 	bool local = true;
 
+	err_prog = PROG;
 	/* 1. Parse everything. */
 	if (parse_options(argc, argv) < 0)
 		goto err;

@@ -17,9 +17,7 @@
 
 #define PROG "podnetctl"
 
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "err.h"
 
 /* Global options, set by main() before any command is parsed. */
 struct opts {
@@ -33,7 +31,7 @@ extern struct opts opts;
 
 /*
  * Errors. Every function that can fail records one line saying what is
- * wrong with fail() and returns -1; the driver prints it as
+ * wrong with fail() (err.h) and returns -1; the driver prints it as
  * "podnetctl: [line N: ]<message>" and exits with one of these (the man
  * page's EXIT STATUS):
  */
@@ -44,11 +42,6 @@ enum {
 	EXIT_UNDO = 3,		/* a batch failed and what it had changed could
 				 * not all be put back (each such line reported) */
 };
-
-int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-const char *fail_msg(void);
-/* Print a warning ("podnetctl: <message>") on stderr right away. */
-void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct ipc;
 struct cmd;

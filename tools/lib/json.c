@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* podnetctl: JSON output (-j, -p) on libcjson. */
+/* libpodnet: JSON on libcjson. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "json.h"
-#include "podnetctl.h"
+#include "err.h"
 
 cJSON *json_add_u64(cJSON *obj, const char *name, uint64_t v)
 {
@@ -32,11 +32,11 @@ cJSON *json_add_mac(cJSON *obj, const char *name, const uint8_t *mac)
 	return cJSON_AddStringToObject(obj, name, mac_fmt(mac, buf));
 }
 
-int json_print(cJSON *item, bool oneline)
+int json_print(cJSON *item, bool pretty)
 {
 	char *s;
 
-	s = opts.pretty && !oneline ? cJSON_Print(item) :
+	s = pretty ? cJSON_Print(item) :
 				      cJSON_PrintUnformatted(item);
 	cJSON_Delete(item);
 	if (!s)

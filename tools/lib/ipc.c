@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * podnetctl: talking to the podnet generic netlink family (libnl-genl-3).
+ * libpodnet: talking to the podnet generic netlink family (libnl-genl-3).
  *
  * One request at a time: send, then read until the ack (or the end of a
  * dump), with callbacks that hand replies to the caller and keep the
@@ -20,7 +20,7 @@
 #include <linux/podnet.h>
 
 #include "ipc.h"
-#include "podnetctl.h"
+#include "err.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

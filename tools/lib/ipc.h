@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* podnetctl: talking to the podnet generic netlink family (libnl-genl-3). */
+/* libpodnet: talking to the podnet generic netlink family (libnl-genl-3). */
 #ifndef PODNETCTL_IPC_H
 #define PODNETCTL_IPC_H
 
@@ -44,7 +44,7 @@ typedef void (*ipc_ack_fn)(void *arg, unsigned int tag, int error, const char *m
 struct ipc_queue;
 
 /**
- * struct ipc - the netlink sockets of one podnetctl run
+ * struct ipc - the netlink sockets of one run
  * @sk: generic netlink socket, extended acks on, acks capped
  * @family: the podnet family id
  * @rtnl: rtnetlink socket, opened on first use (batch undo only)

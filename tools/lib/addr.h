@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* podnetctl: parsing and printing addresses, MAC addresses, device names. */
+/* libpodnet: parsing and printing addresses, MAC addresses, device names. */
 #ifndef PODNETCTL_ADDR_H
 #define PODNETCTL_ADDR_H
 

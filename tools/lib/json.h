@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* podnetctl: JSON output (-j, -p) on libcjson. */
+/* libpodnet: JSON on libcjson. */
 #ifndef PODNETCTL_JSON_H
 #define PODNETCTL_JSON_H
 
@@ -17,9 +17,9 @@ cJSON *json_addr(const struct pn_addr *addr);
 cJSON *json_add_mac(cJSON *obj, const char *name, const uint8_t *mac);
 
 /*
- * Print @item on stdout, pretty with -p (unless @oneline), followed by a
- * newline, and free it. 0, or -1 with fail() set.
+ * Print @item on stdout (indented if @pretty, else on one line), followed
+ * by a newline, and free it. 0, or -1 with fail() set.
  */
-int json_print(cJSON *item, bool oneline);
+int json_print(cJSON *item, bool pretty);
 
 #endif /* PODNETCTL_JSON_H */

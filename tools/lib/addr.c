@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* podnetctl: parsing and printing addresses, MAC addresses, device names. */
+/* libpodnet: parsing and printing addresses, MAC addresses, device names. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "addr.h"
-#include "podnetctl.h"
+#include "err.h"
 
 bool addr_equal(const struct pn_addr *a, const struct pn_addr *b)
 {
