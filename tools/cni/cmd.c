@@ -291,7 +291,7 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 	if ((fwd4 && forwarding_on(AF_INET) < 0) || (fwd6 && forwarding_on(AF_INET6) < 0))
 		goto undo;
 
-	ret = link_veth_add(rt, hname, alias, env->ifname, nsfd, conf->mtu);
+	ret = link_veth_add(rt, hname, env->ifname, nsfd, conf->mtu);
 	if (ret == -EEXIST) {
 		ret = cni_fail(CNI_ERR_SYSTEM, "CNI_IFNAME: %s exists in %s",
 			       env->ifname, env->netns);
@@ -302,6 +302,8 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 	ret = -1;
 	veth_made = true;
 	ret = link_get(rt, hname, &host);
+	if (ret > 0 && link_set(rt, &host, alias) < 0)
+		ret = -1;
 	if (ret > 0 && rt_open_in(nsfd, env->netns, &ct) == 0)
 		ret = link_get(ct, env->ifname, &ctr);
 	else if (ret > 0)
@@ -315,6 +317,8 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 		if (rt_addr_add(ct, ctr.ifindex, &ipam.ips[i].addr, ipam.ips[i].plen,
 				false) < 0)
 			goto undo;
+	if (link_set(ct, &ctr, NULL) < 0)
+		goto undo;
 	for (i = 0; i < r->nroutes; i++)
 		if (rt_route_add(ct, ctr.ifindex, &r->routes[i]) < 0)
 			goto undo;

@@ -245,6 +245,7 @@ int ipam_run(const struct cni_env *env, const struct cni_conf *conf,
 	}
 	ret = cni_exec(env, conf, conf->ipam_type, command, version, &out);
 	if (ret < 0 && cni_code() == CNI_ERR_VERSION && !new_cmd) {
+		cni_set_details(NULL);
 		version = common_version(env, conf, 0);
 		if (!version)
 			return -1;

@@ -155,8 +155,8 @@ int link_podnet_add(struct nl_sock *sk, const char *name)
 	return err < 0 ? nl_fail(err, name) : 0;
 }
 
-int link_veth_add(struct nl_sock *sk, const char *host, const char *alias,
-		  const char *peer_name, int nsfd, unsigned int mtu)
+int link_veth_add(struct nl_sock *sk, const char *host, const char *peer_name,
+		  int nsfd, unsigned int mtu)
 {
 	struct rtnl_link *l = rtnl_link_veth_alloc(), *peer;
 	int err;
@@ -165,11 +165,13 @@ int link_veth_add(struct nl_sock *sk, const char *host, const char *alias,
 		return cni_fail(CNI_ERR_SYSTEM, "out of memory");
 	peer = rtnl_link_veth_get_peer(l);
 	rtnl_link_set_name(l, host);
-	rtnl_link_set_ifalias(l, alias);
-	rtnl_link_set_flags(l, IFF_UP);
 	rtnl_link_set_name(peer, peer_name);
+	/*
+	 * Neither end up yet: veth_newlink() (6.1) opens the peer before it
+	 * has one (-ENOTCONN); nor the alias, which rtnl_create_link() does
+	 * not set (only do_setlink() does).
+	 */
 	rtnl_link_set_ns_fd(peer, nsfd);
-	rtnl_link_set_flags(peer, IFF_UP);
 	if (mtu) {
 		rtnl_link_set_mtu(l, mtu);
 		rtnl_link_set_mtu(peer, mtu);
@@ -180,6 +182,23 @@ int link_veth_add(struct nl_sock *sk, const char *host, const char *alias,
 	if (err == -NLE_EXIST)
 		return -EEXIST;
 	return err < 0 ? nl_fail(err, host) : 0;
+}
+
+int link_set(struct nl_sock *sk, const struct link_info *li, const char *alias)
+{
+	struct rtnl_link *l = rtnl_link_alloc(), *change = rtnl_link_alloc();
+	int err = -NLE_NOMEM;
+
+	if (l && change) {
+		rtnl_link_set_ifindex(l, li->ifindex);
+		rtnl_link_set_flags(change, IFF_UP);
+		if (alias)
+			rtnl_link_set_ifalias(change, alias);
+		err = rtnl_link_change(sk, l, change, 0);
+	}
+	rtnl_link_put(change);
+	rtnl_link_put(l);
+	return err < 0 ? nl_fail(err, li->name) : 0;
 }
 
 int link_del(struct nl_sock *sk, int ifindex)

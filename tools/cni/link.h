@@ -39,11 +39,13 @@ int link_foreach(struct nl_sock *sk, int (*fn)(const struct link_info *li, void 
 /* A podnet device @name, up; one made meanwhile by another ADD will do. */
 int link_podnet_add(struct nl_sock *sk, const char *name);
 /*
- * A veth pair: @host here (up, with @alias), @peer in the namespace of
- * @nsfd (up); both with @mtu unless 0. -EEXIST if @host or @peer exists.
+ * A veth pair: @host here, @peer in the namespace of @nsfd, both down,
+ * both with @mtu unless 0. -EEXIST if @host or @peer exists.
  */
-int link_veth_add(struct nl_sock *sk, const char *host, const char *alias,
-		  const char *peer, int nsfd, unsigned int mtu);
+int link_veth_add(struct nl_sock *sk, const char *host, const char *peer,
+		  int nsfd, unsigned int mtu);
+/* Bring a link up, and give it @alias unless NULL. */
+int link_set(struct nl_sock *sk, const struct link_info *li, const char *alias);
 /* Delete link @ifindex; gone already is not an error. */
 int link_del(struct nl_sock *sk, int ifindex);
 
