@@ -21,16 +21,21 @@
 # tools/cni/podnet, attaching to pn0) or "bridge" (the reference plugin);
 # unset: podnet if tools/cni/podnet is built, else bridge.
 #
-# What the clients send (libcni 1.1.2, CNI 1.0.0): ctr gives CNI_NETNS
-# /proc/PID/ns/net on ADD; only a ctr run that is not detached sends DEL
-# at all (once its task has exited, with an empty CNI_NETNS), so c1 and c2
-# run as background "ctr run --cni --rm" processes, each ended with a
-# SIGTERM that ctr forwards to the container (whose /start exits on it).
-# podman gives /run/netns/netns-UUID and CNI_ARGS with K8S_POD_NAME, the
-# port mappings as runtimeConfig to portmap, and restarts a container with
-# DEL then ADD under the same ID in a new netns; it shows an address only
+# What the clients send (libcni 1.1.2, CNI 1.0.0, as seen here): ctr
+# gives CNI_CONTAINERID "default-NAME", CNI_NETNS /proc/PID/ns/net and an
+# empty CNI_ARGS on ADD; only a ctr run that is not detached sends DEL at
+# all, once its task has exited, with an empty CNI_NETNS (the netns and
+# the container's end of the veth are gone by then). So c1 and c2 run as
+# background "ctr run --cni --rm" processes, each ended with a SIGTERM
+# that ctr forwards to the container (whose /start exits on it). podman
+# gives CNI_NETNS /run/netns/netns-UUID and CNI_ARGS
+# "IgnoreUnknown=1;K8S_POD_NAME=NAME", asks each plugin VERSION first
+# (CNI_NETNS, CNI_IFNAME and CNI_PATH "dummy"), passes the port mappings
+# to portmap as runtimeConfig, and restarts a container with DEL (the old
+# netns) then ADD (a new one) under the same ID; it shows an address only
 # if the result's ips[].interface points at an interfaces[] entry with a
-# sandbox. DEL runs the chain backwards with the cached result.
+# sandbox. DEL runs the chain backwards, each plugin given the cached
+# result as prevResult. CNI_IFNAME is eth0 throughout.
 # shellcheck source-path=SCRIPTDIR disable=SC2317 # functions run by check
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib/cni.sh"
@@ -63,20 +68,29 @@ NODE_IP=192.0.2.1
 IMAGE=docker.io/library/podnet-busybox:latest
 tmp=/tmp/cni_runtime.$$
 declare -A CTR_PID # the background "ctr run" processes, by container name
-ip_c1='' ip_c2='' ip_p1='' p1_id=''
+ip_c1='' ip_c2='' ip_p1='' p1_id='' PN0_OURS=''
 
 cleanup() {
-	local n
+	local n i
+	# SIGTERM to each "ctr run" ends its container (and sends DEL); what
+	# is still running after 10 s is killed, containerd_stop does the rest.
 	for n in "${!CTR_PID[@]}"; do
 		kill -TERM "${CTR_PID[$n]}" 2>/dev/null
 	done
+	for ((i = 0; i < 100; i++)); do
+		for n in "${!CTR_PID[@]}"; do
+			kill -0 "${CTR_PID[$n]}" 2>/dev/null || unset "CTR_PID[$n]"
+		done
+		[ ${#CTR_PID[@]} -gt 0 ] || break
+		pnt sleep 100 >/dev/null
+	done
 	for n in "${!CTR_PID[@]}"; do
-		wait "${CTR_PID[$n]}" 2>/dev/null
+		kill -KILL "${CTR_PID[$n]}" 2>/dev/null
 	done
 	cni_teardown
 	ip link del node0 2>/dev/null
 	[ "$TYPE" = bridge ] && ip link del cni0 2>/dev/null
-	[ "$TYPE" = podnet ] && [ -n "$PN0_OURS" ] && ip link del pn0 2>/dev/null
+	[ -n "$PN0_OURS" ] && ip link del pn0 2>/dev/null
 	cleanup_all_ns
 	rm -rf "$tmp"
 }
@@ -91,7 +105,6 @@ addr add $NODE_IP/32 dev node0
 link set node0 up
 EOF
 # The node's pod bridge, as a node's setup makes it (unless it is there).
-PN0_OURS=
 if [ "$TYPE" = podnet ] && ! ip link show pn0 >/dev/null 2>&1; then
 	printf 'link add pn0 type podnet\naddr add 10.244.1.1/24 dev pn0\nlink set pn0 up\n' | ip -b -
 	PN0_OURS=1
@@ -160,22 +173,24 @@ veths() {
 	[ $n -eq "$1" ] || { echo "$n veths, want $1:"; echo "$out"; return 1; }
 }
 
-# pods_listed IP...: "podnetctl pod show dev pn0" lists exactly these
-# addresses, each on a host veth.
+# pods_listed IP...: "podnetctl pod show dev pn0" lists one pod for each
+# of these addresses (lines "VETH dev pn0 [mac MAC] ip ADDR..."), each on
+# a host veth, and no other pod.
 pods_listed() {
-	local out a n=0 line veths
+	local out veths line a n=0
+	local -A pod_of=()
 	out=$(podnetctl pod show dev pn0) || { echo "$out"; return 1; }
 	veths=$(ip -o link show type veth) || return 1
-	for a in "$@"; do
-		has_line "* dev pn0 * ip $a*" echo "$out" >/dev/null ||
-			has_line "* dev pn0 * ip * $a*" echo "$out" >/dev/null ||
-			{ echo "no pod with $a:"; echo "$out"; return 1; }
-	done
 	while IFS= read -r line; do
 		[[ "$line" == *" dev pn0 "* ]] || continue
 		n=$((n + 1))
-		[[ "$veths" == *": ${line%% *}@"* ]] || { echo "${line%% *} is no veth:"; echo "$veths"; return 1; }
+		[[ "$veths" == *": ${line%% *}@"* ]] || { echo "${line%% *} is no veth of the node:"; echo "$veths"; return 1; }
+		[[ "$line" == *" ip "* ]] || continue
+		for a in ${line##* ip }; do pod_of[$a]=${line%% *}; done
 	done <<<"$out"
+	for a in "$@"; do
+		[ -n "${pod_of[$a]:-}" ] || { echo "no pod with $a:"; echo "$out"; return 1; }
+	done
 	[ $n -eq $# ] || { echo "$n pods, want $#:"; echo "$out"; return 1; }
 }
 
