@@ -104,9 +104,10 @@ link add node0 type dummy
 addr add $NODE_IP/32 dev node0
 link set node0 up
 EOF
-# The node's pod bridge, as a node's setup makes it (unless it is there).
-if [ "$TYPE" = podnet ] && ! ip link show pn0 >/dev/null 2>&1; then
-	printf 'link add pn0 type podnet\naddr add 10.244.1.1/24 dev pn0\nlink set pn0 up\n' | ip -b -
+# podnet: no pn0 yet, the plugin's first ADD makes it (with host-local's
+# gateway); removed at the end.
+if [ "$TYPE" = podnet ]; then
+	ip link show pn0 >/dev/null 2>&1 && ksft_fail "pn0 exists already"
 	PN0_OURS=1
 fi
 pnt serve /proc/self/ns/net node name tcp4:8000 >/dev/null
@@ -199,7 +200,11 @@ check "ctr run --cni c1: host-local gives it an address" ctr_run c1
 check "ctr run --cni c2: another address" eval 'ctr_run c2 && [ "$ip_c1" != "$ip_c2" ]'
 log "c1 $ip_c1, c2 $ip_c2"
 check "two host veths" veths 2
-[ "$TYPE" = podnet ] && check "pod show dev pn0 lists c1 and c2" pods_listed "$ip_c1" "$ip_c2"
+if [ "$TYPE" = podnet ]; then
+	check "pn0 made by the plugin: up, with host-local's gateway" \
+		has_line "*inet 10.244.1.1/24 *" ip addr show dev pn0 up
+	check "pod show dev pn0 lists c1 and c2" pods_listed "$ip_c1" "$ip_c2"
+fi
 check "node -> c1 (HTTP, c1 sees the node's address)" who "http://$ip_c1/cgi-bin/who" "c1 *"
 check "node -> c2" who "http://$ip_c2/cgi-bin/who" "c2 *"
 out=$(ctr tasks exec --exec-id t1 c1 sh -c \
