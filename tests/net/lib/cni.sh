@@ -87,7 +87,8 @@ EOF
 # cni_setup TYPE SUBNET: the network "podnet" in /etc/cni/net.d (a tmpfs
 # there hides any other conflist: ctr takes the first one) with the
 # plugin TYPE, host-local IPAM on SUBNET (a default route via its first
-# address) and portmap; /opt/cni/bin (a tmpfs) with the reference
+# address) and portmap: for TYPE podnet, the README's 10-podnet.conflist
+# as it is written there; /opt/cni/bin (a tmpfs) with the reference
 # plugins of /usr/lib/cni and, for TYPE podnet, ours
 # ($PODNET_REPO/tools/cni/podnet), whose config names the podnet device
 # pn0. TYPE bridge is the reference bridge plugin on cni0.
@@ -107,6 +108,16 @@ cni_setup() {
 		cp "$PODNET_REPO/tools/cni/podnet" "$CNI_BIN/podnet" || return 1
 	fi
 	rm -rf /var/lib/cni
+	if [ "$type" = podnet ]; then
+		# The README's, as an operator copies it.
+		awk '/^<!-- 10-podnet.conflist/ { on = 1; next }
+		     on && /^```json/ { next }
+		     on && /^```/ { exit }
+		     on' "$PODNET_REPO/README.md" >"$CNI_CONFLIST" || return 1
+		[[ "$(<"$CNI_CONFLIST")" == *"\"subnet\": \"$subnet\""* ]] ||
+			{ echo "README.md: no 10-podnet.conflist for $subnet"; cat "$CNI_CONFLIST"; return 1; }
+		return 0
+	fi
 	cat >"$CNI_CONFLIST" <<EOF
 {
   "cniVersion": "1.0.0",
