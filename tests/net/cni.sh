@@ -252,6 +252,32 @@ gc_done() {
 check "GC: c4's veth gone; c1, c2, c5 and the other network's t1 kept" gc_done
 check "GC without valid-attachments: code 7" cni_err 7 "cni.dev/valid-attachments: missing*" GC "$(conf 1.1.0)"
 
+# An IPAM that speaks 1.1.0 is passed STATUS and GC (host-local predates
+# them): a stand-in that logs its commands, ready unless told otherwise.
+mkdir -p "$tmp.bin"
+cat >"$tmp.bin/ipam11" <<EOF
+#!/bin/bash
+echo "\$CNI_COMMAND" >>"$tmp.ipam11.log"
+case \$CNI_COMMAND in
+VERSION) echo '{"cniVersion":"1.1.0","supportedVersions":["1.0.0","1.1.0"]}' ;;
+STATUS) [ ! -e "$tmp.ipam11.down" ] || { echo '{"cniVersion":"1.1.0","code":50,"msg":"pool offline"}'; exit 1; } ;;
+esac
+EOF
+chmod +x "$tmp.bin/ipam11"
+C11=$(conf 1.1.0 ',"cni.dev/valid-attachments":[]' other)
+C11=${C11/\"host-local\"/\"ipam11\"}
+# shellcheck disable=SC2317 # called through check
+passed_on() { # CMD: the plugin exits 0, the IPAM was asked VERSION, then CMD
+	rm -f "$tmp.ipam11.log"
+	cni_ok "$1" "$C11" path="$tmp.bin" || return 1
+	[ "$(<"$tmp.ipam11.log")" = $'VERSION\n'"$1" ] || { cat "$tmp.ipam11.log"; return 1; }
+}
+check "STATUS passed on to an IPAM of 1.1.0" passed_on STATUS
+check "GC passed on to it (a network without attachments: nothing else goes)" passed_on GC
+touch "$tmp.ipam11.down"
+check "the IPAM not ready: its error object, code 50" \
+	cni_err 50 "ipam11: pool offline" STATUS "$C11" path="$tmp.bin"
+
 # 6. DEL in every state: made, again, without the namespace (containerd),
 # after GC, never made; a restart (DEL, then ADD of the same container ID
 # in a new namespace).
@@ -268,7 +294,16 @@ check "... its port gone" count_lines 0 "* ip $IP2 *" podnetctl pod show
 check "DEL c2 again: exit 0" cni_ok DEL "$(conf 0.4.0)" id=c2 netns=
 check "DEL of an attachment never made: exit 0" cni_ok DEL "$CONF" id=never
 CID=c1 NETNS=/run/netns/$P1
-check "DEL c1: exit 0" cni_ok DEL "$CONF"
+# A half-made attachment (its veth, no port bound): DEL takes it all.
+podnetctl pod del "$H1"
+# shellcheck disable=SC2317 # called through check
+del_half() {
+	cni_ok DEL "$CONF" || return 1
+	veths
+	[[ " ${veths[*]} " != *" $H1 "* ]] || { echo "$H1 is still here"; return 1; }
+	ipam_free c1
+}
+check "DEL of a half-made attachment: exit 0, veth gone, address freed" del_half
 # shellcheck disable=SC2317 # called through check
 restart() {
 	cni_ok ADD "$CONF" netns="/run/netns/$P6" && jq_ok ".interfaces[0].name == \"$H1\""
