@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cni.h"
+#include "json.h"
 
 const char *const cni_versions[] = {
 	"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0", NULL
@@ -144,7 +145,6 @@ static int cmd_version(const struct cni_conf *conf)
 {
 	cJSON *o = cJSON_CreateObject(), *v, *j;
 	const char *ver = "1.1.0";
-	char *s;
 	int i;
 
 	j = conf->raw ? cJSON_Parse(conf->raw) : NULL;
@@ -157,13 +157,7 @@ static int cmd_version(const struct cni_conf *conf)
 	v = cJSON_AddArrayToObject(o, "supportedVersions");
 	for (i = 0; v && cni_versions[i]; i++)
 		cJSON_AddItemToArray(v, cJSON_CreateString(cni_versions[i]));
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (!s)
-		return cni_fail(CNI_ERR_SYSTEM, "out of memory");
-	puts(s);
-	free(s);
-	return 0;
+	return json_print(o, false);
 oom:
 	cJSON_Delete(o);
 	return cni_fail(CNI_ERR_SYSTEM, "out of memory");

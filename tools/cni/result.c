@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "cni.h"
+#include "json.h"
 
 static cJSON *iface_json(const struct cni_iface *i, int vindex)
 {
@@ -89,12 +90,8 @@ oom:
 int result_print(const struct cni_result *r, const char *version)
 {
 	cJSON *o = result_json(r, version);
-	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
 
-	cJSON_Delete(o);
-	if (!s)
+	if (!o)
 		return cni_fail(CNI_ERR_SYSTEM, "out of memory");
-	puts(s);
-	free(s);
-	return 0;
+	return json_print(o, false);
 }
