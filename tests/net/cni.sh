@@ -248,8 +248,9 @@ gc_done() {
 	[[ " ${veths[*]} " != *" $H4 "* ]] || { echo "$H4 is still here"; return 1; }
 	[[ " ${veths[*]} " == *" $H1 "* ]] || { echo "$H1 went"; return 1; }
 	[ "${#veths[@]}" -eq 4 ] || { echo "veths: ${veths[*]}"; return 1; }
+	ipam_free c4
 }
-check "GC: c4's veth gone; c1, c2, c5 and the other network's t1 kept" gc_done
+check "GC: c4's veth gone and its address freed (host-local has no GC: a DEL); c1, c2, c5 and the other network's t1 kept" gc_done
 check "GC without valid-attachments: code 7" cni_err 7 "cni.dev/valid-attachments: missing*" GC "$(conf 1.1.0)"
 
 # An IPAM that speaks 1.1.0 is passed STATUS and GC (host-local predates
@@ -261,10 +262,11 @@ echo "\$CNI_COMMAND" >>"$tmp.ipam11.log"
 case \$CNI_COMMAND in
 VERSION) echo '{"cniVersion":"1.1.0","supportedVersions":["1.0.0","1.1.0"]}' ;;
 STATUS) [ ! -e "$tmp.ipam11.down" ] || { echo '{"cniVersion":"1.1.0","code":50,"msg":"pool offline"}'; exit 1; } ;;
+ADD) echo '{"cniVersion":"1.1.0","ips":[]}' ;;
 esac
 EOF
 chmod +x "$tmp.bin/ipam11"
-C11=$(conf 1.1.0 ',"cni.dev/valid-attachments":[]' other)
+C11=$(conf 1.1.0 ',"cni.dev/valid-attachments":null' other)
 C11=${C11/\"host-local\"/\"ipam11\"}
 # shellcheck disable=SC2317 # called through check
 passed_on() { # CMD: the plugin exits 0, the IPAM was asked VERSION, then CMD
@@ -273,10 +275,22 @@ passed_on() { # CMD: the plugin exits 0, the IPAM was asked VERSION, then CMD
 	[ "$(<"$tmp.ipam11.log")" = $'VERSION\n'"$1" ] || { cat "$tmp.ipam11.log"; return 1; }
 }
 check "STATUS passed on to an IPAM of 1.1.0" passed_on STATUS
-check "GC passed on to it (a network without attachments: nothing else goes)" passed_on GC
+check "GC (valid-attachments null, as Go sends an empty list) passed on to it" passed_on GC
+# shellcheck disable=SC2317 # called through check
+add_refused() { # an address that ADD cannot use is given back
+	rm -f "$tmp.ipam11.log"
+	cni_err 7 "ipam11 gave no address" ADD "$C11" path="$tmp.bin" id=c9 netns=/run/netns/"$P3" &&
+		[ "$(<"$tmp.ipam11.log")" = $'ADD\nDEL' ] || { cat "$tmp.ipam11.log"; return 1; }
+}
+check "an IPAM result ADD cannot use: an error, and IPAM DEL gives it back" add_refused
 touch "$tmp.ipam11.down"
 check "the IPAM not ready: its error object, code 50" \
 	cni_err 50 "ipam11: pool offline" STATUS "$C11" path="$tmp.bin"
+# shellcheck disable=SC2317 # called through check
+sigchld_ignored() { # as a runtime may leave it: the IPAM's failure still seen
+	(trap '' CHLD; cni_err 50 "ipam11: pool offline" STATUS "$C11" path="$tmp.bin")
+}
+check "... the same with SIGCHLD ignored by the caller" sigchld_ignored
 
 # 6. DEL in every state: made, again, without the namespace (containerd),
 # after GC, never made; a restart (DEL, then ADD of the same container ID
@@ -316,7 +330,8 @@ check "... CHECK agrees" cni_ok CHECK "${CONF%\}},\"prevResult\":$R6}" netns="/r
 check "... and pod 6 reaches pod 5" has_line "reply from $IP5 *" pnt ping "$P6" "$IP5"
 check "CNI_ARGS as podman sends them (IgnoreUnknown=1)" \
 	cni_ok DEL "$CONF" netns="/run/netns/$P6" args="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web"
-cni DEL "$(conf 1.1.0)" id=c5
+check "DEL with a prevResult podnet would not give (link-local gateway, 9 interfaces): exit 0" \
+	cni_ok DEL "$(conf 1.1.0 ',"prevResult":{"interfaces":[{"name":"a"},{"name":"b"},{"name":"c"},{"name":"d"},{"name":"e"},{"name":"f"},{"name":"g"},{"name":"h"},{"name":"i"}],"ips":[{"address":"10.244.1.99/24","gateway":"fe80::1"}]}')" id=c5
 cni DEL "$TINY" id=t1
 # shellcheck disable=SC2317 # called through check
 all_gone() { # ID...: no veth, no port; host-local holds nothing for ID

@@ -96,12 +96,23 @@ static void veth_name(const char *containerid, const char *ifname,
 static int veth_alias(const struct cni_conf *conf, const char *containerid,
 		      const char *ifname, char alias[LINK_ALIAS_MAX])
 {
+	/* IFLA_IFALIAS: at most IFALIASZ - 1 bytes with its NUL. */
 	if (snprintf(alias, LINK_ALIAS_MAX, ALIAS_PREFIX "%s %s %s", conf->name,
-		     containerid, ifname) >= LINK_ALIAS_MAX)
+		     containerid, ifname) >= LINK_ALIAS_MAX - 1)
 		return cni_fail(CNI_ERR_CONFIG,
 				"network name and container ID too long (%d bytes)",
 				LINK_ALIAS_MAX);
 	return 0;
+}
+
+/*
+ * Is @li this attachment's veth? Its alias says so; or it has the name and
+ * no alias yet: an ADD that was killed between making the pair and
+ * naming it (6.1 cannot set an alias when it makes a link).
+ */
+static bool veth_ours(const struct link_info *li, const char *alias)
+{
+	return !strcmp(li->alias, alias) || (!li->alias[0] && !strcmp(li->kind, "veth"));
 }
 
 /* Keep the error of the step that failed across the undoing. */
@@ -226,9 +237,14 @@ static int port_bind(const struct cni_conf *conf, const struct link_info *dev,
 	pod.dev_ifindex = dev->ifindex;
 	strcpy(pod.ifname, host->name);
 	pod.ifindex = host->ifindex;
-	for (i = 0; i < r->nips; i++)
-		if (r->ips[i].iface == iface)
-			pod.addrs[pod.naddrs++] = r->ips[i].addr;
+	for (i = 0; i < r->nips; i++) {
+		if (r->ips[i].iface != iface)
+			continue;
+		if (pod.naddrs == PODNET_POD_MAX_ADDRS)
+			return cni_fail(CNI_ERR_CONFIG, "more than %d addresses for a pod",
+					PODNET_POD_MAX_ADDRS);
+		pod.addrs[pod.naddrs++] = r->ips[i].addr;
+	}
 	if (ipc_open(&ipc) < 0)
 		return cni_fail(CNI_ERR_SYSTEM, "%s", fail_msg());
 	ret = pod_msg_send(&ipc, PODNET_CMD_POD_ADD, &pod, false, NULL, NULL);
@@ -261,14 +277,14 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 		goto out;
 	nsfd = netns_open(env->netns);
 	if (nsfd < 0) {
-		cni_fail(CNI_ERR_ENV, "CNI_NETNS: %s", fail_msg());
+		cni_fail(CNI_ERR_NO_CONTAINER, "CNI_NETNS: %s", fail_msg());
 		goto out;
 	}
 	if (rt_open(&rt) < 0 || device_get(rt, conf, &dev) < 0)
 		goto out;
 	/* The remains of an ADD of the same attachment that did not finish. */
 	ret = link_get(rt, hname, &old);
-	if (ret > 0 && strcmp(old.alias, alias)) {
+	if (ret > 0 && !veth_ours(&old, alias)) {
 		ret = cni_fail(CNI_ERR_SYSTEM, "%s: taken by `%s'", hname, old.alias);
 		goto out;
 	}
@@ -385,7 +401,7 @@ int cmd_del(const struct cni_env *env, struct cni_conf *conf)
 	/* The port goes with the link: the device lets go of it. */
 	ret = link_get(rt, hname, &host);
 	if (ret > 0)
-		ret = strcmp(host.alias, alias) ? 0 : link_del(rt, host.ifindex);
+		ret = veth_ours(&host, alias) ? link_del(rt, host.ifindex) : 0;
 	rt_close(rt);
 	return ret < 0 ? -1 : 0;
 }
@@ -419,6 +435,9 @@ int cmd_check(const struct cni_env *env, struct cni_conf *conf)
 	if (ci < 0)
 		return check_fail("prevResult: no interface %s in a sandbox%s",
 				  env->ifname, "");
+	if (strcmp(p->ifaces[ci].sandbox, env->netns))
+		return check_fail("prevResult: %s is in %s, not in CNI_NETNS",
+				  env->ifname, p->ifaces[ci].sandbox);
 	if (ipam_run(env, conf, "CHECK", NULL, NULL) < 0)
 		return -1;
 
@@ -443,7 +462,11 @@ int cmd_check(const struct cni_env *env, struct cni_conf *conf)
 	}
 	strcpy(which.ifname, hname);
 	strcpy(which.dev, conf->device);
-	if (ipc_open(&ipc) < 0 || pod_get(&ipc, &which, true, &pod) < 0) {
+	if (ipc_open(&ipc) < 0) {
+		cni_fail(CNI_ERR_SYSTEM, "%s", fail_msg());
+		goto out;
+	}
+	if (pod_get(&ipc, &which, true, &pod) < 0) {
 		check_fail("%s: not a port of %s", hname, conf->device);
 		goto out;
 	}
@@ -561,6 +584,11 @@ struct gc_arg {
 	const struct cni_conf *conf;
 	size_t prefix_len;
 	int errors;
+	unsigned int ngone;
+	struct cni_gone {
+		char cid[LINK_ALIAS_MAX];
+		char ifname[IFNAMSIZ];
+	} *gone;		/* the attachments whose veth went */
 };
 
 /* A veth of this network whose attachment is not a valid one: delete it. */
@@ -588,15 +616,48 @@ static int gc_link(const struct link_info *li, void *arg)
 	if (link_del(ga->rt, li->ifindex) < 0) {
 		warn("GC: %s: %s", li->name, fail_msg());
 		ga->errors++;
+		return 0;
+	}
+	if (strlen(ifname) < IFNAMSIZ) {
+		struct cni_gone *g = realloc(ga->gone, (ga->ngone + 1) * sizeof(*g));
+
+		if (!g)
+			return cni_fail(CNI_ERR_SYSTEM, "out of memory");
+		ga->gone = g;
+		strcpy(g[ga->ngone].cid, cid);
+		strcpy(g[ga->ngone].ifname, ifname);
+		ga->ngone++;
 	}
 	return 0;
+}
+
+/*
+ * An IPAM without GC (before 1.1.0, as Debian's host-local): a DEL for each
+ * attachment whose veth GC took, as the runtime would have sent.
+ */
+static int gc_ipam_dels(const struct cni_env *env, const struct cni_conf *conf,
+			const struct gc_arg *ga)
+{
+	unsigned int i;
+	int errors = 0;
+
+	for (i = 0; i < ga->ngone; i++) {
+		if (setenv("CNI_CONTAINERID", ga->gone[i].cid, 1) < 0 ||
+		    setenv("CNI_IFNAME", ga->gone[i].ifname, 1) < 0 ||
+		    setenv("CNI_NETNS", "", 1) < 0 ||
+		    ipam_run(env, conf, "DEL", NULL, NULL) < 0) {
+			warn("GC: %s %s: IPAM DEL: %s", ga->gone[i].cid,
+			     ga->gone[i].ifname, fail_msg());
+			errors++;
+		}
+	}
+	return errors;
 }
 
 /* GC: every attachment of this network but the valid ones goes, in the IPAM too. */
 int cmd_gc(const struct cni_env *env, struct cni_conf *conf)
 {
 	struct gc_arg ga = { .conf = conf };
-	int ret;
 
 	if (!conf->has_valid)
 		return cni_fail(CNI_ERR_CONFIG,
@@ -604,14 +665,25 @@ int cmd_gc(const struct cni_env *env, struct cni_conf *conf)
 	if (env_path(env) < 0 || rt_open(&ga.rt) < 0)
 		return -1;
 	ga.prefix_len = strlen(ALIAS_PREFIX) + strlen(conf->name) + 1;
-	ret = link_foreach(ga.rt, gc_link, &ga);
+	/* As much as can be done: a failure does not stop the rest. */
+	if (link_foreach(ga.rt, gc_link, &ga) < 0) {
+		warn("GC: %s", fail_msg());
+		ga.errors++;
+	}
 	rt_close(ga.rt);
-	if (ret < 0)
-		return -1;
-	if (conf->ipam_type && ipam_run(env, conf, "GC", NULL, NULL) < 0)
-		return -1;
+	if (conf->ipam_type) {
+		bool skipped;
+
+		if (ipam_run(env, conf, "GC", NULL, &skipped) < 0) {
+			warn("GC: IPAM: %s", fail_msg());
+			ga.errors++;
+		} else if (skipped) {
+			ga.errors += gc_ipam_dels(env, conf, &ga);
+		}
+	}
+	free(ga.gone);
 	if (ga.errors)
-		return cni_fail(CNI_ERR_SYSTEM, "GC: %d veth pairs could not be deleted",
+		return cni_fail(CNI_ERR_SYSTEM, "GC: %d of its steps failed (on stderr)",
 				ga.errors);
 	return 0;
 }

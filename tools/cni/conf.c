@@ -11,6 +11,7 @@
  * Fields the runtime adds that this plugin has no use for (args,
  * runtimeConfig, capabilities) are ignored, as the spec asks.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,8 @@ static int parse_valid(struct cni_conf *conf, const cJSON *arr)
 	const cJSON *a;
 	unsigned int n = 0;
 
-	if (!cJSON_IsArray(arr))
+	/* null: none (what a Go runtime sends for an empty list) */
+	if (!cJSON_IsArray(arr) && !cJSON_IsNull(arr))
 		return cni_fail(CNI_ERR_CONFIG, "cni.dev/valid-attachments: not a list");
 	conf->valid = calloc(cJSON_GetArraySize(arr) + 1, sizeof(*conf->valid));
 	if (!conf->valid)
@@ -101,6 +103,9 @@ int conf_parse(struct cni_conf *conf, const char *command)
 	    conf->vindex < CNI_V1_1_0)
 		return cni_fail(CNI_ERR_VERSION, "%s needs cniVersion 1.1.0, not %s",
 				command, conf->version);
+	if (!strcmp(command, "CHECK") && conf->vindex < CNI_V0_4_0)
+		return cni_fail(CNI_ERR_VERSION, "CHECK needs cniVersion 0.4.0, not %s",
+				conf->version);
 	if (string_field(conf->root, "name", "", &conf->name) < 0)
 		return -1;
 	if (!name_valid(conf->name))
@@ -115,8 +120,8 @@ int conf_parse(struct cni_conf *conf, const char *command)
 	}
 	v = field(conf->root, "mtu");
 	if (v) {
-		if (!cJSON_IsNumber(v) || v->valuedouble != (int)v->valuedouble ||
-		    v->valueint < 68 || v->valueint > 65535)
+		if (!cJSON_IsNumber(v) || v->valuedouble < 68 || v->valuedouble > 65535 ||
+		    v->valuedouble != (int)v->valuedouble)
 			return cni_fail(CNI_ERR_CONFIG, "mtu: not an MTU (68 to 65535)");
 		conf->mtu = v->valueint;
 	}
@@ -137,10 +142,19 @@ int conf_parse(struct cni_conf *conf, const char *command)
 			return cni_fail(CNI_ERR_CONFIG, "dns: not an object");
 		conf->dns = (cJSON *)v;
 	}
+	/*
+	 * prevResult: CHECK's subject. ADD, first in its chain, makes a result
+	 * of its own and passes no earlier one on; DEL must succeed whatever
+	 * the cached result holds.
+	 */
 	v = field(conf->root, "prevResult");
-	if (v && !cJSON_IsNull(v)) {
-		if (result_parse(v, &conf->prev) < 0)
-			return cni_fail(CNI_ERR_CONFIG, "prevResult: %s", fail_msg());
+	if (v && !cJSON_IsNull(v) && !strcmp(command, "CHECK")) {
+		if (result_parse(v, &conf->prev) < 0) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", fail_msg());
+			return cni_fail(CNI_ERR_CONFIG, "prevResult: %s", msg);
+		}
 		conf->has_prev = true;
 	}
 	v = field(conf->root, "cni.dev/valid-attachments");
@@ -221,19 +235,34 @@ static int cidr_parse(const char *s, struct pn_addr *a, unsigned int *plen)
 	return 0;
 }
 
+/* A gateway: any address (a link-local IPv6 router is one). */
 static int gw_parse(const cJSON *o, const char *name, bool *has, struct pn_addr *gw)
 {
 	const cJSON *v = field(o, name);
 
 	*has = false;
+	memset(gw, 0, sizeof(*gw));
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v))
 		return fail("%s: not a string", name);
-	if (addr_parse(v->valuestring, gw) < 0)
-		return -1;
+	if (inet_pton(AF_INET, v->valuestring, &gw->v4) == 1)
+		gw->family = AF_INET;
+	else if (inet_pton(AF_INET6, v->valuestring, &gw->v6) == 1)
+		gw->family = AF_INET6;
+	else
+		return fail("%s: `%s' is not an address", name, v->valuestring);
 	*has = true;
 	return 0;
+}
+
+/* fail("WHERE: <the last error>"), the last error copied first. */
+static int fail_at(const char *what, unsigned int i)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", fail_msg());
+	return fail("%s[%u]: %s", what, i, msg);
 }
 
 static void copy_str(char *dst, size_t size, const cJSON *v)
@@ -280,7 +309,7 @@ int result_parse(const cJSON *j, struct cni_result *r)
 			return fail("ips[%u]: no address", r->nips);
 		if (cidr_parse(a->valuestring, &ip->addr, &ip->plen) < 0 ||
 		    gw_parse(o, "gateway", &ip->has_gw, &ip->gw) < 0)
-			return fail("ips[%u]: %s", r->nips, fail_msg());
+			return fail_at("ips", r->nips);
 		if (ip->has_gw && ip->gw.family != ip->addr.family)
 			return fail("ips[%u]: gateway of another family", r->nips);
 		ip->iface = -1;
@@ -299,10 +328,11 @@ int result_parse(const cJSON *j, struct cni_result *r)
 
 		if (r->nroutes == CNI_MAX_ROUTES)
 			return fail("more than %d routes", CNI_MAX_ROUTES);
-		if (!cJSON_IsString(dst) || prefix_parse(dst->valuestring, &rt->dst) < 0 ||
+		if (!cJSON_IsString(dst))
+			return fail("routes[%u]: no dst", r->nroutes);
+		if (prefix_parse(dst->valuestring, &rt->dst) < 0 ||
 		    gw_parse(o, "gw", &rt->has_gw, &rt->gw) < 0)
-			return fail("routes[%u]: %s", r->nroutes,
-				    cJSON_IsString(dst) ? fail_msg() : "no dst");
+			return fail_at("routes", r->nroutes);
 		if (rt->has_gw && rt->gw.family != rt->dst.addr.family)
 			return fail("routes[%u]: gateway of another family", r->nroutes);
 		r->nroutes++;

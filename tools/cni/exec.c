@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,49 +35,6 @@ static int find_plugin(const char *path, const char *type, char *buf, size_t siz
 	}
 	return cni_fail(CNI_ERR_CONFIG, "ipam.type: no plugin `%s' in CNI_PATH `%s'",
 			type, path);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static char *read_all(int fd)
-{
-	size_t size = 4096, n = 0;
-	char *buf = malloc(size), *p;
-	ssize_t r;
-
-	while (buf) {
-		if (n + 1 == size) {
-			p = size < OUT_MAX ? realloc(buf, size * 2) : NULL;
-			if (!p)
-				break;
-			buf = p;
-			size *= 2;
-		}
-		r = read(fd, buf + n, size - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			buf[n] = '\0';
-			return buf;
-		}
-		n += r;
-	}
-	free(buf);
-	return NULL;
 }
 
 /* A delegate's error object (or whatever it printed) as our error. */
@@ -125,14 +83,79 @@ static char *stdin_data(const struct cni_conf *conf, const char *command,
 	return s;
 }
 
+/*
+ * Feed @data to @in and read @out whole (at most OUT_MAX bytes) at the same
+ * time, so that a delegate that writes before it has read all of its
+ * stdin cannot block on us, nor we on it. NULL if it wrote too much.
+ */
+static char *talk(int in, int out, const char *data)
+{
+	size_t len = strlen(data), off = 0, size = 4096, n = 0;
+	char *buf = malloc(size), *p;
+	struct pollfd pfd[2];
+	ssize_t r;
+
+	if (!buf)
+		return NULL;
+	pfd[0].fd = in;
+	pfd[0].events = POLLOUT;
+	pfd[1].fd = out;
+	pfd[1].events = POLLIN;
+	if (!len) {
+		close(in);
+		pfd[0].fd = -1;
+	}
+	while (pfd[1].fd >= 0) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].fd >= 0 && pfd[0].revents) {
+			r = write(in, data + off, len - off);
+			if (r > 0)
+				off += r;
+			if ((r < 0 && errno != EINTR && errno != EAGAIN) || off == len) {
+				close(in);	/* all of it, or the delegate left */
+				pfd[0].fd = -1;
+			}
+		}
+		if (!pfd[1].revents)
+			continue;
+		if (n + 1 == size) {
+			p = size < OUT_MAX ? realloc(buf, size * 2) : NULL;
+			if (!p)
+				goto fail;
+			buf = p;
+			size *= 2;
+		}
+		r = read(out, buf + n, size - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			pfd[1].fd = -1;
+		else
+			n += r;
+	}
+	if (pfd[0].fd >= 0)
+		close(in);
+	buf[n] = '\0';
+	return buf;
+fail:
+	if (pfd[0].fd >= 0)
+		close(in);
+	free(buf);
+	return NULL;
+}
+
 int cni_exec(const struct cni_env *env, const struct cni_conf *conf,
 	     const char *type, const char *command, const char *version,
 	     char **outp)
 {
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, status, ret = -1;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, status = 0, ret = -1;
 	char path[4096], *data = NULL, *output = NULL;
 	void (*old)(int);
-	pid_t pid;
+	pid_t pid, w;
 
 	*outp = NULL;
 	if (find_plugin(env->path, type, path, sizeof(path)) < 0)
@@ -161,14 +184,19 @@ int cni_exec(const struct cni_env *env, const struct cni_conf *conf,
 	in[0] = out[1] = -1;
 	/* A delegate that exits before reading stdin: EPIPE, not SIGPIPE. */
 	old = signal(SIGPIPE, SIG_IGN);
-	write_all(in[1], data, strlen(data));
+	output = talk(in[1], out[0], data);
+	in[1] = -1;		/* closed by talk() */
 	signal(SIGPIPE, old);
-	close(in[1]);
-	in[1] = -1;
-	output = read_all(out[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && output) {
+	if (!output)
+		kill(pid, SIGKILL);
+	do
+		w = waitpid(pid, &status, 0);
+	while (w < 0 && errno == EINTR);
+	if (!output) {
+		cni_fail(CNI_ERR_SYSTEM, "%s: more than %d bytes of output", type, OUT_MAX);
+	} else if (w < 0) {
+		cni_fail(CNI_ERR_SYSTEM, "%s: waitpid: %s", type, strerror(errno));
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		*outp = output;
 		output = NULL;
 		ret = 0;
@@ -258,14 +286,25 @@ int ipam_run(const struct cni_env *env, const struct cni_conf *conf,
 	j = cJSON_Parse(out);
 	free(out);
 	if (!j)
-		return cni_fail(CNI_ERR_DECODE, "%s: its result is not JSON",
-				conf->ipam_type);
-	ret = result_parse(j, r);
+		cni_fail(CNI_ERR_DECODE, "%s: its result is not JSON", conf->ipam_type);
+	else if (result_parse(j, r) < 0)
+		cni_fail(CNI_ERR_DECODE, "%s: its result: %s", conf->ipam_type,
+			 fail_msg());
+	else if (!r->nips)
+		cni_fail(CNI_ERR_CONFIG, "%s gave no address", conf->ipam_type);
+	else
+		ret = 1;
 	cJSON_Delete(j);
-	if (ret < 0)
-		return cni_fail(CNI_ERR_DECODE, "%s: its result: %s", conf->ipam_type,
-				fail_msg());
-	if (!r->nips)
-		return cni_fail(CNI_ERR_CONFIG, "%s gave no address", conf->ipam_type);
-	return 0;
+	if (ret == 1)
+		return 0;
+	/* Allocated, but of no use: give it back, keep the error. */
+	{
+		char msg[1024];
+		int code = cni_code();
+
+		snprintf(msg, sizeof(msg), "%s", fail_msg());
+		ipam_run(env, conf, "DEL", NULL, NULL);
+		cni_set_details(NULL);
+		return cni_fail(code, "%s", msg);
+	}
 }

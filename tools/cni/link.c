@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
@@ -55,11 +57,10 @@ int rt_open_in(int nsfd, const char *netns, struct nl_sock **sk)
 	}
 	ret = rt_open(sk);
 	if (netns_set(self, "/proc/self/ns/net") < 0) {
-		/* Never go on in the container's namespace. */
-		close(self);
-		if (!ret)
-			rt_close(*sk);
-		return cni_fail(CNI_ERR_SYSTEM, "%s", fail_msg());
+		/* Never go on in the container's namespace (IPAM DEL, say). */
+		fprintf(stderr, CNI_PROG ": cannot return to the node's namespace: %s\n",
+			fail_msg());
+		abort();
 	}
 	close(self);
 	return ret;

@@ -8,6 +8,7 @@
  * status 1. See cni.h for the files.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,9 @@ int main(void)
 	int ret;
 
 	err_prog = CNI_PROG;
+	/* A runtime may leave SIGCHLD ignored: then waitpid() could not see
+	 * how the IPAM plugin ended. */
+	signal(SIGCHLD, SIG_DFL);
 	if (!*env.command) {
 		usage();
 		return 1;

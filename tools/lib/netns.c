@@ -2,6 +2,7 @@
 /* libpodnet: network namespaces (netns.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +24,14 @@ int netns_check(const char *netns)
 
 int netns_open(const char *netns)
 {
-	char path[sizeof(NETNS_RUN_DIR) + 256];
+	char path[PATH_MAX];
 	int fd, err;
 
-	if (strchr(netns, '/'))
-		snprintf(path, sizeof(path), "%s", netns);
-	else
-		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", netns);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s", strchr(netns, '/') ? "" :
+			     NETNS_RUN_DIR "/", netns) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return fail("network namespace path too long `%s'", netns);
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
