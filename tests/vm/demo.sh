@@ -9,6 +9,11 @@
 #          ├─ veth-pod2 ── eth0 10.244.1.3  (netns pod2)  web server :8080
 #          └─ veth-pod3 ── eth0 10.244.1.4  (netns pod3)  client
 #   Service 10.96.0.10:80/tcp -> pod1:8080, pod2:8080
+#
+# Then the same node through its container runtime: containerd starts two
+# busybox containers with "ctr run --cni" on the README's
+# /etc/cni/net.d/10-podnet.conflist, and the podnet CNI plugin wires them
+# to pn0 (addresses from host-local, 10.244.1.0/24).
 set -uo pipefail
 
 run() {
@@ -17,11 +22,15 @@ run() {
 }
 
 cleanup() {
+	set +e
 	ip netns del pod1 2>/dev/null
 	ip netns del pod2 2>/dev/null
 	ip netns del pod3 2>/dev/null
 	[ -z "${servers:-}" ] || kill $servers 2>/dev/null
+	[ -z "${ctrs:-}" ] || kill $ctrs 2>/dev/null
+	command -v cni_teardown >/dev/null && cni_teardown
 	ip link del pn0 2>/dev/null
+	rm -rf "${tmp:-/nonexistent}"
 }
 trap cleanup EXIT
 
@@ -103,3 +112,49 @@ echo "... $(conntrack -L -d 10.96.0.10 2>/dev/null | wc -l) entries, of which $(
 echo
 echo "# the node's whole configuration, as a batch that podnetctl -b puts back"
 run podnetctl save
+
+# --- the same node through its container runtime ---
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+command -v containerd >/dev/null && [ -x "$repo/tools/cni/podnet" ] || exit 0
+export PODNET_REPO=$repo
+# shellcheck source=../net/lib/cni.sh
+source "$repo/tests/net/lib/cni.sh"
+pnt() { sleep 0.1; } # lib/cni.sh's waits ("pnt sleep 100")
+tmp=$(mktemp -d)
+echo
+echo "# the same node through its container runtime: the pods and the service go"
+for i in 1 2 3; do run ip netns del pod$i; done
+run podnetctl service del 10.96.0.10:80/tcp
+run ip link del pn0
+echo
+echo "# containerd, a busybox image (no registry), the CNI plugins"
+oci_busybox_image "$tmp/image" docker.io/library/busybox-demo:latest
+cni_setup podnet 10.244.1.0/24
+containerd_start "$tmp/containerd"
+ctr images import "$tmp/image/image.tar" >/dev/null
+echo "\$ cat $CNI_CONFLIST"
+cat "$CNI_CONFLIST"
+echo
+echo "# two containers: ctr run --cni (each ends on SIGTERM, and ctr then sends DEL)"
+ctrs=
+for c in c1 c2; do
+	echo "\$ ctr run --cni --rm --env NAME=$c docker.io/library/busybox-demo:latest $c &"
+	ctr run --cni --rm --null-io --env NAME=$c docker.io/library/busybox-demo:latest $c &
+	ctrs="$ctrs $!"
+	for i in $(seq 300); do hostlocal_ip ip_$c default-$c && break; sleep 0.1; done
+done
+echo
+run ip -d link show pn0
+echo
+run podnetctl pod show dev pn0
+echo
+echo "# c1 asks c2 (c2 answers with its name and the address it saw)"
+# shellcheck disable=SC2154 # set by hostlocal_ip (a nameref)
+run ctr tasks exec --exec-id demo c1 wget -q -O - "http://$ip_c2/cgi-bin/who"
+echo
+echo "# the containers end: ctr sends DEL, the plugin takes the veths and ports"
+kill $ctrs
+wait $ctrs || true
+ctrs=
+run podnetctl pod show dev pn0
+
