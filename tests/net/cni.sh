@@ -48,14 +48,15 @@ conf() {
 		"$1" "${3:-podnet}" "${2:-}" "$IPAM" "$ranges"
 }
 
-# cni CMD CONF [id=ID] [netns=PATH] [ifname=IF] [args=ARGS] [path=DIRS]:
-# run the plugin as a runtime does; $out: what it printed, $rc its exit
+# cni CMD CONF [id=ID] [netns=PATH] [ifname=IF] [args=ARGS] [path=DIRS]
+# [bin=PLUGIN]: run the plugin (podnet's, or PLUGIN) as a runtime does; $out: what it printed, $rc its exit
 # status. No subshell: the output goes through a file.
 cni() {
-	local cmd=$1 conf=$2 id=$CID netns=$NETNS ifname=eth0 args='' path=$REF kv
+	local cmd=$1 conf=$2 id=$CID netns=$NETNS ifname=eth0 args='' path=$REF bin=$CNI_BIN kv
 	shift 2
 	for kv; do
 		case $kv in
+		bin=*) bin=${kv#bin=} ;;
 		id=*) id=${kv#id=} ;;
 		netns=*) netns=${kv#netns=} ;;
 		ifname=*) ifname=${kv#ifname=} ;;
@@ -64,7 +65,7 @@ cni() {
 		esac
 	done
 	CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=$netns CNI_IFNAME=$ifname \
-		CNI_ARGS=$args CNI_PATH=$path "$CNI_BIN" <<<"$conf" >"$tmp.out"
+		CNI_ARGS=$args CNI_PATH=$path "$bin" <<<"$conf" >"$tmp.out"
 	rc=$?
 	out=$(<"$tmp.out")
 }
@@ -189,6 +190,24 @@ check "CHECK: an address unbound from the port is named" \
 podnetctl pod del "$H1"
 podnetctl pod add "$H1" dev pn0 ip "$IP1" ip "$IP1_6"
 check "CHECK without prevResult: code 7" cni_err 7 "prevResult: missing*" CHECK "$CONF"
+
+# Chained after podnet, as a conflist runs them: tuning and bandwidth find
+# their interfaces in its result (bandwidth the node's end by the veth's
+# peer index) and pass it on.
+# shellcheck disable=SC2317 # called through check
+chained() { # TYPE FIELDS: the plugin ADDs with podnet's result as prevResult
+	cni_ok ADD "{\"cniVersion\":\"1.0.0\",\"name\":\"podnet\",\"type\":\"$1\",$2,\"prevResult\":$R1}" \
+		bin="$REF/$1" &&
+		jq_ok ".interfaces == $(jq -c .interfaces <<<"$R1") and .ips == $(jq -c .ips <<<"$R1")"
+}
+check "tuning after podnet: its sysctl set in the pod, the result passed on" \
+	eval 'chained tuning "\"sysctl\":{\"net.ipv4.conf.eth0.rp_filter\":\"2\"}" &&
+	      [ "$(ip netns exec "$P1" cat /proc/sys/net/ipv4/conf/eth0/rp_filter)" = 2 ]'
+if [ "${PODNET_KERNEL:-}" != debug ]; then # no sch_tbf in the debug kernel
+	check "bandwidth after podnet: a tbf on the node's end, the result passed on" \
+		eval 'chained bandwidth "\"runtimeConfig\":{\"bandwidth\":{\"ingressRate\":8000000,\"ingressBurst\":80000}}" &&
+		      has_line "qdisc tbf *" tc qdisc show dev "$H1"'
+fi
 
 # 3. STATUS (1.1.0): ready; not when the device is down; host-local predates it.
 # shellcheck disable=SC2317 # called through check
