@@ -124,15 +124,11 @@ check "podman load" podman load -q -i "$tmp/image/image.tar"
 # its task ends); waits until host-local has given default-NAME (ctr's
 # container ID: namespace-name) an address, which goes in $ip_NAME.
 ctr_run() {
-	local name=$1 i
+	local name=$1
 	ctr run --cni --rm --null-io --env "NAME=$name" "$IMAGE" "$name" \
 		>"$tmp/ctr-$name.log" 2>&1 </dev/null &
 	CTR_PID[$name]=$!
-	for ((i = 0; i < 300; i++)); do
-		hostlocal_ip "ip_$name" "default-$name" && return 0
-		kill -0 "${CTR_PID[$name]}" 2>/dev/null || break
-		pnt sleep 100 >/dev/null
-	done
+	while_alive "${CTR_PID[$name]}" hostlocal_ip "ip_$name" "default-$name" && return 0
 	echo "no address for default-$name; ctr run says:"
 	cat "$tmp/ctr-$name.log"
 	return 1

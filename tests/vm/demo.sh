@@ -141,7 +141,7 @@ for c in c1 c2; do
 	echo "\$ ctr run --cni --rm --env NAME=$c docker.io/library/busybox-demo:latest $c &"
 	ctr run --cni --rm --null-io --env NAME=$c docker.io/library/busybox-demo:latest $c &
 	ctrs="$ctrs $!"
-	for i in $(seq 300); do hostlocal_ip ip_$c default-$c && break; sleep 0.1; done
+	while_alive $! hostlocal_ip ip_$c default-$c
 done
 echo
 run ip -d link show pn0

@@ -137,12 +137,25 @@ cni_setup() {
 EOF
 }
 
+# while_alive PID CMD...: run CMD every 0.1 s until it succeeds (0), or
+# PID has exited or 30 s have passed (1).
+while_alive() {
+	local pid=$1 i
+	shift
+	for ((i = 0; i < 300; i++)); do
+		"$@" && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		pnt sleep 100 >/dev/null
+	done
+	return 1
+}
+
 # containerd_start DIR: containerd (no CRI plugin) with its root, state
 # and socket under DIR (a tmpfs: overlayfs snapshots cannot sit on the
 # VM's overlay root); CONTAINERD_ADDRESS exported for ctr. Waits for the
 # socket (30 s).
 containerd_start() {
-	local dir=$1 i
+	local dir=$1
 	mkdir -p "$dir" || return 1
 	[ -e /sys/fs/cgroup/cgroup.controllers ] || mount -t cgroup2 cgroup2 /sys/fs/cgroup || return 1
 	cat >"$dir/config.toml" <<EOF
@@ -159,11 +172,7 @@ EOF
 	export CONTAINERD_ADDRESS=$dir/containerd.sock CONTAINERD_NAMESPACE=default
 	containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
 	CONTAINERD_PID=$!
-	for ((i = 0; i < 300; i++)); do
-		[ -S "$CONTAINERD_ADDRESS" ] && return 0
-		kill -0 "$CONTAINERD_PID" 2>/dev/null || break
-		pnt sleep 100 >/dev/null
-	done
+	while_alive "$CONTAINERD_PID" test -S "$CONTAINERD_ADDRESS" && return 0
 	echo "containerd did not come up; its log:"
 	cat "$dir/containerd.log"
 	return 1
