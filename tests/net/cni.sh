@@ -120,12 +120,7 @@ ipam_free() { ! ipam_holds "$1" || { echo "host-local still holds an address for
 setup_ns P1 P2 P3 P4 P5 P6
 CONF=$(conf 1.0.0)
 
-# 1. VERSION, and ADD in 1.0.0: the device made, the result as the spec has it.
-# shellcheck disable=SC2317 # called through check
-version_ok() {
-	cni_ok VERSION "" && jq_ok '.supportedVersions == ["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]'
-}
-check "VERSION lists 0.3.0 to 1.1.0" version_ok
+# 1. ADD in 1.0.0: the device made, the result as the spec has it.
 CID=c1 NETNS=/run/netns/$P1
 check "ADD (1.0.0, dual stack): exit 0" cni_ok ADD "$CONF"
 R1=$out
@@ -189,7 +184,6 @@ check "CHECK: an address unbound from the port is named" \
 	cni_err 101 "$H1: $IP1_6 not bound to the port" CHECK "${CONF%\}},\"prevResult\":$R1}"
 podnetctl pod del "$H1"
 podnetctl pod add "$H1" dev pn0 ip "$IP1" ip "$IP1_6"
-check "CHECK without prevResult: code 7" cni_err 7 "prevResult: missing*" CHECK "$CONF"
 
 # Chained after podnet, as a conflist runs them: tuning and bandwidth find
 # their interfaces in its result (bandwidth the node's end by the veth's
@@ -216,20 +210,10 @@ check "STATUS: ready (exit 0, nothing printed)" status_ok
 ip link set pn0 down
 check "STATUS with pn0 down: code 50" cni_err 50 "device pn0: down" STATUS "$(conf 1.1.0)"
 ip link set pn0 up
-check "STATUS in 1.0.0: code 1" cni_err 1 "STATUS needs cniVersion 1.1.0*" STATUS "$CONF"
 
-# 4. Errors: error objects with the spec's codes, nothing left behind.
-check "no CNI_CONTAINERID: code 4" cni_err 4 "CNI_CONTAINERID: missing" ADD "$CONF" id=
-check "a bad CNI_IFNAME: code 4" cni_err 4 "CNI_IFNAME: *" ADD "$CONF" ifname=a/b
-check "no CNI_NETNS on ADD: code 4" cni_err 4 "CNI_NETNS: missing" ADD "$CONF" id=c9 netns=
-check "CNI_ARGS with a key unknown and no IgnoreUnknown: code 4" \
-	cni_err 4 "CNI_ARGS: unknown argument \`K8S_POD_NAME'*" DEL "$CONF" args="K8S_POD_NAME=web"
-check "unknown CNI_COMMAND: code 4" cni_err 4 "CNI_COMMAND: unknown command*" FROB "$CONF"
-check "not JSON: code 6" cni_err 6 "network configuration: not a JSON object" ADD "{nope"
-check "cniVersion 0.2.0: code 1" cni_err 1 "incompatible CNI version*" ADD "$(conf 0.2.0)"
-check "mtu 20: code 7" cni_err 7 "mtu: not an MTU*" ADD "$(conf 1.0.0 ',"mtu":20')"
+# 4. Errors that reach the system: error objects with the spec's codes,
+# nothing left behind (those found in the input alone: tools/tests/cni.sh).
 check "device lo: code 7" cni_err 7 "device lo: a plain device, not podnet" ADD "${CONF/\"pn0\"/\"lo\"}" id=c9
-check "no ipam: code 7" cni_err 7 "ipam: missing*" ADD '{"cniVersion":"1.0.0","name":"podnet","type":"podnet"}'
 check "an IPAM not in CNI_PATH: code 7" cni_err 7 "ipam.type: no plugin \`host-local' in CNI_PATH*" ADD "$CONF" id=c9 path=/nonexistent
 
 # A failed ADD undoes itself: CNI_IFNAME taken in the namespace.
@@ -271,7 +255,6 @@ gc_done() {
 	ipam_free c4
 }
 check "GC: c4's veth gone and its address freed (host-local has no GC: a DEL); c1, c2, c5 and the other network's t1 kept" gc_done
-check "GC without valid-attachments: code 7" cni_err 7 "cni.dev/valid-attachments: missing*" GC "$(conf 1.1.0)"
 
 # An IPAM that speaks 1.1.0 is passed STATUS and GC (host-local predates
 # them): a stand-in that logs its commands, ready unless told otherwise.
