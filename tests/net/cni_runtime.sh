@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=900
+# podnet-vm: timeout=900 host-prepare
 #
 # Real container runtimes call the CNI plugin: containerd ("ctr run --cni")
 # and podman (its CNI backend) start busybox containers on the network
@@ -37,6 +37,21 @@
 # sandbox. DEL runs the chain backwards, each plugin given the cached
 # result as prevResult. CNI_IFNAME is eth0 throughout.
 # shellcheck source-path=SCRIPTDIR disable=SC2317 # functions run by check
+
+IMAGE=docker.io/library/podnet-busybox:latest
+
+# --host-prepare (tests/vm/run, "host-prepare" above): the image archive
+# is built on the host, where its tar and sha256sum cost nothing, into
+# PODNET_PREP, which the guest sees at the same path.
+if [ "${1:-}" = --host-prepare ]; then
+	set -e
+	source "$(dirname "$0")/lib/cni.sh"
+	rm -rf "$PODNET_PREP"
+	oci_busybox_image "$PODNET_PREP/image" "$IMAGE"
+	echo "$OCI_IMAGE_ID" >"$PODNET_PREP/image/id"
+	exit
+fi
+
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib/cni.sh"
 
@@ -65,7 +80,6 @@ log "CNI plugin: $TYPE"
 
 SUBNET=10.244.1.0/24
 NODE_IP=192.0.2.1
-IMAGE=docker.io/library/podnet-busybox:latest
 tmp=/tmp/cni_runtime.$$
 declare -A CTR_PID # the background "ctr run" processes, by container name
 ip_c1='' ip_c2='' ip_p1='' p1_id='' PN0_OURS=''
@@ -113,12 +127,14 @@ fi
 pnt serve /proc/self/ns/net node name tcp4:8000 >/dev/null
 
 # --- the image, the runtimes, the network ---
-check "an OCI image archive of busybox-static (no registry)" oci_busybox_image "$tmp/image" "$IMAGE"
+IMG=${PODNET_PREP:-/nonexistent}/image
+check "an OCI image archive of busybox-static (no registry), from the host" \
+	eval '[ -f "$IMG/image.tar" ] && read -r OCI_IMAGE_ID <"$IMG/id"'
 check "CNI configuration: $CNI_CONFLIST, plugins in $CNI_BIN" cni_setup "$TYPE" "$SUBNET"
 check "containerd starts (state on a tmpfs)" containerd_start "$tmp/containerd"
-check "ctr images import" ctr images import "$tmp/image/image.tar"
+check "ctr images import" ctr images import "$IMG/image.tar"
 podman_setup "$tmp/podman"
-check "podman load" podman load -q -i "$tmp/image/image.tar"
+check "podman load" podman load -q -i "$IMG/image.tar"
 
 # ctr_run NAME: "ctr run --cni --rm" in the background (it sends DEL when
 # its task ends); waits until host-local has given default-NAME (ctr's
@@ -249,7 +265,7 @@ check "... c1's address is released" eval '! hostlocal_ip ip default-c1'
 check "... two host veths left" veths 2
 check "... c2 still reachable" who "http://$ip_c2/cgi-bin/who" "c2 *"
 check "c2 ends the same way" ctr_stop c2
-check "podman rm -f p1" podman rm -f p1
+check "podman rm -f -t 0 p1" podman rm -f -t 0 p1
 check "no address left in host-local ($HOSTLOCAL_DIR)" eval 'hostlocal_ips all && [ ${#all[@]} -eq 0 ] || { echo "left: ${all[*]}"; false; }'
 check "no veth left on the node" veths 0
 # port_rule_gone: portmap took its DNAT rule for 8080 with it.
