@@ -13,7 +13,6 @@
  * the gateways of the IPAM result are the device's addresses, the pod's
  * default routes going through them.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -31,22 +30,14 @@
 #define VETH_PREFIX "pn"
 #define ALIAS_PREFIX "podnet-cni "
 
-/* The spec's container ID: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
 static int env_containerid(const struct cni_env *env)
 {
-	const char *s = env->containerid;
-
-	if (!*s)
+	if (!*env->containerid)
 		return cni_fail(CNI_ERR_ENV, "CNI_CONTAINERID: missing");
-	if (!isalnum((unsigned char)*s))
-		goto bad;
-	for (s++; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
-			goto bad;
+	if (!cni_name_valid(env->containerid))
+		return cni_fail(CNI_ERR_ENV, "CNI_CONTAINERID: `%s' is not a container ID",
+				env->containerid);
 	return 0;
-bad:
-	return cni_fail(CNI_ERR_ENV, "CNI_CONTAINERID: `%s' is not a container ID",
-			env->containerid);
 }
 
 static int env_ifname(const struct cni_env *env)
@@ -113,27 +104,6 @@ static int veth_alias(const struct cni_conf *conf, const char *containerid,
 static bool veth_ours(const struct link_info *li, const char *alias)
 {
 	return !strcmp(li->alias, alias) || (!li->alias[0] && !strcmp(li->kind, "veth"));
-}
-
-/* Keep the error of the step that failed across the undoing. */
-struct saved_err {
-	int code;
-	char msg[1024];
-	char details[4096];
-};
-
-static void err_save(struct saved_err *s)
-{
-	s->code = cni_code();
-	snprintf(s->msg, sizeof(s->msg), "%s", fail_msg());
-	snprintf(s->details, sizeof(s->details), "%s",
-		 cni_details() ? cni_details() : "");
-}
-
-static int err_restore(const struct saved_err *s)
-{
-	cni_set_details(s->details[0] ? s->details : NULL);
-	return cni_fail(s->code, "%s", s->msg);
 }
 
 /* The podnet device: made (up) if missing; anything else named so is an error. */
@@ -263,7 +233,7 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 	struct cni_result ipam = { 0 }, *r;
 	bool ipam_done = false, veth_made = false;
 	char hname[IFNAMSIZ], alias[LINK_ALIAS_MAX];
-	struct saved_err saved;
+	struct cni_saved_err saved;
 	unsigned int i;
 	int nsfd = -1, ret = -1, fwd4 = 0, fwd6 = 0;
 
@@ -361,12 +331,12 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 
 undo:
 	/* Nothing left behind: the veth pair (and so the port), the address. */
-	err_save(&saved);
+	cni_err_save(&saved);
 	if (veth_made && link_get(rt, hname, &old) == 1)
 		link_del(rt, old.ifindex);
 	if (ipam_done)
 		ipam_run(env, conf, "DEL", NULL, NULL);
-	ret = err_restore(&saved);
+	ret = cni_err_restore(&saved);
 out:
 	result_free(&ipam);
 	result_free(r);

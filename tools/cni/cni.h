@@ -53,6 +53,18 @@ void cni_set_code(int code);
 void cni_set_details(const char *details);
 const char *cni_details(void);
 
+/*
+ * The error of a step that failed, kept across what is done to undo it:
+ * cni_err_restore() makes it the error again (and returns -1).
+ */
+struct cni_saved_err {
+	int code;
+	char msg[1024];
+	char details[4096];
+};
+void cni_err_save(struct cni_saved_err *s);
+int cni_err_restore(const struct cni_saved_err *s);
+
 /* The CNI_* environment. */
 struct cni_env {
 	const char *command;
@@ -131,6 +143,8 @@ struct cni_conf {
 };
 
 /* conf.c */
+/* The spec's network name and container ID: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
+bool cni_name_valid(const char *s);
 int conf_parse(struct cni_conf *conf, const char *command);
 void conf_free(struct cni_conf *conf);
 int cni_args_check(const char *args);

@@ -40,8 +40,7 @@ static int string_field(const cJSON *o, const char *name, const char *what,
 	return 0;
 }
 
-/* The spec's network name: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
-static bool name_valid(const char *s)
+bool cni_name_valid(const char *s)
 {
 	if (!s || !isalnum((unsigned char)*s))
 		return false;
@@ -108,7 +107,7 @@ int conf_parse(struct cni_conf *conf, const char *command)
 				conf->version);
 	if (string_field(conf->root, "name", "", &conf->name) < 0)
 		return -1;
-	if (!name_valid(conf->name))
+	if (!cni_name_valid(conf->name))
 		return cni_fail(CNI_ERR_CONFIG, "name: `%s' is not a network name",
 				conf->name ? conf->name : "");
 	if (string_field(conf->root, "device", "", &s) < 0)
@@ -149,12 +148,9 @@ int conf_parse(struct cni_conf *conf, const char *command)
 	 */
 	v = field(conf->root, "prevResult");
 	if (v && !cJSON_IsNull(v) && !strcmp(command, "CHECK")) {
-		if (result_parse(v, &conf->prev) < 0) {
-			char msg[512];
-
-			snprintf(msg, sizeof(msg), "%s", fail_msg());
-			return cni_fail(CNI_ERR_CONFIG, "prevResult: %s", msg);
-		}
+		/* cni_fail() formats before it overwrites fail_msg(). */
+		if (result_parse(v, &conf->prev) < 0)
+			return cni_fail(CNI_ERR_CONFIG, "prevResult: %s", fail_msg());
 		conf->has_prev = true;
 	}
 	v = field(conf->root, "cni.dev/valid-attachments");

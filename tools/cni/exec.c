@@ -252,6 +252,7 @@ int ipam_run(const struct cni_env *env, const struct cni_conf *conf,
 	     const char *command, struct cni_result *r, bool *skipped)
 {
 	bool new_cmd = !strcmp(command, "STATUS") || !strcmp(command, "GC");
+	struct cni_saved_err saved;
 	const char *version = NULL;
 	char *out = NULL;
 	cJSON *j;
@@ -298,13 +299,7 @@ int ipam_run(const struct cni_env *env, const struct cni_conf *conf,
 	if (ret == 1)
 		return 0;
 	/* Allocated, but of no use: give it back, keep the error. */
-	{
-		char msg[1024];
-		int code = cni_code();
-
-		snprintf(msg, sizeof(msg), "%s", fail_msg());
-		ipam_run(env, conf, "DEL", NULL, NULL);
-		cni_set_details(NULL);
-		return cni_fail(code, "%s", msg);
-	}
+	cni_err_save(&saved);
+	ipam_run(env, conf, "DEL", NULL, NULL);
+	return cni_err_restore(&saved);
 }

@@ -5,7 +5,6 @@
  * netns ...", "ip addr add" and "ip route add" do, one request each.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +46,10 @@ int rt_open(struct nl_sock **skp)
 
 int rt_open_in(int nsfd, const char *netns, struct nl_sock **sk)
 {
-	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), ret;
+	int self = netns_open("/proc/self/ns/net"), ret;
 
 	if (self < 0)
-		return cni_fail(CNI_ERR_SYSTEM, "/proc/self/ns/net: %s", strerror(errno));
+		return cni_fail(CNI_ERR_SYSTEM, "%s", fail_msg());
 	if (netns_set(nsfd, netns) < 0) {
 		close(self);
 		return cni_fail(CNI_ERR_SYSTEM, "%s", fail_msg());

@@ -67,6 +67,19 @@ const char *cni_details(void)
 	return details[0] ? details : NULL;
 }
 
+void cni_err_save(struct cni_saved_err *s)
+{
+	s->code = cni_code();
+	snprintf(s->msg, sizeof(s->msg), "%s", fail_msg());
+	snprintf(s->details, sizeof(s->details), "%s", details);
+}
+
+int cni_err_restore(const struct cni_saved_err *s)
+{
+	cni_set_details(s->details[0] ? s->details : NULL);
+	return cni_fail(s->code, "%s", s->msg);
+}
+
 /* The error object on stdout; the exit status. */
 static int report(const char *version)
 {
