@@ -16,12 +16,13 @@
 #                                                    C1-C10 on the debug kernel)
 #            10.244.1.x fd00:244:1::x (host-local's, in $IPAM)
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/cni.sh"
 
 require_podnet
 require_cmd jq podnetctl
-CNI_BIN=$PODNET_REPO/tools/cni/podnet
+PLUGIN=$PODNET_REPO/tools/cni/podnet
 REF=/usr/lib/cni
-[ -x "$CNI_BIN" ] || ksft_fail "no $CNI_BIN (make -C tools)"
+[ -x "$PLUGIN" ] || ksft_fail "no $PLUGIN (make -C tools)"
 [ -x "$REF/host-local" ] || ksft_skip "no host-local (containernetworking-plugins)"
 
 # Everything runs inside the node's namespace: one "ip netns exec" for the
@@ -52,7 +53,7 @@ conf() {
 # [bin=PLUGIN]: run the plugin (podnet's, or PLUGIN) as a runtime does; $out: what it printed, $rc its exit
 # status. No subshell: the output goes through a file.
 cni() {
-	local cmd=$1 conf=$2 id=$CID netns=$NETNS ifname=eth0 args='' path=$REF bin=$CNI_BIN kv
+	local cmd=$1 conf=$2 id=$CID netns=$NETNS ifname=eth0 args='' path=$REF bin=$PLUGIN kv
 	shift 2
 	for kv; do
 		case $kv in
@@ -94,17 +95,9 @@ cni_err() {
 # jq_ok EXPR: $out satisfies the jq expression EXPR.
 jq_ok() { jq -e "$1" <<<"$out" >/dev/null || { echo "$out"; return 1; }; }
 
-# veths: the names of the node's pn* links, in $veths (one "ip" run).
-veths() {
-	local line
-	veths=()
-	ip -o link show >"$tmp.links" || return 1
-	while read -r line; do
-		line=${line#*: }
-		line=${line%%[@:]*}
-		[[ "$line" == pn[0-9a-f][0-9a-f]* ]] && veths+=("$line")
-	done <"$tmp.links"
-}
+# veths: the names of the node's veths (the plugin's node ends), in $veths.
+veths=()
+veths() { node_veths veths; }
 
 # ipam_holds ID: host-local has an address for container ID (its files
 # hold "ID\r\nIFNAME").
@@ -360,7 +353,7 @@ parallel() { # CMD: run it for the N containers at once; all must exit 0
 	for ((i = 1; i <= N; i++)); do
 		ns=C$i
 		CNI_COMMAND=$1 CNI_CONTAINERID=par$i CNI_NETNS=/run/netns/${!ns} CNI_IFNAME=eth0 \
-			CNI_ARGS='' CNI_PATH=$REF "$CNI_BIN" <<<"$CONF" >"$tmp.par$i" &
+			CNI_ARGS='' CNI_PATH=$REF "$PLUGIN" <<<"$CONF" >"$tmp.par$i" &
 		pids+=($!)
 	done
 	for i in "${!pids[@]}"; do

@@ -180,24 +180,24 @@ who() { busywait 20000 who_once "$@"; }
 
 # veths N: the node has N veth devices.
 veths() {
-	local out n=0 line
-	out=$(ip -o link show type veth) || return 1
-	while IFS= read -r line; do [ -z "$line" ] || n=$((n + 1)); done <<<"$out"
-	[ $n -eq "$1" ] || { echo "$n veths, want $1:"; echo "$out"; return 1; }
+	local names
+	node_veths names || return 1
+	[ ${#names[@]} -eq "$1" ] || { echo "${#names[@]} veths, want $1: ${names[*]}"; return 1; }
 }
 
 # pods_listed IP...: "podnetctl pod show dev pn0" lists one pod for each
 # of these addresses (lines "VETH dev pn0 [mac MAC] ip ADDR..."), each on
 # a host veth, and no other pod.
 pods_listed() {
-	local out veths line a n=0
+	local out names line a n=0
 	local -A pod_of=()
 	out=$(podnetctl pod show dev pn0) || { echo "$out"; return 1; }
-	veths=$(ip -o link show type veth) || return 1
+	node_veths names || return 1
 	while IFS= read -r line; do
 		[[ "$line" == *" dev pn0 "* ]] || continue
 		n=$((n + 1))
-		[[ "$veths" == *": ${line%% *}@"* ]] || { echo "${line%% *} is no veth of the node:"; echo "$veths"; return 1; }
+		[[ " ${names[*]} " == *" ${line%% *} "* ]] ||
+			{ echo "${line%% *} is no veth of the node: ${names[*]}"; return 1; }
 		[[ "$line" == *" ip "* ]] || continue
 		for a in ${line##* ip }; do pod_of[$a]=${line%% *}; done
 	done <<<"$out"

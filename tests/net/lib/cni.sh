@@ -11,6 +11,7 @@
 #	containerd_start DIR           containerd, its state under DIR
 #	podman_setup DIR               podman's configuration, under DIR
 #	hostlocal_ip VAR ID            the address host-local gave ID
+#	node_veths VAR                 the veth devices of this namespace
 #	cni_teardown                   what the above set up, undone
 #
 # Every Go program (containerd, ctr, podman) takes 1-3 s to start in the
@@ -256,6 +257,20 @@ hostlocal_ips() {
 		[[ "${f##*/}" == [0-9]*.*.*.* ]] && hl_arr+=("${f##*/}")
 	done
 	return 0
+}
+
+# node_veths VAR: VAR (an array) set to the names of the veth devices of
+# the current namespace (the node ends of the pods' pairs). One "ip" run.
+node_veths() {
+	local -n nv_arr=$1
+	local out line
+	nv_arr=()
+	out=$(ip -o link show type veth) || return 1
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		line=${line#*: }
+		nv_arr+=("${line%%[@:]*}")
+	done <<<"$out"
 }
 
 # cni_teardown: podman's containers, containerd, the tmpfs mounts.
