@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=1800
 #
 # podnetctl apply: Kubernetes Service and EndpointSlice objects (written by
 # kubectl, finished with jq as the API server would) made into services

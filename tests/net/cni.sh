@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=1800
 #
 # The podnet CNI plugin run as a runtime runs it (CNI_* variables, the
 # network configuration on stdin), with the reference host-local IPAM from

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=900 host-prepare
+# podnet-vm: host-prepare
 #
 # Real container runtimes call the CNI plugin: containerd ("ctr run --cni")
 # and podman (its CNI backend) start busybox containers on the network

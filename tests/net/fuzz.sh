@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=900
 #
 # Fuzzed netlink, from concurrent writers, under device churn: nlfuzz
 # (lib/nlfuzz.c) sends the podnet family structure-aware malformed and

@@ -23,7 +23,8 @@
 # cleanup_all_ns from it; lib.sh has set "trap cleanup EXIT".
 #
 # Tests run as root inside the test VM (tests/vm/run), where PODNET_KO names
-# the podnet.ko to insmod and PODNET_KERNEL is debian or debug.
+# the podnet.ko to insmod (with PODNET_MODPARAMS, tests/vm/run --param) and
+# PODNET_KERNEL is debian or debug.
 
 # shellcheck disable=SC2034 # for the tests
 KSFT_PASS=0
@@ -72,7 +73,8 @@ require_podnet() {
 }
 
 podnet_insmod() {
-	[ -d /sys/module/podnet ] || insmod "$PODNET_KO"
+	# shellcheck disable=SC2086 # (tests/vm/run --param: NAME=VALUE words)
+	[ -d /sys/module/podnet ] || insmod "$PODNET_KO" ${PODNET_MODPARAMS:-}
 }
 
 # ret_merge RC: fold one result into $ret (FAIL beats SKIP beats PASS).

@@ -11,7 +11,6 @@
 #              |  |  |   ...
 #          veth1 veth2 veth3 ... (node ends; peers pveth1... in A too)
 #
-# podnet-vm: timeout=600
 # (SC2317: the functions are run by check, busywait and the trap.)
 # shellcheck source-path=SCRIPTDIR disable=SC2317
 source "$(dirname "$0")/lib.sh"

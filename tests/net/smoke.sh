@@ -36,7 +36,7 @@ check "... netns A is dismantled (its veth peer left B)" link_gone "$B" ba
 check "rmmod podnet with pn0 in netns B" rmmod podnet
 check_fail "pn0 in netns B went with the module" "*does not exist*" ip -n "$B" link show pn0
 check "insmod podnet.ko again, add pn0 in netns B" \
-	sh -c "insmod '$PODNET_KO' && ip -n '$B' link add pn0 type podnet && ip -n '$B' link del pn0"
+	sh -c "insmod '$PODNET_KO' ${PODNET_MODPARAMS:-} && ip -n '$B' link add pn0 type podnet && ip -n '$B' link del pn0"
 
 podnet_insmod 2>/dev/null
 exit_tests

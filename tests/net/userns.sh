@@ -1,6 +1,5 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: timeout=300
 #
 # Who may configure podnet, and who pays for it: the root of a user
 # namespace configures the network namespace its user namespace owns and
