@@ -5,9 +5,11 @@
 VERSION := 0.1.0
 
 ifeq ($(KDIR),)
+# The running kernel's build directory, else the newest of Debian 12's 6.1
+# headers (the target; tests/release builds against the others).
 KDIR := $(shell d=/lib/modules/$$(uname -r)/build; \
 	if [ -d $$d ]; then echo $$d; else \
-	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
+	ls -d /usr/src/linux-headers-6.1.0-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 endif
 
 PREFIX ?= /usr
@@ -27,7 +29,7 @@ CHECKPATCH ?= $(firstword $(wildcard $(PODNET_CACHE)/linux-source-*/scripts/chec
 		$(wildcard /var/cache/podnet/linux-source-*/scripts/checkpatch.pl))
 
 .PHONY: all module module-debug tools test-tools install module-install tools-install \
-	dkms-build dkms-install dkms-remove check demo bench style clean
+	dkms-build dkms-install dkms-remove check release-check demo bench style clean
 
 all: module tools
 
@@ -88,6 +90,10 @@ dkms-remove:
 
 check:
 	tests/check
+
+# Before a release: other kernels, and the suite with the forward path off.
+release-check:
+	tests/release
 
 # Both install what they need first (tests/install-deps; tests/check runs
 # it as its first phase).

@@ -22,6 +22,7 @@
 #include <net/rtnetlink.h>
 #include <net/sch_generic.h>
 
+#include "compat.h"
 #include "device.h"
 #include "kunit.h"
 #include "netns.h"
@@ -97,14 +98,8 @@ bool podnet_dev_quiet(struct net_device *dev)
 	if (rcu_access_pointer(dev->nf_hooks_egress))
 		return false;
 #endif
-#ifdef CONFIG_NET_INGRESS
-	if (rcu_access_pointer(dev->miniq_ingress))
+	if (podnet_dev_tc(dev))
 		return false;
-#endif
-#ifdef CONFIG_NET_EGRESS
-	if (rcu_access_pointer(dev->miniq_egress))
-		return false;
-#endif
 	/* noqueue (the device's default) has no enqueue: no qdisc at all. */
 	if (rcu_dereference(txq->qdisc)->enqueue)
 		return false;
@@ -368,7 +363,8 @@ void podnet_setup(struct net_device *dev)
 	dev->mtu = ETH_DATA_LEN;
 	dev->min_mtu = IPV4_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
-	dev->features |= PODNET_FEATURES | NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->features |= PODNET_FEATURES;
+	podnet_dev_set_local_lltx(dev);
 	dev->hw_features |= PODNET_FEATURES;
 	dev->hw_enc_features |= PODNET_FEATURES;
 	dev->vlan_features |= PODNET_FEATURES;

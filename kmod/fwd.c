@@ -58,6 +58,7 @@
 #include <net/route.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "device.h"
 #include "fwd.h"
 #include "port.h"
@@ -326,7 +327,7 @@ static int podnet_fwd4_route(struct net *net, struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct in_device *in_dev = __in_dev_get_rcu(dev);
-	u8 tos = iph->tos & IPTOS_RT_MASK;
+	u8 tos = PODNET_RT_TOS(iph->tos);
 	struct podnet_port *out;
 	struct in6_addr daddr;
 	struct dst_entry *dst;
@@ -390,7 +391,7 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 	if (keep) {
 		ipv6_addr_set_v4mapped(iph->daddr, &daddr);
 		podnet_route_save(keep, PODNET_ROUTE4, &rt->dst, &daddr,
-				  iph->tos & IPTOS_RT_MASK, 0);
+				  PODNET_RT_TOS(iph->tos), 0);
 	}
 	skb_forward_csum(skb);
 	IPCB(skb)->flags |= IPSKB_FORWARDED;

@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
+#include "compat.h"
 #include "config.h"
 #include "device.h"
 #include "kunit.h"
@@ -23,7 +24,7 @@
 static const struct genl_multicast_group podnet_mcgrps[] = {
 	/* Pods' addresses and endpoint sets: for whom GET is (CAP_NET_ADMIN). */
 	[PODNET_MCGRP_EVENTS_ID] = { .name = PODNET_MCGRP_EVENTS,
-				     .flags = GENL_MCAST_CAP_NET_ADMIN },
+				     .flags = PODNET_MCAST_CAP_NET_ADMIN },
 };
 
 const struct nla_policy podnet_addr_policy[PODNET_ADDR_A_MAX + 1] = {
@@ -451,16 +452,15 @@ static int podnet_nl_pod_get(struct sk_buff *skb, struct genl_info *info)
  */
 static int podnet_nl_pod_dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = podnet_dump_attrs(genl_dumpit_info(cb));
 	struct net *net = sock_net(cb->skb->sk);
 	struct podnet_dev *pn;
 	int err = 0;
 
-	if (!info->attrs[PODNET_A_DEV_IFINDEX] &&
-	    !info->attrs[PODNET_A_DEV_IFNAME])
+	if (!attrs[PODNET_A_DEV_IFINDEX] && !attrs[PODNET_A_DEV_IFNAME])
 		return 0;
 	rtnl_lock();
-	pn = podnet_nl_dev(net, info->attrs, cb->extack);
+	pn = podnet_nl_dev(net, attrs, cb->extack);
 	if (IS_ERR(pn))
 		err = PTR_ERR(pn);
 	else
