@@ -42,6 +42,7 @@
  */
 
 #include <linux/inetdevice.h>
+#include <linux/moduleparam.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
@@ -63,6 +64,17 @@
 #include "fwd.h"
 #include "port.h"
 #include "service.h"
+
+/*
+ * fastpath=0: every pod's packet takes the IP stack through the podnet
+ * device, and what the stack routes to a pod leaves by the node end of its
+ * veth pair. The test suite runs both ways (tests/vm/run --param
+ * fastpath=0) to show that this file changes no outcome.
+ */
+static bool podnet_fastpath = true;
+module_param_named(fastpath, podnet_fastpath, bool, 0644);
+MODULE_PARM_DESC(fastpath,
+		 "forward pod to pod and pod to ClusterIP in the rx_handler, handing packets to the pod's end (default: on)");
 
 /*
  * Whether IPsec could apply: policies, or a default policy other than
@@ -610,7 +622,7 @@ static rx_handler_result_t podnet_fwd6(struct podnet_port *in,
  */
 rx_handler_result_t podnet_fwd(struct podnet_port *in, struct sk_buff *skb)
 {
-	if (skb->pkt_type != PACKET_HOST)
+	if (skb->pkt_type != PACKET_HOST || !READ_ONCE(podnet_fastpath))
 		return RX_HANDLER_PASS;
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
