@@ -185,10 +185,17 @@ podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
  * TOS). dst_check() says whether it is still the route: a change to
  * routes, rules, addresses, devices or forwarding makes it stale, as it
  * makes TCP's, and the next packet looks the route up again.
+ *
+ * A route in use (taken in the last second) is not replaced by another
+ * destination's or TOS's: two flows to one pod that differ in those would
+ * otherwise replace each other on every packet, an allocation, a dst
+ * reference and an RCU callback a packet that any pod could drive. The
+ * second flow's packets are looked up, as without a kept route.
  */
 struct podnet_route {
 	struct dst_entry *dst;
 	struct in6_addr daddr;
+	unsigned long used;
 	u32 cookie;
 	u8 tos;
 	struct rcu_head rcu;
@@ -211,10 +218,15 @@ static struct dst_entry *podnet_route_get(struct podnet_port *port, int i,
 					  const struct in6_addr *daddr, u8 tos)
 {
 	struct podnet_route *r = rcu_dereference(port->routes[i]);
+	struct dst_entry *dst;
 
 	if (!r || !ipv6_addr_equal(&r->daddr, daddr) || r->tos != tos)
 		return NULL;
-	return dst_check(r->dst, r->cookie);
+	dst = dst_check(r->dst, r->cookie);
+	/* At most one write a jiffy, to a line the other CPUs read. */
+	if (dst && time_after(jiffies, READ_ONCE(r->used)))
+		WRITE_ONCE(r->used, jiffies);
+	return dst;
 }
 
 /* Keep @dst, the route the IP stack gave @skb, for packets to @daddr. */
@@ -224,6 +236,10 @@ static void podnet_route_save(struct podnet_port *port, int i,
 {
 	struct podnet_route *r, *old;
 
+	old = rcu_dereference(port->routes[i]);
+	if (old && time_before(jiffies, READ_ONCE(old->used) + HZ) &&
+	    dst_check(old->dst, old->cookie))
+		return;
 	r = kmalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r)
 		return;
@@ -235,6 +251,7 @@ static void podnet_route_save(struct podnet_port *port, int i,
 	r->daddr = *daddr;
 	r->cookie = cookie;
 	r->tos = tos;
+	r->used = jiffies;
 	old = unrcu_pointer(xchg(&port->routes[i], RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, podnet_route_free_rcu);

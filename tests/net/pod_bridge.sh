@@ -156,6 +156,17 @@ lookups() { # ADDR OP N: 50 datagrams to pod2's ADDR, switched, take OP N route 
 check "ICMP redirects on: every datagram pod1 -> pod2 is routed" lookups 10.244.1.3 -ge 50
 pnt sysctl "$NODE" net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.pn0.send_redirects=0
 check "ICMP redirects off: the route is kept (50 datagrams, < 10 lookups)" lookups 10.244.1.3 -lt 10
+# Two flows to pod2 that differ in TOS: the route in use stays kept, the
+# other flow's datagrams are looked up (replacing each other, they cost an
+# allocation and an RCU callback a packet, and every one was looked up).
+# shellcheck disable=SC2317
+tos_lookups() { # 100 datagrams to pod2, TOS 0 and 0x10 by turns: OP N route lookups
+	fastpath_on || set -- -ge 100
+	fib_lookups "-> 10.244.1.3/.*==> dev pn0 " \
+		switched "$NODE" vp2 100 pnt udpsend "$P1" 10.244.1.3 9 100 0,16 || return 1
+	test "$FIB_LOOKUPS" "$1" "$2" || { echo "$FIB_LOOKUPS route lookups, want $1 $2"; return 1; }
+}
+check "... two TOS by turns: the route in use stays kept (100 datagrams, <= 60 lookups)" tos_lookups -le 60
 ip -n "$NODE" route add prohibit 10.244.1.3/32
 # prohibited ADDR: pod1's ping to ADDR gets the node's "administratively
 # prohibited", or nothing: the node's ICMP errors to pod1 share a budget

@@ -34,7 +34,9 @@
  *	"reply from ADDR ttl N", "ERR type T code C from ADDR [mtu N]" (an
  *	ICMP error about this probe), "ERR ETIMEDOUT", "ERR <errno name>"
  *	(the send failed). ADDR may carry a scope: ff02::1%eth0.
- *   udpsend NS ADDR PORT N              N datagrams "podnet" to ADDR:PORT
+ *   udpsend NS ADDR PORT N [TOS,TOS]    N datagrams "podnet" to ADDR:PORT
+ *                                       (TOS,TOS: IPv4 TOS or IPv6 traffic
+ *                                       class, alternating)
  *   hops SERVER_NS ADDR PORT CLIENT_NS  one UDP datagram from CLIENT_NS to
  *	ADDR:PORT in SERVER_NS; prints "hops N", its hop limit (or TTL) there
  *   icmperr NS ADDR HOPS SIZE           a UDP datagram of SIZE bytes, hop
@@ -854,14 +856,19 @@ static int udp_socket(const union sa *a)
 
 static int cmd_udpsend(int argc, char **argv)
 {
-	long port, n, i;
+	long port, n, i, tos[2] = { -1, -1 };
 	union sa a;
 	socklen_t alen;
 	int fd, rc = 0;
+	char *comma = argc == 5 ? strchr(argv[4], ',') : NULL;
 
-	if (argc != 4 || parse_num(argv[2], 1, 65535, &port) ||
-	    parse_num(argv[3], 1, 1000000, &n)) {
-		out("usage: udpsend NS ADDR PORT N");
+	if (comma)
+		*comma = '\0';
+	if ((argc != 4 && argc != 5) || parse_num(argv[2], 1, 65535, &port) ||
+	    parse_num(argv[3], 1, 1000000, &n) ||
+	    (argc == 5 && (!comma || parse_num(argv[4], 0, 255, &tos[0]) ||
+			   parse_num(comma + 1, 0, 255, &tos[1])))) {
+		out("usage: udpsend NS ADDR PORT N [TOS,TOS]");
 		return 2;
 	}
 	if (enter_ns(argv[0]) || parse_addr(argv[1], port, &a, &alen))
@@ -870,6 +877,16 @@ static int cmd_udpsend(int argc, char **argv)
 	if (fd < 0)
 		return 1;
 	for (i = 0; i < n; i++) {
+		int t = tos[i % 2];
+
+		if (t >= 0 &&
+		    (a.sa.sa_family == AF_INET ?
+		     setsockopt(fd, IPPROTO_IP, IP_TOS, &t, sizeof(t)) :
+		     setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &t, sizeof(t)))) {
+			out("ERR TOS %s", errname(errno));
+			rc = 1;
+			break;
+		}
 		if (sendto(fd, "podnet", 6, 0, &a.sa, alen) != 6) {
 			out("ERR %s", errname(errno));
 			rc = 1;
