@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: host-prepare
+# podnet-vm: host-prepare kernel=debian
 #
 # Real container runtimes call the CNI plugin: containerd ("ctr run --cni")
 # and podman (its CNI backend) start busybox containers on the network

@@ -21,6 +21,11 @@
  *	"NAME PEERADDR"; "echo" sends back what it receives. Listening when
  *	the command returns; prints "server ID".
  *   unserve ID                          close that server's sockets
+ *   load NS ADDR PORT tcp|udp           traffic in the background, until
+ *	unload: one exchange after the other with a server's echo or name
+ *	(a new TCP connection each, or a datagram and its answer), each given
+ *	500 ms. Prints "load ID".
+ *   unload ID                           stop it; prints "N ok N failed"
  *   get NS ADDR PORT tcp|udp|sctp [N] [OPT=VAL...]
  *	N (1) requests, one at a time, each on a new socket; one line each:
  *	the first line of the answer, or "ERR <errno name>" (ECONNREFUSED:
@@ -87,6 +92,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -650,6 +656,119 @@ static int cmd_get(int argc, char **argv)
 		rc |= one_get(&a, alen, type, proto, sport, ctimeout, timeout,
 			      opt(argc - first, argv + first, "send"));
 	return rc;
+}
+
+/* --- load: exchanges in a thread of their own --- */
+
+#define MAX_LOADS 8
+
+struct load {
+	bool used;
+	int nsfd, type, proto;
+	union sa a;
+	socklen_t alen;
+	pthread_t thr;
+	atomic_bool stop;
+	atomic_long ok, failed;
+};
+
+static struct load loads[MAX_LOADS];
+
+static bool load_one(struct load *l)
+{
+	char buf[256];
+	bool ok;
+	int fd;
+
+	fd = socket(l->a.sa.sa_family, l->type | SOCK_CLOEXEC, l->proto);
+	if (fd < 0)
+		return false;
+	ok = !connect_ms(fd, &l->a, l->alen, 500) &&
+	     send(fd, "x\n", 2, MSG_NOSIGNAL) == 2 &&
+	     (l->type == SOCK_DGRAM || !shutdown(fd, SHUT_WR)) &&
+	     read_ms(fd, buf, sizeof(buf), 500, l->type == SOCK_DGRAM) > 0;
+	close(fd);
+	return ok;
+}
+
+static void *load_thread(void *arg)
+{
+	struct load *l = arg;
+
+	/* A thread's network namespace is its own. */
+	if (setns(l->nsfd, CLONE_NEWNET))
+		return NULL;
+	while (!atomic_load(&l->stop)) {
+		if (load_one(l)) {
+			atomic_fetch_add(&l->ok, 1);
+		} else {
+			atomic_fetch_add(&l->failed, 1);
+			/* Refused at once (no route, a reset): no busy loop. */
+			usleep(10000);
+		}
+	}
+	return NULL;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	char path[PATH_MAX];
+	struct load *l = NULL;
+	long port;
+	int id, type, proto;
+
+	if (argc != 4 || parse_num(argv[2], 1, 65535, &port) ||
+	    proto_of(argv[3], &type, &proto) || proto == IPPROTO_SCTP) {
+		out("usage: load NS ADDR PORT tcp|udp");
+		return 2;
+	}
+	for (id = 0; id < MAX_LOADS && !l; id++)
+		if (!loads[id].used)
+			l = &loads[id];
+	if (!l) {
+		out("too many loads");
+		return 1;
+	}
+	id--;
+	memset(l, 0, sizeof(*l));
+	if (parse_addr(argv[1], port, &l->a, &l->alen))
+		return 1;
+	snprintf(path, sizeof(path), strchr(argv[0], '/') ? "%s" : "/run/netns/%s", argv[0]);
+	l->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (l->nsfd < 0) {
+		out("cannot open network namespace %s: %s", path, strerror(errno));
+		return 1;
+	}
+	l->type = type;
+	l->proto = proto;
+	if (pthread_create(&l->thr, NULL, load_thread, l)) {
+		close(l->nsfd);
+		out("ERR thread");
+		return 1;
+	}
+	l->used = true;
+	out("load %d", id);
+	return 0;
+}
+
+static int cmd_unload(int argc, char **argv)
+{
+	struct load *l;
+	long id;
+
+	if (argc != 1 || parse_num(argv[0], 0, MAX_LOADS - 1, &id))
+		return 2;
+	l = &loads[id];
+	if (!l->used) {
+		out("no load %ld", id);
+		return 1;
+	}
+	atomic_store(&l->stop, true);
+	pthread_join(l->thr, NULL);
+	close(l->nsfd);
+	l->used = false;
+	out("%ld ok %ld failed", atomic_load(&l->ok), atomic_load(&l->failed));
+	return 0;
 }
 
 /* --- ping --- */
@@ -1455,6 +1574,8 @@ static const struct {
 	{ "serve", cmd_serve },
 	{ "unserve", cmd_unserve },
 	{ "get", cmd_get },
+	{ "load", cmd_load },
+	{ "unload", cmd_unload },
 	{ "ping", cmd_ping },
 	{ "udpsend", cmd_udpsend },
 	{ "hops", cmd_hops },
