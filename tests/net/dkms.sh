@@ -44,7 +44,7 @@ krel=$(uname -r)
 # the tests after this one find the real tree as it was.
 small_tree() {
 	local mods=$1 real=/lib/modules/$krel deps line p
-	deps=$(modinfo -F depends "$PODNET_PREP/inst$real/updates/podnet.ko") || return 1
+	deps=$(modinfo -F depends "$PODNET_PREP/inst$real/updates/$ko") || return 1
 	mkdir -p "$mods" || return 1
 	cp -P "$real"/modules.builtin "$real"/modules.builtin.modinfo "$real"/modules.order \
 		"$real"/build "$real"/source "$mods/" || return 1
@@ -56,6 +56,12 @@ small_tree() {
 	done < <(modprobe -S "$krel" --show-depends -a ${deps//,/ })
 	mount --bind "$mods" "$real" && depmod -a "$krel"
 }
+# A kernel that compresses its modules (6.12's CONFIG_MODULE_COMPRESS_XZ)
+# has module-install and DKMS compress podnet.ko too.
+ko=podnet.ko
+for f in "$PODNET_PREP/inst/lib/modules/$krel/updates/"podnet.ko*; do
+	[ -e "$f" ] && ko=${f##*/}
+done
 small_tree "/tmp/dkms-modules.$$" || ksft_fail "cannot set up the small module tree"
 
 version=$(sed -n 's/^VERSION := //p' "$PODNET_REPO/Makefile")
@@ -76,18 +82,18 @@ tap_plan 9
 # the directory of the release the kernel reports, and in its modules.dep.
 installed() {
 	local d=$PODNET_PREP/inst/lib/modules/$krel
-	[ -f "$d/updates/podnet.ko" ] || { ls -R "$PODNET_PREP/inst/lib/modules" 2>&1 | head; return 1; }
-	has_line "updates/podnet.ko:*" cat "$d/modules.dep"
+	[ -f "$d/updates/$ko" ] || { ls -R "$PODNET_PREP/inst/lib/modules" 2>&1 | head; return 1; }
+	has_line "updates/$ko:*" cat "$d/modules.dep"
 }
-check "make module-install: updates/podnet.ko for $krel, in modules.dep" installed
+check "make module-install: updates/$ko for $krel, in modules.dep" installed
 check "dkms status: built on the host for $krel" \
 	has_line "podnet/$version, $krel, *: built" dkms status "${trees[@]}" podnet/"$version" -k "$krel"
 check "dkms install" dkms install podnet/"$version" -k "$krel" "${trees[@]}"
 check "dkms status: installed for $krel" \
 	has_line "podnet/$version, $krel, *: installed" dkms status "${trees[@]}" podnet/"$version" -k "$krel"
-check "modprobe podnet loads updates/dkms/podnet.ko" \
+check "modprobe podnet loads updates/dkms/podnet.ko (compressed as the kernel's)" \
 	eval 'modprobe podnet && [ -d /sys/module/podnet ] &&
-	      has_line "/lib/modules/$krel/updates/dkms/podnet.ko" modinfo -n podnet'
+	      has_line "/lib/modules/$krel/updates/dkms/podnet.ko*" modinfo -n podnet'
 check "rmmod podnet" rmmod podnet
 check "ip link add t0 type podnet autoloads podnet" \
 	eval 'ip link add t0 type podnet && [ -d /sys/module/podnet ]'
