@@ -10,12 +10,21 @@
  * endpoints and pods come and go and the commands' work is reached.
  *
  *   nlfuzz [-n MESSAGES] [-s SEED] [-j WRITERS]
+ *   nlfuzz churn SECONDS RATE VIP PORT SET...
  *
  * Runs in the current network namespace; WRITERS processes (default 1)
  * fuzz at once, each with its own seed (SEED + i). Prints one line per
  * writer: "writer I: N messages, A accepted, R refused (errno counts),
  * D dumps, T unanswered"; exits 0 if every message was answered, 1 if one
  * was not (a hung or lost answer), 2 on a usage or setup error.
+ *
+ * churn: for SECONDS, RATE a second (0: as fast as the kernel answers),
+ * PODNET_CMD_ENDPOINT_SET
+ * on the TCP service VIP:PORT (IPv4) with each SET in turn (SET: ADDR:PORT
+ * endpoints separated by commas). One line a change: "change SENT RETURNED
+ * INDEX REFUSED", times in CLOCK_MONOTONIC nanoseconds (when the request
+ * was sent, when its ack came), INDEX the SET's (from 0), REFUSED 1 if the
+ * kernel refused it; then "churn: N changes, R refused, in MS ms".
  */
 #include <errno.h>
 #include <stdint.h>
@@ -25,6 +34,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -564,11 +575,148 @@ static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
 	return c.unanswered ? 1 : 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ADDR:PORT as PODNET_EPS_A_ENDPOINT: 0, or -1 if it is none. */
+static int put_ep_str(struct msg *m, const char *s)
+{
+	char buf[64], *colon;
+	unsigned char a4[4];
+	struct nlattr *e, *a;
+	size_t s1, s2;
+	uint16_t port;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return -1;
+	*colon = '\0';
+	port = strtoul(colon + 1, NULL, 10);
+	if (!port || inet_pton(AF_INET, buf, a4) != 1)
+		return -1;
+	e = nest_start(m, PODNET_EPS_A_ENDPOINT);
+	s1 = m->len;
+	a = nest_start(m, PODNET_EP_A_ADDR);
+	s2 = m->len;
+	put(m, PODNET_ADDR_A_IPV4, a4, 4);
+	nest_end(m, a, s2);
+	put(m, PODNET_EP_A_PORT, &port, 2);
+	nest_end(m, e, s1);
+	return 0;
+}
+
+/* One ENDPOINT_SET request for VIP:PORT/tcp with the endpoints of @set. */
+static int churn_msg(struct msg *m, int fam, uint32_t seq, const unsigned char *vip,
+		     uint16_t port, char *set)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)m->buf;
+	struct genlmsghdr *g = NLMSG_DATA(h);
+	uint8_t proto = 6;
+	struct nlattr *n, *a;
+	size_t start, s2;
+	char *tok, *save, buf[1024];
+
+	memset(m->buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	g->cmd = PODNET_CMD_ENDPOINT_SET;
+	g->version = PODNET_GENL_VERSION;
+	n = nest_start(m, PODNET_A_SERVICE);
+	start = m->len;
+	put(m, PODNET_SVC_A_PROTO, &proto, 1);
+	a = nest_start(m, PODNET_SVC_A_ADDR);
+	s2 = m->len;
+	put(m, PODNET_ADDR_A_IPV4, vip, 4);
+	nest_end(m, a, s2);
+	put(m, PODNET_SVC_A_PORT, &port, 2);
+	nest_end(m, n, start);
+	n = nest_start(m, PODNET_A_ENDPOINTS);
+	start = m->len;
+	snprintf(buf, sizeof(buf), "%s", set);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (put_ep_str(m, tok))
+			return -1;
+	nest_end(m, n, start);
+	h->nlmsg_len = m->len;
+	h->nlmsg_type = fam;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = seq;
+	return 0;
+}
+
+static int churn(int argc, char **argv)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	unsigned char vip[4];
+	static struct msg m;
+	struct counts c = { 0 };
+	uint64_t t0, end, sent, ret, secs;
+	unsigned long n = 0, refused, rate;
+	uint16_t port;
+	uint32_t seq = 1;
+	int fd, fam, i, nsets;
+
+	if (argc < 5 || inet_pton(AF_INET, argv[2], vip) != 1 ||
+	    !(port = strtoul(argv[3], NULL, 10))) {
+		fprintf(stderr, "usage: nlfuzz churn SECONDS RATE VIP PORT SET...\n");
+		return 2;
+	}
+	secs = strtoull(argv[0], NULL, 10);
+	rate = strtoul(argv[1], NULL, 10);
+	argc--;
+	argv++;
+	nsets = argc - 3;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("nlfuzz: netlink socket");
+		return 2;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	fam = family_id(fd);
+	if (fam < 0) {
+		fprintf(stderr, "nlfuzz: no podnet family (is podnet.ko loaded?)\n");
+		return 2;
+	}
+	t0 = now_ns();
+	end = t0 + secs * 1000000000ULL;
+	for (i = 0; now_ns() < end; i = (i + 1) % nsets, n++) {
+		if (churn_msg(&m, fam, ++seq, vip, port, argv[3 + i])) {
+			fprintf(stderr, "nlfuzz: churn: bad set '%s'\n", argv[3 + i]);
+			return 2;
+		}
+		/* The n-th change no earlier than n / RATE seconds in. */
+		while (rate && now_ns() < t0 + n * 1000000000ULL / rate)
+			usleep(100);
+		refused = c.refused;
+		sent = now_ns();
+		if (send(fd, m.buf, m.len, 0) < 0 || answer(fd, seq, 0, &c) < 0) {
+			fprintf(stderr, "nlfuzz: churn: change %lu unanswered\n", n);
+			return 1;
+		}
+		ret = now_ns();
+		printf("change %llu %llu %d %d\n", (unsigned long long)sent,
+		       (unsigned long long)ret, i, c.refused > refused);
+	}
+	printf("churn: %lu changes, %lu refused, in %llu ms\n", n, c.refused,
+	       (unsigned long long)(now_ns() - t0) / 1000000);
+	close(fd);
+	return c.refused ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long nmsgs = 10000, writers = 1, i;
 	uint64_t seed = 1;
 	int opt, rc = 0, st;
+
+	if (argc > 1 && !strcmp(argv[1], "churn"))
+		return churn(argc - 2, argv + 2);
 
 	while ((opt = getopt(argc, argv, "n:s:j:")) != -1) {
 		switch (opt) {

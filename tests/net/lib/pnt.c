@@ -21,10 +21,15 @@
  *	"NAME PEERADDR"; "echo" sends back what it receives. Listening when
  *	the command returns; prints "server ID".
  *   unserve ID                          close that server's sockets
- *   load NS ADDR PORT tcp|udp           traffic in the background, until
+ *   load NS ADDR PORT tcp|udp [log=FILE] [send=0]
+ *                                       traffic in the background, until
  *	unload: one exchange after the other with a server's echo or name
  *	(a new TCP connection each, or a datagram and its answer), each given
- *	500 ms. Prints "load ID".
+ *	500 ms. Prints "load ID". log=FILE: a line an exchange, "START END
+ *	WORD" (CLOCK_MONOTONIC nanoseconds: before the socket was made, when
+ *	the answer came; WORD: the answer's first word, or "- STEP ERRNO" if
+ *	connect or read failed). send=0: TCP connections only read (a name
+ *	server's answer), so that they end without a reset.
  *   unload ID                           stop it; prints "N ok N failed"
  *   get NS ADDR PORT tcp|udp|sctp [N] [OPT=VAL...]
  *	N (1) requests, one at a time, each on a new socket; one line each:
@@ -668,27 +673,55 @@ struct load {
 	union sa a;
 	socklen_t alen;
 	pthread_t thr;
+	FILE *log;
+	bool nosend;
 	atomic_bool stop;
 	atomic_long ok, failed;
 };
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static struct load loads[MAX_LOADS];
 
 static bool load_one(struct load *l)
 {
-	char buf[256];
-	bool ok;
-	int fd;
+	unsigned long long start = now_ns();
+	const char *step = "connect";
+	char buf[256] = "";
+	int fd, err;
 
 	fd = socket(l->a.sa.sa_family, l->type | SOCK_CLOEXEC, l->proto);
 	if (fd < 0)
 		return false;
-	ok = !connect_ms(fd, &l->a, l->alen, 500) &&
-	     send(fd, "x\n", 2, MSG_NOSIGNAL) == 2 &&
-	     (l->type == SOCK_DGRAM || !shutdown(fd, SHUT_WR)) &&
-	     read_ms(fd, buf, sizeof(buf), 500, l->type == SOCK_DGRAM) > 0;
+	err = connect_ms(fd, &l->a, l->alen, 500);
+	if (!err) {
+		/*
+		 * A name server answers and closes at once, unread data and
+		 * all: a reset, which may come before this send or shutdown.
+		 * What counts is the answer, read even after a reset.
+		 */
+		if ((l->type == SOCK_DGRAM || !l->nosend) &&
+		    send(fd, "x\n", 2, MSG_NOSIGNAL) == 2 && l->type == SOCK_STREAM)
+			shutdown(fd, SHUT_WR);
+		step = "read";
+		err = read_ms(fd, buf, sizeof(buf), 500, l->type == SOCK_DGRAM);
+		err = err > 0 ? 0 : err ? err : -ENODATA;
+	}
 	close(fd);
-	return ok;
+	if (l->log) {
+		buf[strcspn(buf, " \n")] = '\0';
+		if (err)
+			fprintf(l->log, "%llu %llu - %s %s\n", start, now_ns(), step, errname(-err));
+		else
+			fprintf(l->log, "%llu %llu %s\n", start, now_ns(), buf);
+	}
+	return !err;
 }
 
 static void *load_thread(void *arg)
@@ -717,9 +750,13 @@ static int cmd_load(int argc, char **argv)
 	long port;
 	int id, type, proto;
 
-	if (argc != 4 || parse_num(argv[2], 1, 65535, &port) ||
+	const char *log = opt(argc - 4, argv + 4, "log");
+	const char *snd = opt(argc - 4, argv + 4, "send");
+
+	if (argc < 4 || argc > 4 + !!log + !!snd || (snd && strcmp(snd, "0")) ||
+	    parse_num(argv[2], 1, 65535, &port) ||
 	    proto_of(argv[3], &type, &proto) || proto == IPPROTO_SCTP) {
-		out("usage: load NS ADDR PORT tcp|udp");
+		out("usage: load NS ADDR PORT tcp|udp [log=FILE] [send=0]");
 		return 2;
 	}
 	for (id = 0; id < MAX_LOADS && !l; id++)
@@ -741,7 +778,18 @@ static int cmd_load(int argc, char **argv)
 	}
 	l->type = type;
 	l->proto = proto;
+	l->nosend = snd;
+	if (log) {
+		l->log = fopen(log, "w");
+		if (!l->log) {
+			close(l->nsfd);
+			out("cannot write %s: %s", log, strerror(errno));
+			return 1;
+		}
+	}
 	if (pthread_create(&l->thr, NULL, load_thread, l)) {
+		if (l->log)
+			fclose(l->log);
 		close(l->nsfd);
 		out("ERR thread");
 		return 1;
@@ -766,6 +814,8 @@ static int cmd_unload(int argc, char **argv)
 	atomic_store(&l->stop, true);
 	pthread_join(l->thr, NULL);
 	close(l->nsfd);
+	if (l->log)
+		fclose(l->log);
 	l->used = false;
 	out("%ld ok %ld failed", atomic_load(&l->ok), atomic_load(&l->failed));
 	return 0;
