@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * podnetctl monitor: print every change the kernel announces on the
- * "events" multicast group, one line each, until killed.
+ * "events" multicast group, one line each (a service added with endpoints:
+ * its "service add" and "endpoint set" lines), until killed.
  *
  *   pod add veth1 dev pn0 mac aa:bb:cc:dd:ee:ff ip 10.244.1.2 fd00::2
  *   {"event":"pod_add","pod":{"ifname":"veth1",...}}
@@ -37,7 +38,7 @@ static const struct event {
 } events[] = {
 	{ PODNET_CMD_POD_ADD, "pod add", &pod_type, NULL },
 	{ PODNET_CMD_POD_DEL, "pod del", &pod_type, NULL },
-	{ PODNET_CMD_SERVICE_ADD, "service add", &svc_type, NULL },
+	{ PODNET_CMD_SERVICE_ADD, "service add", &svc_type, svc_add_event_print },
 	{ PODNET_CMD_SERVICE_SET, "service change", &svc_type, NULL },
 	{ PODNET_CMD_SERVICE_DEL, "service del", &svc_type, NULL },
 	{ PODNET_CMD_ENDPOINT_ADD, "endpoint add", &svc_type, svc_eps_event_print },

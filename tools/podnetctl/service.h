@@ -129,6 +129,7 @@ void ep_print(const struct ep *ep, bool conns, FILE *f);
 cJSON *svc_info_json(const struct svc_info *svc);
 /* monitor: "SVC EP weight 1 local, EP weight 1" ("SVC none"), no newline */
 void svc_eps_event_print(const void *svc, FILE *f);
+void svc_add_event_print(const void *svc, FILE *f);
 /* "endpoint set SVC EP,EP..." ("none" if it has none), no newline */
 void ep_set_print(const struct svc_key *key, const struct ep_list *eps, FILE *f);
 

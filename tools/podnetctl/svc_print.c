@@ -188,6 +188,22 @@ void svc_eps_event_print(const void *obj, FILE *f)
 	}
 }
 
+/*
+ * monitor's service add: the service, then on a line of its own the
+ * endpoints it was added with (a batch's "service add" and "endpoint set"
+ * of one service go to the kernel as one request), as save prints them.
+ */
+void svc_add_event_print(const void *obj, FILE *f)
+{
+	const struct svc_info *svc = obj;
+
+	svc_type.print(obj, f);
+	if (svc->eps.n) {
+		fputs("\nendpoint set ", f);
+		svc_eps_event_print(obj, f);
+	}
+}
+
 void ep_set_print(const struct svc_key *key, const struct ep_list *eps, FILE *f)
 {
 	char buf[SVC_STRLEN];
