@@ -583,13 +583,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* An address attribute @type: a nest holding one IPv4 address. */
+static void put_addr4(struct msg *m, uint16_t type, const unsigned char *a4)
+{
+	struct nlattr *a = nest_start(m, type);
+	size_t start = m->len;
+
+	put(m, PODNET_ADDR_A_IPV4, a4, 4);
+	nest_end(m, a, start);
+}
+
 /* ADDR:PORT as PODNET_EPS_A_ENDPOINT: 0, or -1 if it is none. */
 static int put_ep_str(struct msg *m, const char *s)
 {
 	char buf[64], *colon;
 	unsigned char a4[4];
-	struct nlattr *e, *a;
-	size_t s1, s2;
+	struct nlattr *e;
+	size_t start;
 	uint16_t port;
 
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -601,13 +611,10 @@ static int put_ep_str(struct msg *m, const char *s)
 	if (!port || inet_pton(AF_INET, buf, a4) != 1)
 		return -1;
 	e = nest_start(m, PODNET_EPS_A_ENDPOINT);
-	s1 = m->len;
-	a = nest_start(m, PODNET_EP_A_ADDR);
-	s2 = m->len;
-	put(m, PODNET_ADDR_A_IPV4, a4, 4);
-	nest_end(m, a, s2);
+	start = m->len;
+	put_addr4(m, PODNET_EP_A_ADDR, a4);
 	put(m, PODNET_EP_A_PORT, &port, 2);
-	nest_end(m, e, s1);
+	nest_end(m, e, start);
 	return 0;
 }
 
@@ -618,8 +625,8 @@ static int churn_msg(struct msg *m, int fam, uint32_t seq, const unsigned char *
 	struct nlmsghdr *h = (struct nlmsghdr *)m->buf;
 	struct genlmsghdr *g = NLMSG_DATA(h);
 	uint8_t proto = 6;
-	struct nlattr *n, *a;
-	size_t start, s2;
+	struct nlattr *n;
+	size_t start;
 	char *tok, *save, buf[1024];
 
 	memset(m->buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
@@ -629,10 +636,7 @@ static int churn_msg(struct msg *m, int fam, uint32_t seq, const unsigned char *
 	n = nest_start(m, PODNET_A_SERVICE);
 	start = m->len;
 	put(m, PODNET_SVC_A_PROTO, &proto, 1);
-	a = nest_start(m, PODNET_SVC_A_ADDR);
-	s2 = m->len;
-	put(m, PODNET_ADDR_A_IPV4, vip, 4);
-	nest_end(m, a, s2);
+	put_addr4(m, PODNET_SVC_A_ADDR, vip);
 	put(m, PODNET_SVC_A_PORT, &port, 2);
 	nest_end(m, n, start);
 	n = nest_start(m, PODNET_A_ENDPOINTS);
