@@ -74,7 +74,7 @@ for id in "${loads[@]}"; do pnt unload "$id" >/dev/null; done
 # connection begun after change k returned picks from change k's set or
 # from that of a change sent before its answer came.
 verdict() {
-	sort -n -k1,1 "$tmp".load* | awk -v s0="$set0" -v s1="$set1" -v secs="$secs" '
+	sort -n -k1,1 "$tmp".load* | awk -v secs="$secs" '
 	function names(i) { return i == 0 ? " e1 e2 " : " e3 e4 " }
 	FNR == NR {
 		if ($1 == "change") { n++; sent[n] = $2; ret[n] = $3; set[n] = $4 }

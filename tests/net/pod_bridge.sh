@@ -145,12 +145,16 @@ check "no chain left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
 # only while the lookup's check of the source is trivial (no ICMP
 # redirects, no reverse path filter on pn0), and never once the routing has
 # changed. Lookups are counted by the FIB's tracepoints.
+# lookups ADDR OP N [TOS,TOS]: 50 datagrams to pod2's ADDR (100, with these
+# TOS by turns), switched, take OP N route lookups on pn0.
 # shellcheck disable=SC2317
-lookups() { # ADDR OP N: 50 datagrams to pod2's ADDR, switched, take OP N route lookups on pn0
+lookups() {
+	local n=50 tos=("${@:4}")
+	[ ${#tos[@]} -eq 0 ] || n=100
 	# The stack's path (fastpath=0) looks up the route of every datagram.
-	fastpath_on || set -- "$1" -ge 50
-	fib_lookups "-> $1/.*==> dev pn0 " switched "$NODE" vp2 50 pnt udpsend "$P1" "$1" 9 50 ||
-		return 1
+	fastpath_on || set -- "$1" -ge $n
+	fib_lookups "-> $1/.*==> dev pn0 " \
+		switched "$NODE" vp2 $n pnt udpsend "$P1" "$1" 9 $n "${tos[@]}" || return 1
 	test "$FIB_LOOKUPS" "$2" "$3" || { echo "$FIB_LOOKUPS route lookups, want $2 $3"; return 1; }
 }
 check "ICMP redirects on: every datagram pod1 -> pod2 is routed" lookups 10.244.1.3 -ge 50
@@ -159,14 +163,8 @@ check "ICMP redirects off: the route is kept (50 datagrams, < 10 lookups)" looku
 # Two flows to pod2 that differ in TOS: the route in use stays kept, the
 # other flow's datagrams are looked up (replacing each other, they cost an
 # allocation and an RCU callback a packet, and every one was looked up).
-# shellcheck disable=SC2317
-tos_lookups() { # 100 datagrams to pod2, TOS 0 and 0x10 by turns: OP N route lookups
-	fastpath_on || set -- -ge 100
-	fib_lookups "-> 10.244.1.3/.*==> dev pn0 " \
-		switched "$NODE" vp2 100 pnt udpsend "$P1" 10.244.1.3 9 100 0,16 || return 1
-	test "$FIB_LOOKUPS" "$1" "$2" || { echo "$FIB_LOOKUPS route lookups, want $1 $2"; return 1; }
-}
-check "... two TOS by turns: the route in use stays kept (100 datagrams, <= 60 lookups)" tos_lookups -le 60
+check "... two TOS by turns: the route in use stays kept (100 datagrams, <= 60 lookups)" \
+	lookups 10.244.1.3 -le 60 0,16
 ip -n "$NODE" route add prohibit 10.244.1.3/32
 # prohibited ADDR: pod1's ping to ADDR gets the node's "administratively
 # prohibited", or nothing: the node's ICMP errors to pod1 share a budget

@@ -58,7 +58,9 @@ check "hairpin: pod A1 reaches itself through the service, masqueraded to the ga
 check "pod client address is preserved (no masquerade)" get_is "$A3" 10.96.0.10 80 "A[12] 10.244.1.4"
 # shellcheck disable=SC2317 # called through check
 replies_switched() { # the endpoints' replies reached pod A3 switched (none with fastpath=0)
-	if fastpath_on; then pod_stat_gt "$NODE" va3 switched 0; else ! pod_stat_gt "$NODE" va3 switched 0; fi
+	fastpath_on && { pod_stat_gt "$NODE" va3 switched 0; return; }
+	pod_stat "$NODE" va3 switched >/dev/null || return 1
+	[ "$STAT" -eq 0 ] || { echo "switched = $STAT with fastpath=0"; return 1; }
 }
 check "the endpoints' replies reach the client pod un-DNATed, switched by podnet" replies_switched
 # shellcheck disable=SC2317 # called through check

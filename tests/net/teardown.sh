@@ -31,6 +31,13 @@ rounds=2
 answered=0
 failed=0
 kinds=(port device podns nodens rmmod)
+declare -A what=(
+	[port]="pod2's port veth deleted"
+	[device]="pn0 deleted"
+	[podns]="pod2's namespace deleted (its server gone)"
+	[nodens]="the node's namespace deleted"
+	[rmmod]="rmmod podnet (live services, conntrack entries)"
+)
 tap_plan $((rounds * ${#kinds[@]} * 2))
 
 LOADS=()
@@ -95,21 +102,12 @@ teardown() { # KIND
 	esac
 }
 
-what() {
-	case "$1" in
-	port) echo "pod2's port veth deleted" ;;
-	device) echo "pn0 deleted" ;;
-	podns) echo "pod2's namespace deleted (its server gone)" ;;
-	nodens) echo "the node's namespace deleted" ;;
-	rmmod) echo "rmmod podnet (live services, conntrack entries)" ;;
-	esac
-}
 
 for ((r = 1; r <= rounds; r++)); do
 	for k in "${kinds[@]}"; do
 		podnet_insmod || ksft_fail "cannot load podnet"
 		up || ksft_fail "round $r, $k: the node and its traffic could not be set up"
-		check "round $r: $(what "$k") under traffic" teardown "$k"
+		check "round $r: ${what[$k]} under traffic" teardown "$k"
 		pnt sleep 200
 		check "... the traffic had answers, then stopped when asked" loads_stop
 		unserve

@@ -125,19 +125,18 @@ state() {
 	}
 	END { for (k in svc) print k, svc[k] }' "$@" | sort
 }
-# accepted W.log: the lines of the commands that applied.
+# accepted LOG...: the lines of the commands that applied.
 accepted() {
 	awk '/^rc / { if ($2 == 0) printf "%s", buf; buf = ""; next } { buf = buf $0 "\n" }' "$@"
 }
-for w in 1 2 3; do accepted "$tmp/$w.log"; done >"$tmp/accepted"
+accepted "$tmp"/[123].log >"$tmp/accepted"
 pc save >"$tmp/save" || ksft_fail "podnetctl save failed"
 check "the node's services are what the accepted commands say" \
 	diff <(state "$tmp/accepted") <(state "$tmp/save")
 # The monitor may lag: its end is awaited (the probe's lines left out).
-mon_caught_up() { diff <(grep -v ' 10\.96\.9\.9:' "$tmp/mon" | state) <(state "$tmp/save"); }
-if ! check "the monitor's events, replayed, give the same services" busywait 10000 mon_caught_up; then
-	for k in $(diff <(grep -v ' 10\.96\.9\.9:' "$tmp/mon" | state) <(state "$tmp/save") |
-		awk '/^[<>]/ { print $2 }' | sort -u); do
+mon_diff() { diff <(grep -v ' 10\.96\.9\.9:' "$tmp/mon" | state) <(state "$tmp/save"); }
+if ! check "the monitor's events, replayed, give the same services" busywait 10000 mon_diff; then
+	for k in $(mon_diff | awk '/^[<>]/ { print $2 }' | sort -u); do
 		grep -F " $k" "$tmp/mon" | sed "s/^/# monitor: /"
 		grep -F -h -A2 " $k" "$tmp"/[123].log | sed "s/^/# sent: /"
 	done

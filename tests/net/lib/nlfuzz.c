@@ -500,30 +500,45 @@ static int answer(int fd, uint32_t seq, int dump, struct counts *c)
 	}
 }
 
-static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
+/*
+ * A generic netlink socket whose answers take at most 5 s, and the podnet
+ * family's id in *@fam: the socket, or -1 (said on stderr).
+ */
+static int genl_open(int *fam)
 {
 	struct timeval tv = { .tv_sec = 5 };
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	static struct msg m;
-	struct counts c = { 0 };
-	int fd, fam, one = 1, i;
-	unsigned long k;
-	uint32_t seq = 1;
+	int fd, one = 1;
 
-	rs = seed * 2654435761ULL + 0x9e3779b97f4a7c15ULL;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("nlfuzz: netlink socket");
-		return 2;
+		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	fam = family_id(fd);
-	if (fam < 0) {
+	*fam = family_id(fd);
+	if (*fam < 0) {
 		fprintf(stderr, "nlfuzz: no podnet family (is podnet.ko loaded?)\n");
-		return 2;
+		close(fd);
+		return -1;
 	}
+	return fd;
+}
+
+static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
+{
+	static struct msg m;
+	struct counts c = { 0 };
+	int fd, fam, one, i;
+	unsigned long k;
+	uint32_t seq = 1;
+
+	rs = seed * 2654435761ULL + 0x9e3779b97f4a7c15ULL;
+	fd = genl_open(&fam);
+	if (fd < 0)
+		return 2;
 	for (k = 0; k < nmsgs; k++) {
 		struct nlmsghdr *h = (struct nlmsghdr *)m.buf;
 		struct genlmsghdr *g = NLMSG_DATA(h);
@@ -655,8 +670,6 @@ static int churn_msg(struct msg *m, int fam, uint32_t seq, const unsigned char *
 
 static int churn(int argc, char **argv)
 {
-	struct timeval tv = { .tv_sec = 5 };
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	unsigned char vip[4];
 	static struct msg m;
 	struct counts c = { 0 };
@@ -676,17 +689,9 @@ static int churn(int argc, char **argv)
 	argc--;
 	argv++;
 	nsets = argc - 3;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		perror("nlfuzz: netlink socket");
+	fd = genl_open(&fam);
+	if (fd < 0)
 		return 2;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	fam = family_id(fd);
-	if (fam < 0) {
-		fprintf(stderr, "nlfuzz: no podnet family (is podnet.ko loaded?)\n");
-		return 2;
-	}
 	t0 = now_ns();
 	end = t0 + secs * 1000000000ULL;
 	for (i = 0; now_ns() < end; i = (i + 1) % nsets, n++) {

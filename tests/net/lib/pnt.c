@@ -136,33 +136,46 @@ static const char *errname(int err)
 	return n ? n : "EUNKNOWN";
 }
 
-static long now_ms(void)
+static unsigned long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static long now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 /* --- namespaces --- */
 
-static int enter_ns(const char *name)
+/* A file descriptor of network namespace NAME (/run/netns/NAME, or a path). */
+static int open_ns(const char *name)
 {
 	char path[PATH_MAX];
-	int fd, err;
+	int fd;
 
 	if (strchr(name, '/'))
 		snprintf(path, sizeof(path), "%s", name);
 	else
 		snprintf(path, sizeof(path), "/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0)
 		out("cannot open network namespace %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static int enter_ns(const char *name)
+{
+	int fd = open_ns(name), err;
+
+	if (fd < 0)
 		return -1;
-	}
 	err = setns(fd, CLONE_NEWNET);
 	if (err)
-		out("setns %s: %s", path, strerror(errno));
+		out("setns %s: %s", name, strerror(errno));
 	close(fd);
 	return err;
 }
@@ -679,14 +692,6 @@ struct load {
 	atomic_long ok, failed;
 };
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static struct load loads[MAX_LOADS];
 
 static bool load_one(struct load *l)
@@ -745,7 +750,6 @@ static void *load_thread(void *arg)
 
 static int cmd_load(int argc, char **argv)
 {
-	char path[PATH_MAX];
 	struct load *l = NULL;
 	long port;
 	int id, type, proto;
@@ -770,12 +774,9 @@ static int cmd_load(int argc, char **argv)
 	memset(l, 0, sizeof(*l));
 	if (parse_addr(argv[1], port, &l->a, &l->alen))
 		return 1;
-	snprintf(path, sizeof(path), strchr(argv[0], '/') ? "%s" : "/run/netns/%s", argv[0]);
-	l->nsfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (l->nsfd < 0) {
-		out("cannot open network namespace %s: %s", path, strerror(errno));
+	l->nsfd = open_ns(argv[0]);
+	if (l->nsfd < 0)
 		return 1;
-	}
 	l->type = type;
 	l->proto = proto;
 	l->nosend = snd;
