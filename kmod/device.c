@@ -75,6 +75,22 @@ static void podnet_unreachable(struct sk_buff *skb)
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
 }
 
+/*
+ * Whether a tap would see what @dev sends or receives. dev_nit_active() of
+ * 6.1 (and 6.12) is true for a tap on every device (tcpdump -i any) of any
+ * namespace: the list of those is one for the host. Those taps are packet
+ * sockets, the only kind the kernel has (af_packet.c), and packet_rcv()
+ * drops what a device of another namespace gives them: one on every device
+ * counts only when @dev's namespace has a packet socket at all.
+ */
+static bool podnet_dev_tapped(struct net_device *dev)
+{
+	if (!list_empty(&dev->ptype_all))
+		return true;
+	return dev_nit_active(dev) &&
+	       !hlist_empty(&dev_net(dev)->packet.sklist);
+}
+
 /**
  * podnet_dev_quiet() - whether only netfilter and routing see a device's
  *	traffic
@@ -103,7 +119,7 @@ bool podnet_dev_quiet(struct net_device *dev)
 	/* noqueue (the device's default) has no enqueue: no qdisc at all. */
 	if (rcu_dereference(txq->qdisc)->enqueue)
 		return false;
-	return !netif_is_l3_slave(dev) && !dev_nit_active(dev);
+	return !netif_is_l3_slave(dev) && !podnet_dev_tapped(dev);
 }
 
 /*

@@ -214,6 +214,13 @@ pnt sysctl "$NODE" net.ipv4.conf.all.send_redirects=1 net.ipv4.conf.pn0.send_red
 check "a tap on pn0 sees pod1 -> pod2 (a tap on pn0: through pn0)" \
 	switched "$NODE" vp2 0 tap_sees "$NODE" pn0 "$P1" 10.244.1.3
 check "no tap left: switched" switched "$NODE" vp2 1 ping1 10.244.1.3
+# A tap on every device (tcpdump -i any) is on one list for the whole host,
+# but sees only its own namespace's devices: one in pod2's namespace sees
+# the ping there and leaves the node's path alone.
+check "a tap on every device of pod2's namespace sees the ping; switched" \
+	switched "$NODE" vp2 1 tap_sees "$P2" any "$P1" 10.244.1.3
+check "a tap on every device of the node's namespace sees pod1 -> pod2" \
+	switched "$NODE" vp2 0 tap_sees "$NODE" any "$P1" 10.244.1.3
 
 # A switched packet is handed to pod2's eth0 as veth hands it over (the
 # same checks, scrubbing and counters), received there without vp2's

@@ -60,8 +60,9 @@
  *	port 40000 to PORT, in an Ethernet frame from DEV's address to
  *	DSTMAC, 802.1Q-tagged with VID if vlan= is given, sent on DEV by a
  *	packet socket (past the IP stack and its checks on SRC)
- *   tap NS DEV                          a packet socket bound to DEV, as
- *	tcpdump opens (a tap: dev_nit_active()); prints "tap ID"
+ *   tap NS DEV|any                      a packet socket bound to DEV (or
+ *	to every device of NS), as tcpdump -i DEV|any opens (a tap:
+ *	dev_nit_active()); prints "tap ID"
  *   tapcount ID                         what it captured since the last
  *	tapcount: "packets N echo_request N echo_reply N" (ICMP and ICMPv6)
  *   untap ID
@@ -1206,7 +1207,7 @@ static int cmd_tap(int argc, char **argv)
 	int id, fd;
 
 	if (argc != 2) {
-		out("usage: tap NS DEV");
+		out("usage: tap NS DEV|any");
 		return 2;
 	}
 	for (id = 0; id < MAX_TAPS && taps[id]; id++)
@@ -1217,8 +1218,8 @@ static int cmd_tap(int argc, char **argv)
 	}
 	if (enter_ns(argv[0]))
 		return 1;
-	ll.sll_ifindex = if_nametoindex(argv[1]);
-	if (!ll.sll_ifindex) {
+	ll.sll_ifindex = strcmp(argv[1], "any") ? if_nametoindex(argv[1]) : 0;
+	if (!ll.sll_ifindex && strcmp(argv[1], "any")) {
 		out("no device %s", argv[1]);
 		return 1;
 	}
