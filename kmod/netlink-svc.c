@@ -86,11 +86,8 @@ static int podnet_nl_svc_key(struct genl_info *info, struct nlattr **tb,
 	u8 proto;
 	int err;
 
-	if (!svc) {
-		NL_SET_ERR_MSG_MOD(extack, "service not given (PODNET_A_SERVICE)");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, PODNET_A_SERVICE);
+	if (podnet_nl_missing(info, PODNET_A_SERVICE, "service"))
 		return -EINVAL;
-	}
 	err = nla_parse_nested(tb, PODNET_SVC_A_MAX, svc, podnet_svc_policy,
 			       extack);
 	if (err)
@@ -716,12 +713,8 @@ static int podnet_nl_ep_one(struct genl_info *info, bool add)
 	struct podnet_svc *svc;
 	int err;
 
-	if (!info->attrs[PODNET_A_ENDPOINT]) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "endpoint not given (PODNET_A_ENDPOINT)");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PODNET_A_ENDPOINT);
+	if (podnet_nl_missing(info, PODNET_A_ENDPOINT, "endpoint"))
 		return -EINVAL;
-	}
 	mutex_lock(&pnet->svc_lock);
 	svc = podnet_nl_svc(info, tb);
 	if (IS_ERR(svc)) {
@@ -759,12 +752,8 @@ int podnet_nl_ep_set(struct sk_buff *skb, struct genl_info *info)
 	unsigned int n;
 	int err;
 
-	if (!info->attrs[PODNET_A_ENDPOINTS]) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "endpoint set not given (PODNET_A_ENDPOINTS)");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PODNET_A_ENDPOINTS);
+	if (podnet_nl_missing(info, PODNET_A_ENDPOINTS, "endpoint set"))
 		return -EINVAL;
-	}
 	eps = podnet_nl_eps_alloc(info, &n);
 	if (IS_ERR(eps))
 		return PTR_ERR(eps);

@@ -107,11 +107,8 @@ static struct net_device *podnet_nl_pod_dev(struct net *net,
 	struct nlattr *pod = info->attrs[PODNET_A_POD];
 	int err;
 
-	if (!pod) {
-		NL_SET_ERR_MSG_MOD(info->extack, "pod not given (PODNET_A_POD)");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PODNET_A_POD);
+	if (podnet_nl_missing(info, PODNET_A_POD, "pod"))
 		return ERR_PTR(-EINVAL);
-	}
 	err = nla_parse_nested(tb, PODNET_POD_A_MAX, pod, podnet_pod_policy,
 			       info->extack);
 	if (err)
@@ -580,6 +577,15 @@ struct genl_family podnet_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(podnet_genl_ops),
 	/* Zero, as for any new family: every command validated strictly. */
 	.resv_start_op = 0,
+	/*
+	 * Not under genl_mutex: every command takes the lock of what it
+	 * reads or changes (RTNL for pods, the namespace's svc_lock for its
+	 * services and settings), as Open vSwitch's families take ovs_mutex.
+	 * A UDP endpoint's removal waits for RCU and walks the conntrack
+	 * table: that holds up its own namespace's writers, not every
+	 * namespace's nor every other family's.
+	 */
+	.parallel_ops = true,
 	.mcgrps = podnet_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(podnet_mcgrps),
 };

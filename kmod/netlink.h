@@ -13,6 +13,19 @@ struct podnet_ep_spec;
 extern struct genl_family podnet_family;
 extern const struct nla_policy podnet_addr_policy[PODNET_ADDR_A_MAX + 1];
 
+/*
+ * A required root attribute (GENL_REQ_ATTR_CHECK()): true, with the
+ * attribute named in the extended ack and @what as its message, if missing.
+ */
+#define podnet_nl_missing(info, attr, what) ({				\
+	bool __miss = GENL_REQ_ATTR_CHECK(info, attr);			\
+									\
+	if (__miss)							\
+		NL_SET_ERR_MSG_MOD((info)->extack,			\
+				   what " not given (" #attr ")");	\
+	__miss;								\
+})
+
 enum podnet_mcgrp {
 	PODNET_MCGRP_EVENTS_ID,
 };
