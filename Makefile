@@ -29,7 +29,7 @@ CHECKPATCH ?= $(firstword $(wildcard $(PODNET_CACHE)/linux-source-*/scripts/chec
 		$(wildcard /var/cache/podnet/linux-source-*/scripts/checkpatch.pl))
 
 .PHONY: all module module-debug tools test-tools install module-install tools-install \
-	dkms-build dkms-install dkms-remove check release-check demo bench style clean
+	dkms-build dkms-install dkms-remove check release-check fuzz demo bench style clean
 
 all: module tools
 
@@ -94,6 +94,16 @@ check:
 # Before a release: other kernels, and the suite with the forward path off.
 release-check:
 	tests/release
+
+# The netlink fuzzer at length on the debug kernel (KASAN, lockdep,
+# kmemleak): FUZZ_MSGS requests from each of tests/net/fuzz.sh's two
+# writers (make check has them send 1500 each there, 20000 on Debian's).
+FUZZ_MSGS ?= 500000
+fuzz: tools test-tools
+	tests/install-deps
+	tests/vm/build-kernel
+	PODNET_FUZZ_MSGS=$(FUZZ_MSGS) tests/vm/run --kernel debug \
+		--timeout $$(($(FUZZ_MSGS) / 20 + 900)) tests/net/fuzz.sh
 
 # Both install what they need first (tests/install-deps; tests/check runs
 # it as its first phase).

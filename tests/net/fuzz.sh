@@ -43,7 +43,7 @@ setup_ns NODE
 	done
 } | ip -n "$NODE" -b - || ksft_fail "cannot set up the node"
 
-for ((i = 0; i < 200; i++)); do
+for ((i = 0; i < 50; i++)); do
 	printf '%s\n' "link del pn1" "link add pn1 type podnet" "link set pn1 up" \
 		"link del v4" "link add v4 type veth peer name pv4" "link set v4 up"
 done >"$CHECK_OUT.churn"
@@ -51,12 +51,16 @@ OUT=
 # shellcheck disable=SC2317
 fuzz() {
 	local rc churn
-	ip -n "$NODE" -force -b "$CHECK_OUT.churn" >/dev/null 2>&1 &
+	# The devices churn for as long as the writers write.
+	while [ ! -e "$CHECK_OUT.stop" ]; do
+		ip -n "$NODE" -force -b "$CHECK_OUT.churn" >/dev/null 2>&1
+	done &
 	churn=$!
 	pntv OUT run "$NODE" "$FUZZ" -n "$MSGS" -s "$SEED" -j 2
 	rc=$?
+	touch "$CHECK_OUT.stop"
 	wait "$churn"
-	rm -f "$CHECK_OUT.churn"
+	rm -f "$CHECK_OUT.churn" "$CHECK_OUT.stop"
 	echo "$OUT"
 	return $rc
 }
