@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# podnet-vm: debug=release
 #
 # podnetctl apply: Kubernetes Service and EndpointSlice objects (written by
 # kubectl, finished with jq as the API server would) made into services

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# podnet-vm: debug=release
 #
 # The podnet CNI plugin run as a runtime runs it (CNI_* variables, the
 # network configuration on stdin), with the reference host-local IPAM from

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# podnet-vm: debug=release
 #
 # podnetctl against the module: pod add/del/show (human and JSON), kernel
 # errors as one line naming the token (exit 2), dumps over many recvmsg()

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# podnet-vm: debug=release
 #
 # The README's commands, as they are written there: every ```sh block of
 # README.md runs, in order, as a "bash -e" script in a fresh node namespace
