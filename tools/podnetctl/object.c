@@ -122,6 +122,30 @@ int obj_show(const struct obj_list *l)
 		fflush(stdout);
 		return 0;
 	}
+	/*
+	 * Unindented, one object at a time, each freed once printed: as one
+	 * tree, a namespace's services at its limits (1024 x 512 endpoints)
+	 * took more memory than a 512 MiB node VM had. Indented output is one
+	 * tree, for its indentation.
+	 */
+	if (!opts.pretty) {
+		putchar('[');
+		for (i = 0; i < l->n; i++) {
+			cJSON *o = t->json(obj_at(l, i));
+			char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+
+			cJSON_Delete(o);
+			if (!s)
+				return fail("out of memory");
+			if (i)
+				putchar(',');
+			fputs(s, stdout);
+			free(s);
+		}
+		puts("]");
+		fflush(stdout);
+		return 0;
+	}
 	arr = cJSON_CreateArray();
 	if (!arr)
 		return fail("out of memory");
