@@ -14,8 +14,11 @@
 #
 # Every request is answered; each writer has requests accepted (the fuzzer
 # reaches the commands' work, not only the policies) and refused; the
-# node's pods and services can still be listed; the namespace goes with
-# whatever the fuzzer left in it; and (the runner) no kernel splat. The
+# node's pods and services can still be listed; what a monitor reported
+# through it all (every accepted change) gives each service as the node's
+# dump shows it; the namespace
+# goes with whatever the fuzzer left in it; and (the runner) no kernel
+# splat nor, on the debug kernel, kmemleak report. The
 # seed is fixed, so a failure can be replayed: PODNET_FUZZ_SEED and
 # PODNET_FUZZ_MSGS change them.
 # (SC2317: functions run by check and the trap.)
@@ -30,7 +33,15 @@ SEED=${PODNET_FUZZ_SEED:-1}
 # Under KASAN and lockdep each request costs more: fewer there.
 MSGS=${PODNET_FUZZ_MSGS:-$([ "${PODNET_KERNEL:-}" = debug ] && echo 1500 || echo 20000)}
 
-tap_plan 5
+MON=/tmp/fuzz-monitor.$$
+monitor_pid=
+cleanup() {
+	[ -z "$monitor_pid" ] || kill "$monitor_pid" 2>/dev/null
+	rm -f "$MON" "$MON.err"
+	cleanup_all_ns
+}
+
+tap_plan 6
 setup_ns NODE
 {
 	echo "link add pn0 type podnet"
@@ -47,10 +58,22 @@ for ((i = 0; i < 50; i++)); do
 	printf '%s\n' "link del pn1" "link add pn1 type podnet" "link set pn1 up" \
 		"link del v4" "link add v4 type veth peer name pv4" "link set v4 up"
 done >"$CHECK_OUT.churn"
+
+# A monitor listens through it all: once a probe's change shows, it does;
+# once a later probe's shows, it has reported every change before it (the
+# kernel sends a namespace's service events in the order it makes them).
+podnetctl -n "$NODE" -j monitor >"$MON" 2>"$MON.err" &
+monitor_pid=$!
+mon_probe() { # N
+	podnetctl -n "$NODE" -b - >/dev/null 2>&1 <<<"service add 10.99.9.$1:80/tcp"$'\n'"service del 10.99.9.$1:80/tcp"
+	grep -q "\"event\":\"service_del\",\"service\":{\"service\":\"10.99.9.$1:80/tcp\"" "$MON"
+}
+busywait 10000 mon_probe 1 >/dev/null || ksft_fail "the monitor does not listen"
 OUT=
 # shellcheck disable=SC2317
 fuzz() {
-	local rc churn
+	# pnt waits this long for the writers' answer (make fuzz: minutes).
+	local rc churn PNT_TIMEOUT=$((MSGS / 100 + 300))
 	# The devices churn for as long as the writers write.
 	while [ ! -e "$CHECK_OUT.stop" ]; do
 		ip -n "$NODE" -force -b "$CHECK_OUT.churn" >/dev/null 2>&1
@@ -92,5 +115,23 @@ saved() {
 	save=$(podnetctl -n "$NODE" save) && podnetctl --dry-run -b - <<<"$save" >/dev/null
 }
 check "... and saved as a batch that parses" saved
+# What was accepted, as the monitor reported it: each service as its last
+# event left it (a deleted one gone) is each service as a dump shows it.
+replayed() {
+	local mon dump
+	busywait 10000 mon_probe 2 >/dev/null || { echo "the monitor lags"; return 1; }
+	if [ -s "$MON.err" ]; then
+		cat "$MON.err"
+		return 1
+	fi
+	mon=$(jq -s -S 'reduce (.[] | select(.service)) as $e ({};
+		if $e.event == "service_del" then del(.[$e.service.service])
+		else .[$e.service.service] = ($e.service | del(.stats, .endpoints[]?.conns)) end)' "$MON") &&
+		dump=$(podnetctl -n "$NODE" -j service show |
+			jq -S 'map({(.service): del(.stats, .endpoints[]?.conns)}) | add // {}') || return 1
+	echo "$(grep -c . "$MON") events, $(jq length <<<"$dump") services left"
+	diff <(echo "$mon") <(echo "$dump")
+}
+check "the monitor's events (every accepted change) give what the node's dump shows" replayed
 check "the namespace goes with what the fuzzer left in it" cleanup_ns "$NODE"
 exit_tests
