@@ -263,7 +263,7 @@ int podnet_nl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	cfg = kzalloc(sizeof(*cfg), PODNET_GFP_CFG);
 	if (!cfg)
 		return -ENOMEM;
 	for (l = 0; l < PODNET_CFG_NLISTS; l++) {

@@ -71,6 +71,15 @@ static inline unsigned int podnet_limit(const struct net *net,
 	return limit;
 }
 
+/*
+ * What a configuration request allocates and keeps: charged to the
+ * caller's memory cgroup (as nf_tables charges its rules), and where that
+ * cgroup is at its memory.max the request fails with -ENOMEM, undone,
+ * instead of the cgroup's OOM killer taking the caller's processes (as
+ * BPF maps are allocated, bpf_map_area_alloc()).
+ */
+#define PODNET_GFP_CFG (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
 int podnet_netns_init(void);
 void podnet_netns_uninit(void);
 

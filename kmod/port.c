@@ -236,7 +236,7 @@ int podnet_port_bind(struct podnet_port *port,
 			err = -EEXIST;
 			goto err_unbind;
 		}
-		a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+		a = kzalloc(sizeof(*a), PODNET_GFP_CFG);
 		if (!a) {
 			err = -ENOMEM;
 			goto err_unbind;
@@ -324,11 +324,11 @@ int podnet_port_attach(struct podnet_dev *pn, struct net_device *dev,
 		return -EBUSY;
 	}
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	port = kzalloc(sizeof(*port), PODNET_GFP_CFG);
 	if (!port)
 		return -ENOMEM;
 	port->stats = __netdev_alloc_pcpu_stats(struct podnet_port_stats,
-						 GFP_KERNEL_ACCOUNT);
+						 PODNET_GFP_CFG);
 	if (!port->stats) {
 		err = -ENOMEM;
 		goto err_free;

@@ -49,7 +49,7 @@ u16 *podnet_maglev_build(const struct podnet_eps *eps,
 	u32 filled = 0, i, g = 0;
 	u16 *table;
 
-	table = kvmalloc_array(m, sizeof(*table), GFP_KERNEL_ACCOUNT);
+	table = kvmalloc_array(m, sizeof(*table), PODNET_GFP_CFG);
 	offset = kcalloc(pool->n, 4 * sizeof(u32), GFP_KERNEL);
 	if (!table || !offset) {
 		kvfree(table);
@@ -171,7 +171,7 @@ struct podnet_eps *podnet_eps_build(const struct podnet_ep_spec *specs,
 	int j;
 
 	eps = kvzalloc(struct_size(eps, ep, n) + 4 * n * sizeof(u32),
-		       GFP_KERNEL_ACCOUNT);
+		       PODNET_GFP_CFG);
 	if (!eps)
 		return NULL;
 	eps->n = n;

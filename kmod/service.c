@@ -147,7 +147,7 @@ static int podnet_vip_get(struct podnet_net *pnet, const struct in6_addr *addr)
 		vip->users++;
 		return 0;
 	}
-	vip = kzalloc(sizeof(*vip), GFP_KERNEL_ACCOUNT);
+	vip = kzalloc(sizeof(*vip), PODNET_GFP_CFG);
 	if (!vip)
 		return -ENOMEM;
 	vip->addr = *addr;
@@ -378,20 +378,20 @@ static int podnet_svc_new_fes(struct podnet_svc *svc,
 	struct podnet_fe *fe;
 
 	if (ext && ext->name) {
-		svc->name = kstrdup(ext->name, GFP_KERNEL_ACCOUNT);
+		svc->name = kstrdup(ext->name, PODNET_GFP_CFG);
 		if (!svc->name)
 			return -ENOMEM;
 	}
 	if (ext && ext->nranges) {
 		svc->ranges = kmemdup(ext->ranges,
 				      ext->nranges * sizeof(*ext->ranges),
-				      GFP_KERNEL_ACCOUNT);
+				      PODNET_GFP_CFG);
 		if (!svc->ranges)
 			return -ENOMEM;
 		svc->nranges = ext->nranges;
 	}
 	for (i = 0; i < 1 + next + !!spec->nodeport; i++) {
-		fe = kzalloc(sizeof(*fe), GFP_KERNEL_ACCOUNT);
+		fe = kzalloc(sizeof(*fe), PODNET_GFP_CFG);
 		if (!fe)
 			return -ENOMEM;
 		fe->key = spec->key;
@@ -495,12 +495,12 @@ int podnet_svc_add(struct net *net, const struct podnet_svc_spec *spec,
 	if (err)
 		return err;
 	svc = kzalloc(struct_size(svc, fes, 1 + next + !!spec->nodeport),
-		      GFP_KERNEL_ACCOUNT);
+		      PODNET_GFP_CFG);
 	if (!svc)
 		return -ENOMEM;
 	err = -ENOMEM;
 	svc->stats = __netdev_alloc_pcpu_stats(struct podnet_svc_stats,
-					       GFP_KERNEL_ACCOUNT);
+					       PODNET_GFP_CFG);
 	eps = podnet_eps_build(specs, n, spec->sched, NULL);
 	RCU_INIT_POINTER(svc->eps, eps);
 	if (!svc->stats || !eps)
@@ -802,7 +802,7 @@ int podnet_svc_change(struct net *net, struct podnet_svc *old,
 
 	lockdep_assert_held(&pnet->svc_lock);
 	svc = kzalloc(struct_size(svc, fes, 1 + next + !!spec->nodeport),
-		      GFP_KERNEL_ACCOUNT);
+		      PODNET_GFP_CFG);
 	if (!svc)
 		return -ENOMEM;
 	specs = podnet_eps_specs(oeps, 0);
