@@ -34,11 +34,8 @@ N=${BENCH_LIMIT_SVCS:-$(cat "$P/max_services_userns")}
 E=${BENCH_LIMIT_EPS:-$(cat "$P/max_endpoints")}
 INIT_MAX=$(cat "$P/max_services")
 CG=/sys/fs/cgroup/podnet-bench-limits.$$
-OLD_N=$(cat "$P/max_services_userns")
-OLD_E=$(cat "$P/max_endpoints")
+param_keep max_services_userns max_endpoints
 cleanup() {
-	echo "$OLD_N" >"$P/max_services_userns"
-	echo "$OLD_E" >"$P/max_endpoints"
 	bench_cleanup
 	rmdir "$CG" 2>/dev/null
 }

@@ -170,9 +170,23 @@ cleanup_ns() {
 }
 
 cleanup_all_ns() {
+	local p
 	pnt_stop
 	[ ${#NS_LIST[@]} -eq 0 ] || cleanup_ns "${NS_LIST[@]}" 2>/dev/null
 	fib_tracing_off
+	for p in "${PARAMS_KEPT[@]}"; do
+		echo "${p#*=}" >"/sys/module/podnet/parameters/${p%%=*}"
+	done
+}
+
+# param_keep NAME...: podnet's module parameters NAME are set back to their
+# values of now by cleanup_all_ns (the test changes them at will).
+PARAMS_KEPT=()
+param_keep() {
+	local n
+	for n in "$@"; do
+		PARAMS_KEPT+=("$n=$(<"/sys/module/podnet/parameters/$n")") || return 1
+	done
 }
 
 # link_gone NS DEV: DEV has left NS within 10 s. A veth whose peer was in a

@@ -20,13 +20,8 @@ P=/sys/module/podnet/parameters
 if [ ! -w "$P/max_services" ] || [ ! -w "$P/max_endpoints" ]; then
 	ksft_skip "no writable $P/max_services, $P/max_endpoints"
 fi
-OLD_SVCS=$(cat "$P/max_services")
+param_keep max_services max_endpoints
 OLD_EPS=$(cat "$P/max_endpoints")
-cleanup() {
-	echo "$OLD_SVCS" >"$P/max_services"
-	echo "$OLD_EPS" >"$P/max_endpoints"
-	cleanup_all_ns
-}
 
 # count_is NS "SERVICES ENDPOINTS": what service show -j lists in NS.
 count_is() {

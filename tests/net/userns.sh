@@ -4,16 +4,18 @@
 # Who may configure podnet, and who pays for it: the root of a user
 # namespace configures the network namespace its user namespace owns and
 # no other, what it makes podnet allocate is charged to its memory cgroup
-# (GFP_KERNEL_ACCOUNT, as nf_tables charges its rules), and its services
-# are kept to the module parameter max_services_userns (set to 1 + N here).
+# (GFP_KERNEL_ACCOUNT, as nf_tables charges its rules), its services are
+# kept to the module parameter max_services_userns (set to 1 + N here), and
+# at its cgroup's memory.max a request fails with ENOMEM: no OOM kill.
 #
 #   initial user namespace: node ($NODE), pn0
 #   └─ user namespace (unshare --user --map-root-user), in cgroup $CG
 #      └─ its network namespace: pn0, 1 + N Maglev services (a 32 KiB
 #         lookup table each)
 #
-# One user namespace does it all (each process costs a second under the
-# debug kernel) and reports; the checks read its report.
+# Two user namespaces do it all, the second with memory.max set (each
+# process costs a second under the debug kernel) and report; the checks
+# read their report.
 # (SC2317: functions run by check and the trap.)
 # shellcheck source-path=SCRIPTDIR disable=SC2317
 source "$(dirname "$0")/lib.sh"
@@ -24,17 +26,17 @@ require_cmd podnetctl unshare jq
 N=100
 CG=/sys/fs/cgroup/podnet-userns.$$
 P=/sys/module/podnet/parameters
-OLD_LIMIT=$(cat "$P/max_services_userns")
+param_keep max_services_userns
 report=$(mktemp)
 batchfile=$(mktemp)
+bigfile=$(mktemp)
 cleanup() {
-	echo "$OLD_LIMIT" >"$P/max_services_userns"
 	rmdir "$CG" 2>/dev/null
-	rm -f "$report" "$batchfile"
+	rm -f "$report" "$batchfile" "$bigfile"
 	cleanup_all_ns
 }
 
-tap_plan 6
+tap_plan 8
 setup_ns NODE
 ip -n "$NODE" link add pn0 type podnet
 check "a memory cgroup" eval '[[ " $(</sys/fs/cgroup/cgroup.controllers) " == *" memory "* ]] &&
@@ -62,6 +64,41 @@ echo "charged: $((after - before))"
 echo $((N + 1)) >"$P/max_services_userns"
 (echo "$BASHPID" >"$CG/cgroup.procs" &&
 	NODE=$NODE CG=$CG BATCH=$batchfile exec unshare --user --map-root-user --net bash -c "$script") >"$report" 2>&1
+
+# Then its cgroup's memory.max 16 MiB over what it uses: 1000 Maglev
+# services (64 KiB of tables each) do not fit. The load stops at the limit:
+# podnet's requests fail with ENOMEM where the charge fails (no OOM kill
+# from inside a request), but the loader, whose own pages the kernel's
+# reclaimed on the way, is then as likely to be killed by its cgroup's OOM
+# killer; which of the two is reported. The cgroup never holds more than
+# memory.max, the node is unaffected, and the memory comes back with the
+# namespace.
+for ((i = 1; i <= 1000; i++)); do
+	echo "service add 10.97.$((i / 256)).$((i % 256)):80/tcp sched maglev"
+	echo "endpoint set 10.97.$((i / 256)).$((i % 256)):80/tcp 10.244.1.2:8080"
+done >"$bigfile"
+# shellcheck disable=SC2016 # expanded by the inner bash
+script='
+rc() { local out rc; out=$("$@" 2>&1); rc=$?; echo "${out:+$out }rc=$rc"; }
+echo "memory.max: $(rc podnetctl -b "$BATCH")"
+echo "loaded: $(podnetctl save | grep -c "^service add ")"
+'
+echo 2000 >"$P/max_services_userns"
+base=$(<"$CG/memory.current")
+echo $((base + 16 * 1048576)) >"$CG/memory.max"
+(echo "$BASHPID" >"$CG/cgroup.procs" &&
+	BATCH=$bigfile exec unshare --user --map-root-user --net bash -c "$script") >>"$report" 2>&1
+{
+	echo "oom_kill: $(awk '$1 == "oom_kill" { print $2 }' "$CG/memory.events")"
+	echo "peak: $(<"$CG/memory.peak") max $(<"$CG/memory.max")"
+	# Its network namespace went with its last process: its memory too
+	# (freed after RCU grace periods: waited for).
+	if busywait 10000 eval '[ $(<"$CG/memory.current") -lt $((base + 1048576)) ]'; then
+		echo "after: back ($(($(<"$CG/memory.current") - base)) bytes from the start)"
+	else
+		echo "after: still $(($(<"$CG/memory.current") - base)) bytes over the start"
+	fi
+} >>"$report"
 echo "# user namespace's report:"
 sed 's/^/#   /' "$report"
 
@@ -101,4 +138,24 @@ charged_at_least() { # BYTES: the report's "charged" line says at least BYTES
 # memory.current moves with the processes' own memory too: three quarters
 # of the tables is the bar (uncharged, the difference is about nothing).
 check "... charged to its memory cgroup: at least 3/4 of $N x 32 KiB" charged_at_least $((N * 32768 * 3 / 4))
+# under_max: the report's peak is at most its max.
+under_max() {
+	local line
+	line=$(grep '^peak: ' "$report") || { echo "no peak line"; return 1; }
+	[[ "$line" =~ ^peak:\ ([0-9]+)\ max\ ([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
+		{ echo "$line"; return 1; }
+}
+# loaded_fewer N: the report's "loaded" count is under N.
+loaded_fewer() {
+	local line
+	line=$(grep '^loaded: ' "$report") && [ "${line#loaded: }" -lt "$1" ] || { echo "$line"; return 1; }
+}
+check "memory.max 16 MiB over its use: 1000 Maglev services stop at the limit, never over it" \
+	eval 'loaded_fewer 1000 && under_max'
+node_unaffected() {
+	printf '%s\n' "service add 10.96.9.1:80/tcp sched maglev" \
+		"endpoint set 10.96.9.1:80/tcp 10.244.1.2:8080" | podnetctl -n "$NODE" -b -
+}
+check "... the node unaffected; the memory back when the namespace went" \
+	eval 'node_unaffected && reported after "back *"'
 exit_tests
