@@ -5,7 +5,8 @@
  * every answer. Structure-aware: most attributes have their type's shape
  * and values from small pools (so that some requests succeed and later ones
  * act on what they made), some are garbage, out-of-range types, wrong
- * lengths, truncated messages, dumps with filters. Half the requests are
+ * lengths, truncated messages, dumps with filters, dumps abandoned (the
+ * socket closed with its answer unread). Half the requests are
  * well formed (then one in five gets a bit flipped), so that services,
  * endpoints and pods come and go and the commands' work is reached.
  *
@@ -15,7 +16,7 @@
  * Runs in the current network namespace; WRITERS processes (default 1)
  * fuzz at once, each with its own seed (SEED + i). Prints one line per
  * writer: "writer I: N messages, A accepted, R refused (errno counts),
- * D dumps, T unanswered"; exits 0 if every message was answered, 1 if one
+ * D dumps (B abandoned), T unanswered"; exits 0 if every message was answered, 1 if one
  * was not (a hung or lost answer), 2 on a usage or setup error.
  *
  * churn: for SECONDS, RATE a second (0: as fast as the kernel answers),
@@ -453,7 +454,7 @@ static int family_id(int fd)
 }
 
 struct counts {
-	unsigned long msgs, accepted, refused, dumps, unanswered;
+	unsigned long msgs, accepted, refused, dumps, abandoned, unanswered;
 	unsigned long err[140];
 };
 
@@ -576,6 +577,18 @@ static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
 			c.err[errno < 140 ? errno : 0]++;
 			continue;
 		}
+		if (dump && chance(10)) {
+			/*
+			 * Abandoned: the kernel ends the dump when the socket
+			 * goes (netlink_release()), wherever it was.
+			 */
+			close(fd);
+			c.abandoned++;
+			fd = genl_open(&fam);
+			if (fd < 0)
+				return 2;
+			continue;
+		}
 		if (answer(fd, seq, dump, &c) < 0)
 			c.unanswered++;
 	}
@@ -584,7 +597,8 @@ static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
 	for (i = 0, one = 0; i < 140; i++)
 		if (c.err[i])
 			printf("%s%s %lu", one++ ? ", " : "", i ? strerror(i) : "other", c.err[i]);
-	printf("), %lu dumps, %lu unanswered\n", c.dumps, c.unanswered);
+	printf("), %lu dumps (%lu abandoned), %lu unanswered\n", c.dumps,
+	       c.abandoned, c.unanswered);
 	fflush(stdout);
 	close(fd);
 	return c.unanswered ? 1 : 0;
