@@ -65,7 +65,7 @@ no_pods() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 
-tap_plan 45
+tap_plan 46
 setup_ns A
 if ! { ip -n "$A" link add pn0 type podnet && ip -n "$A" link set pn0 up &&
 	ip -n "$A" link add pn1 type podnet && ip -n "$A" link set pn1 up; }; then
@@ -253,6 +253,15 @@ check "without CAP_NET_ADMIN: pod show is refused" \
 	nocap "podnetctl: *Operation not permitted*" pod show
 check "without CAP_NET_ADMIN: the events group cannot be joined" \
 	nocap "podnetctl: cannot join the multicast group \`events': Operation not permitted" monitor
+# Every command of the family, well formed, and both dumps (nlfuzz eperm).
+eperm_all() {
+	local out
+	pntv out run "$A" timeout 10 setpriv --bounding-set=-net_admin \
+		"$(cd "$(dirname "$0")" && pwd)/lib/nlfuzz" eperm
+	echo "$out"
+	[[ "$out" == *"eperm: $1 requests, $1 refused with EPERM" ]]
+}
+check "without CAP_NET_ADMIN: each of the 12 commands and the 2 dumps refused with EPERM" eperm_all 14
 
 # --- namespaces ---
 check "-n: another netns has no pods" eval '[ -z "$(podnetctl pod show)" ]'

@@ -12,12 +12,18 @@
  *
  *   nlfuzz [-n MESSAGES] [-s SEED] [-j WRITERS]
  *   nlfuzz churn SECONDS RATE VIP PORT SET...
+ *   nlfuzz eperm
  *
  * Runs in the current network namespace; WRITERS processes (default 1)
  * fuzz at once, each with its own seed (SEED + i). Prints one line per
  * writer: "writer I: N messages, A accepted, R refused (errno counts),
  * D dumps (B abandoned), T unanswered"; exits 0 if every message was answered, 1 if one
  * was not (a hung or lost answer), 2 on a usage or setup error.
+ *
+ * eperm: every command of the family, well formed, and a dump of each GET,
+ * for a caller without CAP_NET_ADMIN: one line "CMD NAME[ dump]: ERRNO" a
+ * request, then "eperm: N requests, M refused with EPERM"; exits 0 if all
+ * were.
  *
  * churn: for SECONDS, RATE a second (0: as fast as the kernel answers),
  * PODNET_CMD_ENDPOINT_SET
@@ -732,6 +738,71 @@ static int churn(int argc, char **argv)
 	return c.refused ? 1 : 0;
 }
 
+/* The error an answer to @seq carries (0: accepted), or -1 if none came. */
+static int answer_errno(int fd, uint32_t seq)
+{
+	static unsigned char rbuf[BUFSZ];
+	struct nlmsghdr *h;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, rbuf, sizeof(rbuf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+		}
+	}
+}
+
+static int eperm(void)
+{
+	static struct msg m;
+	unsigned int cmd, dump, n = 0, ok = 0;
+	uint32_t seq = 1;
+	int fd, fam, e;
+
+	fd = genl_open(&fam);
+	if (fd < 0)
+		return 2;
+	for (cmd = 1; cmd <= PODNET_CMD_MAX; cmd++) {
+		for (dump = 0; dump < 2; dump++) {
+			struct nlmsghdr *h = (struct nlmsghdr *)m.buf;
+			struct genlmsghdr *g = NLMSG_DATA(h);
+
+			if (dump && cmd != PODNET_CMD_POD_GET &&
+			    cmd != PODNET_CMD_SERVICE_GET)
+				continue;
+			memset(m.buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+			m.len = NLMSG_HDRLEN + GENL_HDRLEN;
+			g->cmd = cmd;
+			g->version = PODNET_GENL_VERSION;
+			put_valid(&m, cmd);
+			h->nlmsg_len = m.len;
+			h->nlmsg_type = fam;
+			h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+					 (dump ? NLM_F_DUMP : 0);
+			h->nlmsg_seq = ++seq;
+			n++;
+			e = send(fd, m.buf, h->nlmsg_len, 0) < 0 ? errno :
+			    answer_errno(fd, seq);
+			printf("cmd %u%s: %s\n", cmd, dump ? " dump" : "",
+			       e < 0 ? "no answer" : e ? strerror(e) : "accepted");
+			ok += e == EPERM;
+		}
+	}
+	printf("eperm: %u requests, %u refused with EPERM\n", n, ok);
+	close(fd);
+	return ok == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long nmsgs = 10000, writers = 1, i;
@@ -740,6 +811,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "churn"))
 		return churn(argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "eperm"))
+		return eperm();
 
 	while ((opt = getopt(argc, argv, "n:s:j:")) != -1) {
 		switch (opt) {
