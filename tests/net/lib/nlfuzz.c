@@ -17,8 +17,9 @@
  * Runs in the current network namespace; WRITERS processes (default 1)
  * fuzz at once, each with its own seed (SEED + i). Prints one line per
  * writer: "writer I: N messages, A accepted, R refused (errno counts),
- * D dumps (B abandoned), T unanswered"; exits 0 if every message was answered, 1 if one
- * was not (a hung or lost answer), 2 on a usage or setup error.
+ * D dumps (B abandoned), T unanswered"; exits 0 if every message was
+ * answered, 1 if one was not (a hung or lost answer), 2 on a usage or setup
+ * error.
  *
  * eperm: every command of the family, well formed, and a dump of each GET,
  * for a caller without CAP_NET_ADMIN: one line "CMD NAME[ dump]: ERRNO" a
@@ -464,8 +465,12 @@ struct counts {
 	unsigned long err[140];
 };
 
-/* Read until the answer to @seq is complete: 0, or -1 if none came. */
-static int answer(int fd, uint32_t seq, int dump, struct counts *c)
+/*
+ * Read until the answer to @seq is complete (a dump's error or NLMSG_DONE
+ * ends it, a request's ack ends it): the error it carries (0: accepted), or
+ * -1 if none came.
+ */
+static int answer(int fd, uint32_t seq)
 {
 	static unsigned char rbuf[BUFSZ];
 
@@ -474,37 +479,34 @@ static int answer(int fd, uint32_t seq, int dump, struct counts *c)
 		struct nlmsghdr *h;
 
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS)
+			if (errno == EINTR || errno == ENOBUFS)
 				continue;
 			return -1;	/* timed out */
 		}
 		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != seq)
 				continue;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				c->accepted++;
+			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				int e = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-
-				if (!e) {
-					c->accepted++;
-				} else {
-					c->refused++;
-					c->err[e < 140 ? e : 0]++;
-				}
-				/* A dump's error ends it; a request's ack ends it. */
-				return 0;
-			}
-			if (!dump && !(h->nlmsg_flags & NLM_F_MULTI)) {
-				/* A GET reply: its ack follows. */
-				continue;
-			}
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			/* A GET reply or a dump's part: more follows. */
 		}
 	}
+}
+
+/* Count an answer's error @e (answer()): 0, or -1 if there was none. */
+static int count(struct counts *c, int e)
+{
+	if (e < 0)
+		return -1;
+	if (!e) {
+		c->accepted++;
+	} else {
+		c->refused++;
+		c->err[e < 140 ? e : 0]++;
+	}
+	return 0;
 }
 
 /*
@@ -595,7 +597,7 @@ static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
 				return 2;
 			continue;
 		}
-		if (answer(fd, seq, dump, &c) < 0)
+		if (count(&c, answer(fd, seq)) < 0)
 			c.unanswered++;
 	}
 	printf("writer %u: %lu messages, %lu accepted, %lu refused (", id, c.msgs,
@@ -724,7 +726,7 @@ static int churn(int argc, char **argv)
 			usleep(100);
 		refused = c.refused;
 		sent = now_ns();
-		if (send(fd, m.buf, m.len, 0) < 0 || answer(fd, seq, 0, &c) < 0) {
+		if (send(fd, m.buf, m.len, 0) < 0 || count(&c, answer(fd, seq)) < 0) {
 			fprintf(stderr, "nlfuzz: churn: change %lu unanswered\n", n);
 			return 1;
 		}
@@ -736,30 +738,6 @@ static int churn(int argc, char **argv)
 	       (unsigned long long)(now_ns() - t0) / 1000000);
 	close(fd);
 	return c.refused ? 1 : 0;
-}
-
-/* The error an answer to @seq carries (0: accepted), or -1 if none came. */
-static int answer_errno(int fd, uint32_t seq)
-{
-	static unsigned char rbuf[BUFSZ];
-	struct nlmsghdr *h;
-	ssize_t n;
-
-	for (;;) {
-		n = recv(fd, rbuf, sizeof(rbuf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		for (h = (struct nlmsghdr *)rbuf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-		}
-	}
 }
 
 static int eperm(void)
@@ -792,7 +770,7 @@ static int eperm(void)
 			h->nlmsg_seq = ++seq;
 			n++;
 			e = send(fd, m.buf, h->nlmsg_len, 0) < 0 ? errno :
-			    answer_errno(fd, seq);
+			    answer(fd, seq);
 			printf("cmd %u%s: %s\n", cmd, dump ? " dump" : "",
 			       e < 0 ? "no answer" : e ? strerror(e) : "accepted");
 			ok += e == EPERM;
