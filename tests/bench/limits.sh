@@ -58,16 +58,15 @@ awk -v n="$N" -v e="$E" 'BEGIN {
 echo "$N services x $E endpoints; input $(($(wc -c <"$F/services") / 1024)) KiB +" \
 	"$(($(wc -c <"$F/endpoints") / 1024)) KiB; $(nproc) CPUs, $(uname -r)"
 
-# The user namespace's script: a line "STEP charged_bytes kmem_kb seconds"
-# a step, then "services N".
+# The user namespace's script (with lib.sh's kmem_kb and elapsed): a line
+# "STEP charged_bytes kmem_kb seconds" a step, then "services N".
 # shellcheck disable=SC2016 # expanded by the inner bash
-script='
-kmem_kb() { awk "/^(SUnreclaim|VmallocUsed|Percpu):/ { s += \$2 } END { print s }" /proc/meminfo; }
+script="$(declare -f kmem_kb elapsed)"'
 load() {
 	local m0 k0 t0
 	sync; m0=$(<"$CG/memory.current"); k0=$(kmem_kb); t0=$EPOCHREALTIME
 	podnetctl -b "$2" || exit 1
-	echo "$1 $(($(<"$CG/memory.current") - m0)) $(($(kmem_kb) - k0)) $(awk -v a="$t0" -v b="$EPOCHREALTIME" "BEGIN { printf \"%.2f\", b - a }")"
+	echo "$1 $(($(<"$CG/memory.current") - m0)) $(($(kmem_kb) - k0)) $(printf "%.2f" "$(elapsed "$t0")")"
 }
 load services "$F/services"
 load endpoints "$F/endpoints"

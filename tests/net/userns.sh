@@ -6,7 +6,8 @@
 # no other, what it makes podnet allocate is charged to its memory cgroup
 # (GFP_KERNEL_ACCOUNT, as nf_tables charges its rules), its services are
 # kept to the module parameter max_services_userns (set to 1 + N here), and
-# at its cgroup's memory.max a request fails with ENOMEM: no OOM kill.
+# its cgroup's memory.max stops what it can load (the request at the limit
+# fails with ENOMEM; the loader may then meet its cgroup's OOM killer).
 #
 #   initial user namespace: node ($NODE), pn0
 #   └─ user namespace (unshare --user --map-root-user), in cgroup $CG
@@ -90,7 +91,7 @@ echo $((base + 16 * 1048576)) >"$CG/memory.max"
 	BATCH=$bigfile exec unshare --user --map-root-user --net bash -c "$script") >>"$report" 2>&1
 {
 	echo "oom_kill: $(awk '$1 == "oom_kill" { print $2 }' "$CG/memory.events")"
-	echo "peak: $(<"$CG/memory.peak") max $(<"$CG/memory.max")"
+	echo "peak: $(<"$CG/memory.peak") (memory.max $(<"$CG/memory.max"))"
 	# Its network namespace went with its last process: its memory too
 	# (freed after RCU grace periods: waited for).
 	if busywait 10000 eval '[ $(<"$CG/memory.current") -lt $((base + 1048576)) ]'; then
@@ -123,35 +124,21 @@ check "a batch of $N Maglev services in it" \
 	eval 'reported batch "rc=0" && reported services "$((N + 1))"'
 check "... and no more than max_services_userns" \
 	reported limit "podnetctl: podnet: too many services for a namespace of a user namespace (module parameter max_services_userns)* rc=2"
-# shellcheck disable=SC2317
-charged_at_least() { # BYTES: the report's "charged" line says at least BYTES
-	local line
-	while IFS= read -r line; do
-		[[ "$line" =~ ^charged:\ (-?[0-9]+)$ ]] || continue
-		[ "${BASH_REMATCH[1]}" -ge "$1" ] && return 0
-		echo "$line, want at least $1"
-		return 1
-	done <"$report"
-	echo "no \"charged:\" line"
-	return 1
+# reported_num STEP OP N: the report's line "STEP: V ..." has a number V,
+# and V OP N (test's -ge, -lt, ...).
+reported_num() {
+	local line v
+	line=$(grep -m 1 "^$1: " "$report") || { echo "no \"$1:\" line"; return 1; }
+	v=${line#"$1: "}
+	v=${v%% *}
+	[[ "$v" =~ ^-?[0-9]+$ ]] && test "$v" "$2" "$3" || { echo "$line, want $2 $3"; return 1; }
 }
 # memory.current moves with the processes' own memory too: three quarters
 # of the tables is the bar (uncharged, the difference is about nothing).
-check "... charged to its memory cgroup: at least 3/4 of $N x 32 KiB" charged_at_least $((N * 32768 * 3 / 4))
-# under_max: the report's peak is at most its max.
-under_max() {
-	local line
-	line=$(grep '^peak: ' "$report") || { echo "no peak line"; return 1; }
-	[[ "$line" =~ ^peak:\ ([0-9]+)\ max\ ([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" -le "${BASH_REMATCH[2]}" ] ||
-		{ echo "$line"; return 1; }
-}
-# loaded_fewer N: the report's "loaded" count is under N.
-loaded_fewer() {
-	local line
-	line=$(grep '^loaded: ' "$report") && [ "${line#loaded: }" -lt "$1" ] || { echo "$line"; return 1; }
-}
+check "... charged to its memory cgroup: at least 3/4 of $N x 32 KiB" \
+	reported_num charged -ge $((N * 32768 * 3 / 4))
 check "memory.max 16 MiB over its use: 1000 Maglev services stop at the limit, never over it" \
-	eval 'loaded_fewer 1000 && under_max'
+	eval 'reported_num loaded -lt 1000 && reported_num peak -le "$(<"$CG/memory.max")"'
 node_unaffected() {
 	printf '%s\n' "service add 10.96.9.1:80/tcp sched maglev" \
 		"endpoint set 10.96.9.1:80/tcp 10.244.1.2:8080" | podnetctl -n "$NODE" -b -
