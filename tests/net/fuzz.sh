@@ -16,11 +16,10 @@
 # reaches the commands' work, not only the policies) and refused; the
 # node's pods and services can still be listed; what a monitor reported
 # through it all (every accepted change) gives each service as the node's
-# dump shows it; the namespace
-# goes with whatever the fuzzer left in it; and (the runner) no kernel
-# splat nor, on the debug kernel, kmemleak report. The
-# seed is fixed, so a failure can be replayed: PODNET_FUZZ_SEED and
-# PODNET_FUZZ_MSGS change them.
+# dump shows it; the namespace goes with whatever the fuzzer left in it;
+# and (the runner) no kernel splat nor, on the debug kernel, kmemleak
+# report. The seed is fixed, so a failure can be replayed: PODNET_FUZZ_SEED
+# and PODNET_FUZZ_MSGS change them.
 # (SC2317: functions run by check and the trap.)
 # shellcheck source-path=SCRIPTDIR disable=SC2317
 source "$(dirname "$0")/lib.sh"
