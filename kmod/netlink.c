@@ -19,6 +19,7 @@
 #include "kunit.h"
 #include "netlink.h"
 #include "netns.h"
+#include "node.h"
 #include "port.h"
 
 static const struct genl_multicast_group podnet_mcgrps[] = {
@@ -49,6 +50,7 @@ static const struct nla_policy podnet_policy[PODNET_A_MAX + 1] = {
 	[PODNET_A_ENDPOINT] = NLA_POLICY_NESTED(podnet_ep_policy),
 	[PODNET_A_ENDPOINTS] = NLA_POLICY_NESTED(podnet_eps_policy),
 	[PODNET_A_CONFIG] = NLA_POLICY_NESTED(podnet_cfg_policy),
+	[PODNET_A_NODE] = NLA_POLICY_NESTED(podnet_node_policy),
 };
 
 /* A device named by exactly one of an index and a name attribute. */
@@ -564,6 +566,22 @@ static const struct genl_ops podnet_genl_ops[] = {
 		.doit = podnet_nl_cfg_get,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = PODNET_CMD_NODE_SET,
+		.doit = podnet_nl_node_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_NODE_DEL,
+		.doit = podnet_nl_node_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PODNET_CMD_NODE_GET,
+		.doit = podnet_nl_node_get,
+		.dumpit = podnet_nl_node_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 struct genl_family podnet_family __ro_after_init = {
@@ -579,11 +597,11 @@ struct genl_family podnet_family __ro_after_init = {
 	.resv_start_op = 0,
 	/*
 	 * Not under genl_mutex: every command takes the lock of what it
-	 * reads or changes (RTNL for pods, the namespace's svc_lock for its
-	 * services and settings), as Open vSwitch's families take ovs_mutex.
-	 * A UDP endpoint's removal waits for RCU and walks the conntrack
-	 * table: that holds up its own namespace's writers, not every
-	 * namespace's nor every other family's.
+	 * reads or changes (RTNL for pods and nodes, the namespace's
+	 * svc_lock for its services and settings), as Open vSwitch's
+	 * families take ovs_mutex. A UDP endpoint's removal waits for RCU
+	 * and walks the conntrack table: that holds up its own namespace's
+	 * writers, not every namespace's nor every other family's.
 	 */
 	.parallel_ops = true,
 	.mcgrps = podnet_mcgrps,

@@ -10,6 +10,7 @@
 #include "kunit.h"
 #include "netns.h"
 #include "device.h"
+#include "node.h"
 #include "service.h"
 
 unsigned int podnet_net_id __read_mostly;
@@ -20,6 +21,7 @@ static int __net_init podnet_net_init(struct net *net)
 	struct podnet_net *pnet = podnet_net(net);
 
 	INIT_LIST_HEAD(&pnet->devs);
+	INIT_LIST_HEAD(&pnet->nodes);
 	return podnet_svc_net_init(net);
 }
 
@@ -37,9 +39,11 @@ static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
 	struct net *net;
 
 	rtnl_lock();
-	list_for_each_entry(net, net_list, exit_list)
+	list_for_each_entry(net, net_list, exit_list) {
 		list_for_each_entry_safe(pn, tmp, &podnet_net(net)->devs, node)
 			unregister_netdevice_queue(pn->dev, &kill);
+		podnet_node_net_exit(net);
+	}
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 

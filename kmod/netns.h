@@ -29,6 +29,9 @@
  * @naff: number of affinity entries
  * @aff_gc: reaps expired affinity entries
  * @cfg: settings for services, struct podnet_cfg (svc_lock; RCU readers)
+ * @nodes: the other nodes, struct podnet_node, in order of creation (RTNL)
+ * @nnodes: how many (RTNL)
+ * @node_gen: bumped on every change of @nodes, for dumps (RTNL)
  */
 struct podnet_net {
 	struct list_head devs;
@@ -47,6 +50,10 @@ struct podnet_net {
 	atomic_t naff;
 	struct delayed_work aff_gc;
 	struct podnet_cfg __rcu *cfg;
+
+	struct list_head nodes;
+	unsigned int nnodes;
+	unsigned int node_gen;
 };
 
 extern unsigned int podnet_net_id;

@@ -253,7 +253,7 @@ check "without CAP_NET_ADMIN: pod show is refused" \
 	nocap "podnetctl: *Operation not permitted*" pod show
 check "without CAP_NET_ADMIN: the events group cannot be joined" \
 	nocap "podnetctl: cannot join the multicast group \`events': Operation not permitted" monitor
-# Every command of the family, well formed, and both dumps (nlfuzz eperm).
+# Every command of the family, well formed, and the three dumps (nlfuzz eperm).
 eperm_all() {
 	local out
 	pntv out run "$A" timeout 10 setpriv --bounding-set=-net_admin \
@@ -261,7 +261,7 @@ eperm_all() {
 	echo "$out"
 	[[ "$out" == *"eperm: $1 requests, $1 refused with EPERM" ]]
 }
-check "without CAP_NET_ADMIN: each of the 12 commands and the 2 dumps refused with EPERM" eperm_all 14
+check "without CAP_NET_ADMIN: each of the 15 commands and the 3 dumps refused with EPERM" eperm_all 18
 
 # --- namespaces ---
 check "-n: another netns has no pods" eval '[ -z "$(podnetctl pod show)" ]'

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "ipc.h"
+#include "node.h"
 #include "object.h"
 #include "pod.h"
 #include "podnetctl.h"
@@ -45,6 +46,8 @@ static const struct event {
 	{ PODNET_CMD_ENDPOINT_DEL, "endpoint del", &svc_type, svc_eps_event_print },
 	{ PODNET_CMD_ENDPOINT_SET, "endpoint set", &svc_type, svc_eps_event_print },
 	{ PODNET_CMD_CONFIG_SET, "config set", &cfg_type, NULL },
+	{ PODNET_CMD_NODE_SET, "node set", &node_type, NULL },
+	{ PODNET_CMD_NODE_DEL, "node del", &node_type, NULL },
 };
 
 static int event_print(const struct event *ev, const void *obj)

@@ -199,6 +199,8 @@ const struct family families[] = {
 	  .help = "print changes as they happen" },
 	{ .name = "config", .parse = config_parse, .usage = config_usage,
 	  .help = "set the cluster CIDRs, NodePort addresses and service CIDRs" },
+	{ .name = "node", .parse = node_parse, .usage = node_usage,
+	  .help = "the other nodes: routes to their pods (VXLAN or direct), show them" },
 	{ .name = "apply", .parse = apply_parse, .usage = apply_usage, .options = true,
 	  .help = "make the services what Kubernetes Service and EndpointSlice objects say" },
 	{ .name = "save", .parse = save_parse, .usage = save_usage,

@@ -178,6 +178,8 @@ int save_parse(int argc, char **argv, struct cmd **cmdp);
 void save_usage(FILE *f);
 int config_parse(int argc, char **argv, struct cmd **cmdp);
 void config_usage(FILE *f);
+int node_parse(int argc, char **argv, struct cmd **cmdp);
+void node_usage(FILE *f);
 int apply_parse(int argc, char **argv, struct cmd **cmdp);
 void apply_usage(FILE *f);
 int help_parse(int argc, char **argv, struct cmd **cmdp);

@@ -286,6 +286,59 @@
  * untranslated UDP entries to its frontends are flushed, so that flows
  * that began before go to the endpoints.
  *
+ * Nodes
+ * =====
+ *
+ * The other nodes of the cluster, whose pods this node reaches: a name,
+ * the node's addresses on the network the nodes share (the underlay), its
+ * pod prefixes and how its pods are reached. The module keeps the table
+ * (per namespace, like everything else) and checks it; podnetctl writes
+ * the routes, neighbour and forwarding-database entries each node needs
+ * (rtnetlink), as flannel does.
+ *
+ * PODNET_CMD_NODE_SET
+ * -------------------
+ *    PODNET_A_NODE: NLA_NESTED
+ *        PODNET_NODE_A_NAME: NLA_NUL_STRING, 1 to PODNET_NODE_NAME_MAX - 1
+ *            bytes: the Kubernetes Node's name
+ *        PODNET_NODE_A_ADDRS: NLA_NESTED, one or two PODNET_ADDR_A_*, at
+ *            most one of each family: the node's underlay addresses
+ *        PODNET_NODE_A_CIDRS: NLA_NESTED, one or two
+ *            PODNET_PREFIXES_A_PREFIX, at most one of each family: its
+ *            pods' prefixes (spec.podCIDRs)
+ *        PODNET_NODE_A_ENCAP: NLA_U8, enum podnet_encap (default vxlan)
+ *        PODNET_NODE_A_VTEP_MAC: 6 bytes, vxlan only: the MAC address of
+ *            the node's VXLAN device (flannel's VtepMAC); absent, the one
+ *            derived from its address (PODNET_VTEP_MAC_PREFIX)
+ *
+ * Adds the node, or replaces the one of that name whole. Refused: a pod
+ * prefix that overlaps another node's, or a prefix of an address of a
+ * podnet device of this namespace (the local node's own pods); an address
+ * another node has; with encap none, a pod prefix of a family the node has
+ * no address of (its pods are routed via that address). At most
+ * max_nodes (module parameter, 5000; a user namespace's namespace 1024).
+ *
+ * PODNET_CMD_NODE_DEL
+ * -------------------
+ *    PODNET_A_NODE: NLA_NESTED
+ *        PODNET_NODE_A_NAME
+ *
+ * PODNET_CMD_NODE_GET
+ * -------------------
+ * As a request, names a node as PODNET_CMD_NODE_DEL does and is answered
+ * with PODNET_A_NODE as NODE_SET takes it (PODNET_NODE_A_ENCAP and, for
+ * vxlan, PODNET_NODE_A_VTEP_MAC always present); as a dump, one message
+ * per node, in order of creation, resumable, flagged NLM_F_DUMP_INTR if the
+ * table changed while it ran.
+ *
+ * VXLAN, as flannel's vxlan backend does it: VNI PODNET_VXLAN_VNI, UDP
+ * port PODNET_VXLAN_PORT, one VXLAN device per node ("podnet.1", learning
+ * off) whose address is the network address of each of the node's pod
+ * prefixes (/32, /128). For each other node: a route to its pod prefix via
+ * the network address of that prefix, on link, through the device; a
+ * permanent neighbour entry giving that address the node's VTEP MAC; a
+ * forwarding-database entry sending that MAC to the node's address.
+ *
  * Notifications
  * -------------
  * Every change is sent to the multicast group PODNET_MCGRP_EVENTS as a
@@ -293,7 +346,7 @@
  * of its object (without statistics): PODNET_CMD_POD_ADD and _DEL carry a
  * pod, PODNET_CMD_SERVICE_ADD, _SET and _DEL a service, PODNET_CMD_ENDPOINT_ADD,
  * _DEL and _SET the service with its new endpoint set, PODNET_CMD_CONFIG_SET
- * the new settings. A port that goes
+ * the new settings, PODNET_CMD_NODE_SET and _DEL a node. A port that goes
  * away with its device is announced as PODNET_CMD_POD_DEL too. Joining the
  * group needs CAP_NET_ADMIN in the namespace's user namespace, as every
  * command does.
@@ -318,6 +371,17 @@
 #define PODNET_CFG_MAX_PREFIXES 16
 /* PODNET_SVC_A_OWNER of the services "podnetctl apply" manages. */
 #define PODNET_OWNER_APPLY 1
+/* The longest node name, with its NUL (a DNS subdomain is up to 253). */
+#define PODNET_NODE_NAME_MAX 254
+/* VXLAN between nodes: flannel's VNI and UDP port. */
+#define PODNET_VXLAN_VNI 1
+#define PODNET_VXLAN_PORT 8472
+/*
+ * A node's VTEP MAC unless given: these two bytes (0e:70, locally
+ * administered), then the last four of its IPv4 address (or of its IPv6
+ * address if it has none).
+ */
+#define PODNET_VTEP_MAC_PREFIX 0x0e70
 
 /**
  * enum podnet_cmd - commands of the podnet generic netlink family
@@ -340,6 +404,9 @@
  *	PODNET_A_SERVICE
  * @PODNET_CMD_CONFIG_SET: set the namespace's settings; takes PODNET_A_CONFIG
  * @PODNET_CMD_CONFIG_GET: get them
+ * @PODNET_CMD_NODE_SET: add or replace a node; needs PODNET_A_NODE
+ * @PODNET_CMD_NODE_DEL: delete a node; needs PODNET_A_NODE with its name
+ * @PODNET_CMD_NODE_GET: get one node or dump all of them
  */
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
@@ -355,6 +422,9 @@ enum podnet_cmd {
 	PODNET_CMD_SERVICE_SET,
 	PODNET_CMD_CONFIG_SET,
 	PODNET_CMD_CONFIG_GET,
+	PODNET_CMD_NODE_SET,
+	PODNET_CMD_NODE_DEL,
+	PODNET_CMD_NODE_GET,
 	__PODNET_CMD_MAX
 };
 #define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
@@ -369,6 +439,7 @@ enum podnet_cmd {
  * @PODNET_A_ENDPOINT: an endpoint, nested enum podnet_ep_attr
  * @PODNET_A_ENDPOINTS: an endpoint set, nested enum podnet_eps_attr
  * @PODNET_A_CONFIG: the namespace's settings, nested enum podnet_cfg_attr
+ * @PODNET_A_NODE: another node, nested enum podnet_node_attr
  */
 enum podnet_attr {
 	PODNET_A_UNSPEC,
@@ -379,6 +450,7 @@ enum podnet_attr {
 	PODNET_A_ENDPOINT,
 	PODNET_A_ENDPOINTS,
 	PODNET_A_CONFIG,
+	PODNET_A_NODE,
 	__PODNET_A_MAX
 };
 #define PODNET_A_MAX (__PODNET_A_MAX - 1)
@@ -648,6 +720,38 @@ enum podnet_prefix_attr {
 	__PODNET_PREFIX_A_MAX
 };
 #define PODNET_PREFIX_A_MAX (__PODNET_PREFIX_A_MAX - 1)
+
+/**
+ * enum podnet_encap - how a node's pods are reached
+ * @PODNET_ENCAP_VXLAN: over the namespace's VXLAN device
+ * @PODNET_ENCAP_NONE: routed via the node's address (nodes share a link)
+ */
+enum podnet_encap {
+	PODNET_ENCAP_VXLAN,
+	PODNET_ENCAP_NONE,
+	__PODNET_ENCAP_MAX
+};
+#define PODNET_ENCAP_MAX (__PODNET_ENCAP_MAX - 1)
+
+/**
+ * enum podnet_node_attr - attributes of a node, in PODNET_A_NODE
+ * @PODNET_NODE_A_UNSPEC: unused
+ * @PODNET_NODE_A_NAME: its name (string)
+ * @PODNET_NODE_A_ADDRS: its addresses, nested enum podnet_addr_attr
+ * @PODNET_NODE_A_CIDRS: its pod prefixes, nested enum podnet_prefixes_attr
+ * @PODNET_NODE_A_ENCAP: enum podnet_encap (u8)
+ * @PODNET_NODE_A_VTEP_MAC: its VXLAN device's MAC address (6 bytes)
+ */
+enum podnet_node_attr {
+	PODNET_NODE_A_UNSPEC,
+	PODNET_NODE_A_NAME,
+	PODNET_NODE_A_ADDRS,
+	PODNET_NODE_A_CIDRS,
+	PODNET_NODE_A_ENCAP,
+	PODNET_NODE_A_VTEP_MAC,
+	__PODNET_NODE_A_MAX
+};
+#define PODNET_NODE_A_MAX (__PODNET_NODE_A_MAX - 1)
 
 /**
  * enum podnet_link_attr - rtnetlink attributes of a podnet device

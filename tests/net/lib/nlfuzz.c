@@ -354,6 +354,47 @@ static void put_ep(struct msg *m, uint16_t type, int v6, int full)
 	nest_end(m, e, s1);
 }
 
+/*
+ * A node: one of three names; to set, one of three underlay addresses and
+ * pod prefixes (overlapping ones, to be refused), an encap and a VTEP MAC.
+ */
+static void put_node(struct msg *m, int full)
+{
+	static const char *const names[] = { "n1", "n2", "n3" };
+	unsigned char ip[4] = { 192, 168, 50, 1 + below(3) };
+	unsigned char pfx[4] = { 10, 245, below(3), 0 };
+	unsigned char mac[6] = { 0x02, 0, 0, 0, 0, below(3) };
+	uint8_t len = chance(80) ? 24 : 16, encap = below(2);
+	struct nlattr *n, *a, *p, *q;
+	size_t s1, s2, s3, s4;
+
+	n = nest_start(m, PODNET_A_NODE);
+	s1 = m->len;
+	put(m, PODNET_NODE_A_NAME, names[below(3)], 3);
+	if (full) {
+		a = nest_start(m, PODNET_NODE_A_ADDRS);
+		s2 = m->len;
+		put(m, PODNET_ADDR_A_IPV4, ip, 4);
+		nest_end(m, a, s2);
+		a = nest_start(m, PODNET_NODE_A_CIDRS);
+		s2 = m->len;
+		p = nest_start(m, PODNET_PREFIXES_A_PREFIX);
+		s3 = m->len;
+		q = nest_start(m, PODNET_PREFIX_A_ADDR);
+		s4 = m->len;
+		put(m, PODNET_ADDR_A_IPV4, pfx, 4);
+		nest_end(m, q, s4);
+		put(m, PODNET_PREFIX_A_LEN, &len, 1);
+		nest_end(m, p, s3);
+		nest_end(m, a, s2);
+		if (chance(50))
+			put(m, PODNET_NODE_A_ENCAP, &encap, 1);
+		if (!encap && chance(30))
+			put(m, PODNET_NODE_A_VTEP_MAC, mac, 6);
+	}
+	nest_end(m, n, s1);
+}
+
 static void put_eps(struct msg *m, int v6)
 {
 	struct nlattr *n = nest_start(m, PODNET_A_ENDPOINTS);
@@ -391,6 +432,11 @@ static void put_valid(struct msg *m, uint8_t cmd)
 			nest_end(m, a, s2);
 		}
 		nest_end(m, n, s1);
+		break;
+	case PODNET_CMD_NODE_SET:
+	case PODNET_CMD_NODE_DEL:
+	case PODNET_CMD_NODE_GET:
+		put_node(m, cmd == PODNET_CMD_NODE_SET);
 		break;
 	default:
 		n = nest_start(m, PODNET_A_SERVICE);
@@ -569,8 +615,8 @@ static int writer(unsigned int id, uint64_t seed, unsigned long nmsgs)
 		h->nlmsg_len = m.len;
 		h->nlmsg_type = fam;
 		h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-		if ((g->cmd == PODNET_CMD_POD_GET || g->cmd == PODNET_CMD_SERVICE_GET) &&
-		    chance(40)) {
+		if ((g->cmd == PODNET_CMD_POD_GET || g->cmd == PODNET_CMD_SERVICE_GET ||
+		     g->cmd == PODNET_CMD_NODE_GET) && chance(40)) {
 			h->nlmsg_flags |= NLM_F_DUMP;
 			dump = 1;
 			c.dumps++;
@@ -756,7 +802,8 @@ static int eperm(void)
 			struct genlmsghdr *g = NLMSG_DATA(h);
 
 			if (dump && cmd != PODNET_CMD_POD_GET &&
-			    cmd != PODNET_CMD_SERVICE_GET)
+			    cmd != PODNET_CMD_SERVICE_GET &&
+			    cmd != PODNET_CMD_NODE_GET)
 				continue;
 			memset(m.buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
 			m.len = NLMSG_HDRLEN + GENL_HDRLEN;

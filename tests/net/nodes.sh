@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Nodes: three podnet nodes and a flannel node on one underlay reach each
+# other's pods, over the kernel's VXLAN (VNI 1, port 8472, as flannel) and
+# routed directly (encap none), with no NAT between pods.
+#
+#   underlay ($UL): bridge br0 192.168.50.100 (an outside client), 192.168.50.0/24, fd00:50::/64
+#     ┌───────────────┬───────────────┬────────────────┬────────────────┐
+#   ul0 .1 ::1      ul0 .2 ::2      ul0 .3 ::3        ul0 .9
+#  node A ($A)     node B ($B)     node C ($C)      flannel node ($F)
+#  pn0 10.244.1.1  pn0 10.244.2.1  pn0 10.244.3.1   cni0 (bridge) 10.244.9.1
+#      fd00:244:1::1   fd00:244:2::1   fd00:244:3::1  flannel.1 (by hand)
+#   pod ($PA) .2    pod ($PB) .2    pod ($PC) .2     pod ($PF) 10.244.9.2
+#
+# Each podnet node has the other two (`podnetctl node add`), and A the
+# flannel node; podnet.1 is made by the first vxlan node added.
+# (SC2317: functions run by check and the trap.)
+# shellcheck source-path=SCRIPTDIR disable=SC2317
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/pods.sh"
+
+require_podnet
+require_cmd podnetctl bridge
+echo "TAP version 13"
+
+setup_ns UL A B C F PA PB PC PF
+ip -n "$UL" -b - <<END
+link add br0 type bridge
+addr add 192.168.50.100/24 dev br0
+link set br0 up
+END
+declare -A NODEIP=([A]=1 [B]=2 [C]=3)
+for n in A B C; do
+	i=${NODEIP[$n]}
+	node_setup "${!n}" pn0 "10.244.$i.1/24" "fd00:244:$i::1/64"
+	ip -n "${!n}" -b - <<END
+link add ul0 type veth peer name ul$i netns $UL
+addr add 192.168.50.$i/24 dev ul0
+addr add fd00:50::$i/64 dev ul0 nodad
+link set ul0 up
+END
+	ip -n "$UL" -b - <<END
+link set ul$i master br0
+link set ul$i up
+END
+done
+pod_attach "$A" pn0 va "$PA" 10.244.1.2/24 fd00:244:1::2/64
+pod_attach "$B" pn0 vb "$PB" 10.244.2.2/24 fd00:244:2::2/64
+pod_attach "$C" pn0 vc "$PC" 10.244.3.2/24 fd00:244:3::2/64
+for p in PA PB PC; do
+	pnt serve "${!p}" "$p" name tcp4:80 tcp6:80 >/dev/null
+done
+
+# vtep_mac IPV4: the MAC podnet derives for a node (PODNET_VTEP_MAC_PREFIX).
+vtep_mac() {
+	local o1 o2 o3 o4
+	IFS=. read -r o1 o2 o3 o4 <<<"$1"
+	printf '0e:70:%02x:%02x:%02x:%02x' "$o1" "$o2" "$o3" "$o4"
+}
+
+# add_nodes ENCAP: every podnet node gets the other two.
+add_nodes() {
+	local n m i
+	for n in A B C; do
+		for m in A B C; do
+			[ $n = $m ] && continue
+			i=${NODEIP[$m]}
+			podnetctl -n "${!n}" node add "node-$m" ip "192.168.50.$i" \
+				ip "fd00:50::$i" podcidr "10.244.$i.0/24" \
+				podcidr "fd00:244:$i::/64" encap "$1" || return 1
+		done
+	done
+}
+
+# sees NS ADDR WANT [PORT]: a TCP connection from NS to ADDR:PORT (80) is
+# answered "NAME WANT": the server saw WANT as the client's address.
+sees() {
+	local out
+	pntv out get "$1" "$2" "${4:-80}" tcp || { echo "$out"; return 1; }
+	[[ "$out" == *" $3" ]] || { echo "got '$out', want the peer $3"; return 1; }
+}
+
+# pings NS ADDR: one echo answered.
+pings() { has_line "reply from *" pnt ping "$1" "$2" count=1 timeout=2000; }
+
+check "node add (vxlan): each node has the other two" add_nodes vxlan
+check "podnet.1: vxlan id 1, local 192.168.50.1, dstport 8472, nolearning" \
+	has_line "*vxlan id 1 local 192.168.50.1 dev ul0 *dstport 8472 nolearning*" \
+	ip -n "$A" -d link show podnet.1
+check "podnet.1: the underlay's MTU less 50" \
+	has_line "*podnet.1:*mtu 1450 *" ip -n "$A" link show podnet.1
+check "podnet.1 has the first address of A's pod prefix" \
+	has_line "*inet 10.244.1.0/32 *" ip -n "$A" addr show podnet.1
+check "route to B's pods: via 10.244.2.0 dev podnet.1 onlink" \
+	has_line "10.244.2.0/24 via 10.244.2.0 dev podnet.1 proto 112 onlink*" \
+	ip -n "$A" route show 10.244.2.0/24
+check "neighbour 10.244.2.0: B's VTEP MAC, permanent" \
+	has_line "10.244.2.0 lladdr $(vtep_mac 192.168.50.2) PERMANENT*" \
+	ip -n "$A" neigh show dev podnet.1 10.244.2.0
+check "fdb: B's VTEP MAC to 192.168.50.2" \
+	has_line "$(vtep_mac 192.168.50.2) dst 192.168.50.2 self permanent" \
+	bridge -n "$A" fdb show dev podnet.1
+check "node show: B as added" \
+	has_line "node-B ip 192.168.50.2 ip fd00:50::2 podcidr 10.244.2.0/24 podcidr fd00:244:2::/64 encap vxlan vtep-mac $(vtep_mac 192.168.50.2)" \
+	podnetctl -n "$A" node show
+check "vxlan: pod A -> pod B (IPv4), B's pod sees A's pod's address" \
+	sees "$PA" 10.244.2.2 10.244.1.2
+check "vxlan: pod A -> pod B (IPv6), no NAT" \
+	sees "$PA" fd00:244:2::2 fd00:244:1::2
+check "vxlan: pod C -> pod A (IPv4), no NAT" sees "$PC" 10.244.1.2 10.244.3.2
+check "vxlan: pod B -> pod C (IPv6), no NAT" sees "$PB" fd00:244:3::2 fd00:244:2::2
+check "vxlan: node A -> pod B" pings "$A" 10.244.2.2
+
+# A service on A whose endpoint is on B.
+podnetctl -n "$A" config set cluster-cidr 10.244.0.0/16,fd00:244::/48
+podnetctl -n "$A" service add 10.96.0.10:80/tcp nodeport 30080
+podnetctl -n "$A" endpoint set 10.96.0.10:80/tcp 10.244.2.2:80
+check "ClusterIP on A, endpoint on B: from A's pod, not masqueraded" \
+	sees "$PA" 10.96.0.10 10.244.1.2
+check "NodePort on A from outside, endpoint on B: masqueraded to A (policy cluster)" \
+	sees "$UL" 192.168.50.1 10.244.1.0 30080
+podnetctl -n "$A" service change 10.96.0.10:80/tcp nodeport 30080 policy local
+check_fail "policy local, the only endpoint on B: dropped" "ERR *" \
+	pnt get "$UL" 192.168.50.1 30080 tcp ctimeout=1000
+podnetctl -n "$A" endpoint add 10.96.0.10:80/tcp 10.244.1.2:80 local
+check "policy local, an endpoint on A: the client's address kept" \
+	sees "$UL" 192.168.50.1 192.168.50.100 30080
+
+# Refused, and nothing changed.
+before=$(podnetctl -n "$A" node show)
+check "refused: a node with A's own pod prefix" \
+	errline "*overlaps this node's own*10.244.1.0/25*" \
+	podnetctl -n "$A" node add x ip 192.168.50.7 podcidr 10.244.1.0/25
+check "refused: a pod prefix overlapping node-B's" \
+	errline "*overlaps another node's*10.244.2.128/25*" \
+	podnetctl -n "$A" node add x ip 192.168.50.7 podcidr 10.244.2.128/25
+check "refused: node-B's address for another node" \
+	errline "*another node has that address*" \
+	podnetctl -n "$A" node add x ip 192.168.50.2 podcidr 10.244.7.0/24
+check "refused: encap none with no address of the prefix's family" \
+	errline "*encap none: no node address of the pod prefix's family*" \
+	podnetctl -n "$A" node add x ip 192.168.50.7 podcidr fd00:244:7::/64 encap none
+check "refused: two IPv4 addresses (usage, exit 1)" \
+	errline -s 1 "*one address of each family*" \
+	podnetctl -n "$A" node add x ip 192.168.50.7 ip 192.168.50.8 podcidr 10.244.7.0/24
+check "... the nodes are as they were" test "$(podnetctl -n "$A" node show)" = "$before"
+check "... no route but B's and C's written" \
+	test "$(ip -n "$A" route show proto 112 | wc -l)" = 2
+
+# host-gw: the same nodes, changed in place.
+check "node add (encap none): each node changed in place" add_nodes none
+check "route to B's pods: via 192.168.50.2 (host-gw)" \
+	has_line "10.244.2.0/24 via 192.168.50.2 dev ul0 proto 112*" \
+	ip -n "$A" route show 10.244.2.0/24
+check "route to B's IPv6 pods: via fd00:50::2" \
+	has_line "fd00:244:2::/64 via fd00:50::2 dev ul0 proto 112*" \
+	ip -n "$A" -6 route show fd00:244:2::/64
+check "B's VXLAN neighbour and fdb entries are gone" \
+	test -z "$(ip -n "$A" neigh show dev podnet.1 10.244.2.0; bridge -n "$A" fdb show dev podnet.1 | grep "$(vtep_mac 192.168.50.2)")"
+check "host-gw: pod A -> pod B (IPv4), no NAT" sees "$PA" 10.244.2.2 10.244.1.2
+check "host-gw: pod C -> pod B (IPv6), no NAT" sees "$PC" fd00:244:2::2 fd00:244:3::2
+
+check "node del node-B (on A)" podnetctl -n "$A" node del node-B
+check "... its routes are gone" \
+	test -z "$(ip -n "$A" route show 10.244.2.0/24; ip -n "$A" -6 route show fd00:244:2::/64)"
+check_fail "... A's pod no longer reaches B's pod" "ERR *" \
+	pnt get "$PA" 10.244.2.2 80 tcp ctimeout=1000
+check "refused: del of a node A does not have" \
+	errline "*no such node*" podnetctl -n "$A" node del node-B
+
+# A flannel node, written as flanneld writes it: a bridge cni0, flannel.1
+# with a MAC of its own; on A, a node with that VTEP MAC.
+FMAC=5a:8c:1f:00:00:09
+pnt sysctl "$F" net.ipv4.ip_forward=1 >/dev/null
+ip -n "$F" -b - <<END
+link add ul0 type veth peer name ul9 netns $UL
+addr add 192.168.50.9/24 dev ul0
+link set ul0 up
+link add cni0 type bridge
+addr add 10.244.9.1/24 dev cni0
+link set cni0 up
+link add flannel.1 address $FMAC mtu 1450 type vxlan id 1 local 192.168.50.9 dev ul0 dstport 8472 nolearning
+addr add 10.244.9.0/32 dev flannel.1
+link set flannel.1 up
+route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink
+neigh add 10.244.1.0 lladdr $(vtep_mac 192.168.50.1) dev flannel.1 nud permanent
+link add vethf type veth peer name eth0 netns $PF
+link set vethf master cni0
+link set vethf up
+END
+bridge -n "$F" fdb append "$(vtep_mac 192.168.50.1)" dev flannel.1 dst 192.168.50.1 self permanent
+ip -n "$UL" -b - <<END
+link set ul9 master br0
+link set ul9 up
+END
+ip -n "$PF" -b - <<END
+addr add 10.244.9.2/24 dev eth0
+link set eth0 up
+route add default via 10.244.9.1
+END
+pnt serve "$PF" PF name tcp4:80 >/dev/null
+check "node add of the flannel node, with its VtepMAC" \
+	podnetctl -n "$A" node add flannel-f ip 192.168.50.9 podcidr 10.244.9.0/24 vtep-mac "$FMAC"
+check "podnet pod -> flannel pod, no NAT" sees "$PA" 10.244.9.2 10.244.1.2
+check "flannel pod -> podnet pod, no NAT" sees "$PF" 10.244.1.2 10.244.9.2
+
+# One node's namespace deleted: the others go on.
+check "delete node C's namespace" cleanup_ns "$C" "$PC"
+check "node A still reaches the flannel pod" sees "$PA" 10.244.9.2 10.244.1.2
+check "node show -j on A: flannel-f with its VTEP MAC" \
+	has_line '*"name":"flannel-f"*"encap":"vxlan","vtep_mac":"5a:8c:1f:00:00:09"*' \
+	podnetctl -n "$A" -j node show
+
+exit_tests

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * podnetctl: the other nodes of the cluster (node.c), and the routes,
+ * neighbour and forwarding-database entries that reach their pods
+ * (underlay.c).
+ */
+#ifndef PODNETCTL_NODE_H
+#define PODNETCTL_NODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/podnet.h>
+
+#include "addr.h"
+
+/* The VXLAN device podnet keeps in each node's namespace. */
+#define NODE_VXLAN_DEV "podnet.1"
+
+/* What PODNET_A_NODE holds. */
+struct pn_node {
+	char name[PODNET_NODE_NAME_MAX];
+	struct pn_addr addr[2];		/* at most one of each family */
+	unsigned int naddr;
+	struct pn_prefix cidr[2];	/* the same */
+	unsigned int ncidr;
+	uint8_t encap;			/* enum podnet_encap */
+	bool mac_given;			/* parsed from a command: vtep-mac */
+	uint8_t mac[MAC_LEN];		/* vxlan: its VTEP MAC */
+};
+
+struct nl_sock;
+struct obj_type;
+
+extern const struct obj_type node_type;
+
+/* The VTEP MAC podnet derives from a node's address (PODNET_VTEP_MAC_PREFIX). */
+void node_vtep_mac(const struct pn_node *n, uint8_t mac[MAC_LEN]);
+
+/*
+ * Write what reaches @n's pods (replacing what reached them before), the
+ * VXLAN device first if @n is the first vxlan node; then remove what @old
+ * (the node as it was, or NULL) had and @n has not. 0, or -1 with fail().
+ */
+int underlay_node_set(struct nl_sock *sk, const struct pn_node *n,
+		      const struct pn_node *old);
+/* Remove what reaches @n's pods; what is gone already is no error. */
+int underlay_node_del(struct nl_sock *sk, const struct pn_node *n);
+
+#endif /* PODNETCTL_NODE_H */
