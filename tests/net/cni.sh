@@ -110,7 +110,7 @@ ipam_holds() {
 }
 ipam_free() { ! ipam_holds "$1" || { echo "host-local still holds an address for $1"; return 1; }; }
 
-setup_ns P1 P2 P3 P4 P5 P6
+setup_ns P1 P2 P3 P4 P5 P6 P7
 CONF=$(conf 1.0.0)
 
 # 1. ADD in 1.0.0: the device made, the result as the spec has it.
@@ -163,6 +163,22 @@ add_110() {
 check "ADD in 1.1.0 with mtu 1400 (host-local asked in 1.0.0)" add_110
 IP5=$(jq -r '.ips[0].address | split("/")[0]' <<<"$out")
 check "the pod's end has MTU 1400" has_line "* mtu 1400 *" ip -n "$P5" link show eth0
+
+# No mtu configured, and VXLAN to other nodes (podnetctl node add made
+# podnet.1): the pod gets podnet.1's MTU, room for the encapsulation.
+# shellcheck disable=SC2317 # called through check
+vxlan_mtu() {
+	local rc
+	ip link add podnet.1 mtu 1450 type vxlan id 1 dstport 8472 || return 1
+	cni_ok ADD "$(conf 1.1.0)" id=c7 netns="/run/netns/$P7" &&
+		jq_ok '.interfaces[0].mtu == 1450 and .interfaces[1].mtu == 1450' &&
+		has_line "* mtu 1450 *" ip -n "$P7" link show eth0
+	rc=$?
+	ip link del podnet.1
+	cni_ok DEL "$(conf 1.1.0)" id=c7 netns="/run/netns/$P7" || rc=1
+	return $rc
+}
+check "no mtu, podnet.1 there (VXLAN to other nodes): the pod gets its MTU, 1450" vxlan_mtu
 
 # 2. CHECK against the result of ADD; and when something differs.
 CID=c1 NETNS=/run/netns/$P1

@@ -112,6 +112,33 @@ check "vxlan: pod C -> pod A (IPv4), no NAT" sees "$PC" 10.244.1.2 10.244.3.2
 check "vxlan: pod B -> pod C (IPv6), no NAT" sees "$PB" fd00:244:3::2 fd00:244:2::2
 check "vxlan: node A -> pod B" pings "$A" 10.244.2.2
 
+# MTU: pn0 leaves room for VXLAN; a pod whose MTU does not is told so by
+# ICMP; pods with that MTU (the CNI plugin gives new pods podnet.1's)
+# move a stream of full-size segments.
+check "pn0's MTU lowered to podnet.1's, 1450" has_line "*pn0:*mtu 1450 *" ip -n "$A" link show pn0
+check "a 1500-byte IPv4 packet not to be fragmented, A's pod to B's: ICMP frag needed, MTU 1450" \
+	has_line "*type 3 code 4 info 1450" pnt icmperr "$PA" 10.244.2.2 64 1472
+check "the same over IPv6: ICMPv6 packet too big, MTU 1450" \
+	has_line "*type 2 code 0 info 1450" pnt icmperr "$PA" fd00:244:2::2 64 1452
+# frag_creates NS: IPv4 fragments NS made (/proc/net/snmp, Ip: FragCreates).
+frag_creates() {
+	pnt run "$1" cat /proc/net/snmp | awk '/^Ip:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "FragCreates") c = i; h = 1 } else print $c }'
+}
+# bulk: 4 MB over TCP from A's pod to B's, both at MTU 1450; node A made
+# no fragment of it.
+bulk() {
+	local f0 f1
+	f0=$(frag_creates "$A")
+	pnt run "$PB" iperf3 -s -D -1 >/dev/null || return 1
+	busywait 5000 has_line "*:5201 *" pnt run "$PB" ss -Htln >/dev/null || return 1
+	pnt run "$PA" iperf3 -c 10.244.2.2 -n 4M || return 1
+	f1=$(frag_creates "$A")
+	[ "$f0" = "$f1" ] || { echo "node A made $((f1 - f0)) fragments"; return 1; }
+}
+ip -n "$PA" link set eth0 mtu 1450
+ip -n "$PB" link set eth0 mtu 1450
+check "4 MB of TCP between pods of A and B, at MTU 1450: no fragment" bulk
+
 # A service on A whose endpoint is on B.
 podnetctl -n "$A" config set cluster-cidr 10.244.0.0/16,fd00:244::/48
 podnetctl -n "$A" service add 10.96.0.10:80/tcp nodeport 30080

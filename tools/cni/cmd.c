@@ -228,13 +228,13 @@ static int port_bind(const struct cni_conf *conf, const struct link_info *dev,
 
 int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 {
-	struct link_info dev, host = { 0 }, ctr, old;
+	struct link_info dev, host = { 0 }, ctr, old, vx;
 	struct nl_sock *rt = NULL, *ct = NULL;
 	struct cni_result ipam = { 0 }, *r;
 	bool ipam_done = false, veth_made = false;
 	char hname[IFNAMSIZ], alias[LINK_ALIAS_MAX];
 	struct cni_saved_err saved;
-	unsigned int i;
+	unsigned int i, mtu;
 	int nsfd = -1, ret = -1, fwd4 = 0, fwd6 = 0;
 
 	r = calloc(1, sizeof(*r));
@@ -277,7 +277,11 @@ int cmd_add(const struct cni_env *env, struct cni_conf *conf)
 	if ((fwd4 && forwarding_on(AF_INET) < 0) || (fwd6 && forwarding_on(AF_INET6) < 0))
 		goto undo;
 
-	ret = link_veth_add(rt, hname, env->ifname, nsfd, conf->mtu);
+	/* No MTU configured: with VXLAN to other nodes, what it leaves. */
+	mtu = conf->mtu;
+	if (!mtu && link_get(rt, PODNET_VXLAN_DEV, &vx) > 0)
+		mtu = vx.mtu;
+	ret = link_veth_add(rt, hname, env->ifname, nsfd, mtu);
 	if (ret == -EEXIST) {
 		ret = cni_fail(CNI_ERR_SYSTEM, "CNI_IFNAME: %s exists in %s",
 			       env->ifname, env->netns);

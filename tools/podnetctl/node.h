@@ -14,7 +14,7 @@
 #include "addr.h"
 
 /* The VXLAN device podnet keeps in each node's namespace. */
-#define NODE_VXLAN_DEV "podnet.1"
+#define NODE_VXLAN_DEV PODNET_VXLAN_DEV
 
 /* What PODNET_A_NODE holds. */
 struct pn_node {

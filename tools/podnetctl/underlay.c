@@ -15,7 +15,9 @@
  * NETWORK is the first address of the remote node's pod prefix, as in
  * flannel (10.244.1.0 for 10.244.1.0/24). The local node's address on the
  * underlay is the source the kernel picks towards the first vxlan node,
- * its own pod prefixes those of the podnet devices' addresses.
+ * its own pod prefixes those of the podnet devices' addresses. The podnet
+ * devices' MTU is lowered to the VXLAN device's (the CNI plugin gives new
+ * pods that MTU too).
  */
 #include <errno.h>
 #include <string.h>
@@ -151,9 +153,12 @@ out:
 	return err < 0 ? err : 0;
 }
 
-/* The podnet devices' prefixes: this node's pod prefixes. */
-static int local_prefixes(struct nl_sock *sk, struct pn_prefix *p,
-			  unsigned int max, unsigned int *n)
+/*
+ * The podnet devices' prefixes (this node's pod prefixes) into @p; and
+ * each device's MTU lowered to @mtu, the VXLAN device's, if above it.
+ */
+static int local_devs(struct nl_sock *sk, unsigned int mtu, struct pn_prefix *p,
+		      unsigned int max, unsigned int *n)
 {
 	struct nl_cache *links = NULL, *addrs = NULL;
 	struct nl_object *o;
@@ -163,6 +168,24 @@ static int local_prefixes(struct nl_sock *sk, struct pn_prefix *p,
 	err = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
 	if (err >= 0)
 		err = rtnl_addr_alloc_cache(sk, &addrs);
+	for (o = err < 0 ? NULL : nl_cache_get_first(links); o;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o, *change;
+		const char *type = rtnl_link_get_type(l);
+
+		if (!type || strcmp(type, "podnet") || rtnl_link_get_mtu(l) <= mtu)
+			continue;
+		change = rtnl_link_alloc();
+		if (!change) {
+			err = -NLE_NOMEM;
+			break;
+		}
+		rtnl_link_set_mtu(change, mtu);
+		err = rtnl_link_change(sk, l, change, 0);
+		rtnl_link_put(change);
+		if (err < 0)
+			break;
+	}
 	if (err < 0)
 		goto out;
 	for (o = nl_cache_get_first(addrs); o && *n < max; o = nl_cache_get_next(o)) {
@@ -228,7 +251,7 @@ static int vxlan_dev(struct nl_sock *sk, const struct pn_node *n, int *family)
 	struct pn_node self = { .naddr = 1 };
 	struct pn_prefix own[4];
 	struct route_get rg;
-	unsigned int nown, i;
+	unsigned int nown, i, mtu;
 	int err, ifindex;
 
 	err = rtnl_link_get_kernel(sk, 0, NODE_VXLAN_DEV, &l);
@@ -246,6 +269,7 @@ static int vxlan_dev(struct nl_sock *sk, const struct pn_node *n, int *family)
 			*family = nl_addr_get_family(local);
 			nl_addr_put(local);
 		}
+		mtu = rtnl_link_get_mtu(l);
 		rtnl_link_put(l);
 		goto addrs;
 	}
@@ -292,16 +316,22 @@ static int vxlan_dev(struct nl_sock *sk, const struct pn_node *n, int *family)
 	if (err < 0)
 		return nl_err(err, NODE_VXLAN_DEV, n->name);
 	ifindex = rtnl_link_get_ifindex(l);
+	mtu = rtnl_link_get_mtu(l);
 	rtnl_link_put(l);
 	*family = rg.src.family;
 addrs:
-	/* The first address of each own pod prefix, as flannel gives flannel.1. */
-	err = local_prefixes(sk, own, ARRAY_SIZE(own), &nown);
+	/*
+	 * The podnet devices' MTU no larger than the VXLAN device's, and the
+	 * first address of each own pod prefix on it, as flannel gives
+	 * flannel.1.
+	 */
+	err = local_devs(sk, mtu, own, ARRAY_SIZE(own), &nown);
 	for (i = 0; err >= 0 && i < nown; i++)
 		err = addr_add(sk, ifindex, &own[i].addr,
 			       8 * addr_len(own[i].addr.family));
 	if (err < 0)
-		return nl_err(err, "addresses of " NODE_VXLAN_DEV, n->name);
+		return nl_err(err, "podnet devices' MTU, addresses of " NODE_VXLAN_DEV,
+			      n->name);
 	return ifindex;
 }
 

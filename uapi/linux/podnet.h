@@ -373,9 +373,13 @@
 #define PODNET_OWNER_APPLY 1
 /* The longest node name, with its NUL (a DNS subdomain is up to 253). */
 #define PODNET_NODE_NAME_MAX 254
-/* VXLAN between nodes: flannel's VNI and UDP port. */
+/*
+ * VXLAN between nodes: flannel's VNI and UDP port, and the device that
+ * podnetctl makes for it (whose MTU the CNI plugin gives new pods).
+ */
 #define PODNET_VXLAN_VNI 1
 #define PODNET_VXLAN_PORT 8472
+#define PODNET_VXLAN_DEV "podnet.1"
 /*
  * A node's VTEP MAC unless given: these two bytes (0e:70, locally
  * administered), then the last four of its IPv4 address (or of its IPv6
