@@ -30,6 +30,11 @@ link add br0 type bridge
 addr add 192.168.50.100/24 dev br0
 link set br0 up
 END
+tmp=/tmp/nodes.$$
+cleanup() {
+	cleanup_all_ns
+	rm -f "$tmp".*
+}
 declare -A NODEIP=([A]=1 [B]=2 [C]=3)
 for n in A B C; do
 	i=${NODEIP[$n]}
@@ -239,4 +244,53 @@ check "node show -j on A: flannel-f with its VTEP MAC" \
 	has_line '*"name":"flannel-f"*"encap":"vxlan","vtep_mac":"5a:8c:1f:00:00:09"*' \
 	podnetctl -n "$A" -j node show
 
+# Node objects (kubectl get nodes -o json) through apply, on A: itself
+# (--node-name) left out, node-B back (no annotations: --encap, vxlan by
+# default), the flannel node from its annotations, node-C (its namespace
+# gone, no Node object) removed.
+cat >"$tmp.nodes" <<END
+{"apiVersion": "v1", "kind": "List", "items": [
+ {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-A"},
+  "spec": {"podCIDR": "10.244.1.0/24", "podCIDRs": ["10.244.1.0/24", "fd00:244:1::/64"]},
+  "status": {"addresses": [{"type": "InternalIP", "address": "192.168.50.1"},
+                           {"type": "Hostname", "address": "node-a"}]}},
+ {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-B"},
+  "spec": {"podCIDR": "10.244.2.0/24", "podCIDRs": ["10.244.2.0/24", "fd00:244:2::/64"]},
+  "status": {"addresses": [{"type": "InternalIP", "address": "192.168.50.2"},
+                           {"type": "InternalIP", "address": "fd00:50::2"},
+                           {"type": "Hostname", "address": "node-b"}]}},
+ {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "flannel-f", "annotations": {
+    "flannel.alpha.coreos.com/backend-data": "{\"VNI\":1,\"VtepMAC\":\"$FMAC\"}",
+    "flannel.alpha.coreos.com/backend-type": "vxlan",
+    "flannel.alpha.coreos.com/kube-subnet-manager": "true",
+    "flannel.alpha.coreos.com/public-ip": "192.168.50.9"}},
+  "spec": {"podCIDR": "10.244.9.0/24", "podCIDRs": ["10.244.9.0/24"]},
+  "status": {"addresses": [{"type": "InternalIP", "address": "10.0.0.9"}]}}
+]}
+END
+check "apply --dry-run of Node objects: node-B added, node-C deleted, the rest as it is" \
+	test "$(podnetctl -n "$A" --dry-run apply -f "$tmp.nodes" --node-name node-A)" = \
+	"node add node-B ip 192.168.50.2 ip fd00:50::2 podcidr 10.244.2.0/24 podcidr fd00:244:2::/64 encap vxlan vtep-mac $(vtep_mac 192.168.50.2)
+node del node-C"
+check "apply of Node objects" podnetctl -n "$A" apply -f "$tmp.nodes" --node-name node-A
+check "... A's nodes: node-B and flannel-f (public-ip, VtepMAC), no node-C" \
+	test "$(podnetctl -n "$A" node show)" = "flannel-f ip 192.168.50.9 podcidr 10.244.9.0/24 encap vxlan vtep-mac $FMAC
+node-B ip 192.168.50.2 ip fd00:50::2 podcidr 10.244.2.0/24 podcidr fd00:244:2::/64 encap vxlan vtep-mac $(vtep_mac 192.168.50.2)"
+check "... pod A -> pod B again, no NAT" sees "$PA" 10.244.2.2 10.244.1.2
+check "... pod A -> flannel pod, no NAT" sees "$PA" 10.244.9.2 10.244.1.2
+check "... the service added by hand is left alone" \
+	has_line "10.96.0.10:80/tcp *" podnetctl -n "$A" service show
+check "apply --encap none: node-B over host-gw, flannel-f (backend-type vxlan) as it was" \
+	podnetctl -n "$A" apply -f "$tmp.nodes" --node-name node-A --encap none
+check "... route to B's pods via 192.168.50.2" \
+	has_line "10.244.2.0/24 via 192.168.50.2 dev ul0 proto 112*" ip -n "$A" route show 10.244.2.0/24
+check "... pod A -> pod B, no NAT" sees "$PA" 10.244.2.2 10.244.1.2
+before=$(podnetctl -n "$A" node show)
+sed 's|"10.244.2.0/24", "fd00|"10.244.2.0/33", "fd00|' "$tmp.nodes" >"$tmp.bad"
+check "apply of a Node with a bad podCIDR: one error line naming it, exit 1" \
+	errline -s 1 "podnetctl: Node node-B: spec.podCIDRs[[]0[]]: not a prefix" \
+	podnetctl -n "$A" apply -f "$tmp.bad" --node-name node-A
+check "... nothing changed" test "$(podnetctl -n "$A" node show)" = "$before"
+
+echo "1..$TAP_N"
 exit_tests

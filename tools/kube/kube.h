@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The Kubernetes objects a node's service datapath is made of, and what
- * they make: v1 Service and discovery.k8s.io/v1 EndpointSlice objects as
+ * The Kubernetes objects a node's datapath is made of, and what they
+ * make: v1 Service and discovery.k8s.io/v1 EndpointSlice objects as
  * the API server serves them (JSON, libcjson), a store of them, and the
  * podnet service ports they translate to on one node with kube-proxy's
  * semantics (nftables mode). No netlink here: podnetctl apply (and any
@@ -123,6 +123,29 @@ int kube_object_parse(const cJSON *obj, enum kube_kind *kind,
 		      struct kube_err *err);
 void kube_service_free(struct kube_service *s);
 void kube_slice_free(struct kube_slice *s);
+
+/*
+ * What a v1 Node says of reaching its pods (node.c). A node without pod
+ * prefixes or addresses is not reachable yet.
+ */
+enum { KUBE_ENCAP_VXLAN, KUBE_ENCAP_NONE };	/* enum podnet_encap */
+
+struct kube_node {
+	char *name;
+	unsigned int naddr, ncidr;
+	struct kube_addr addr[2];	/* one of each family */
+	struct kube_prefix cidr[2];	/* the same */
+	int encap;			/* KUBE_ENCAP_*, -1: not said */
+	bool has_mac;			/* flannel's VtepMAC */
+	uint8_t mac[6];
+};
+
+/*
+ * Parse a v1 Node: 0 with *@node set (kube_node_free()), 1 if the object
+ * is of another kind, -1 with @err set.
+ */
+int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *err);
+void kube_node_free(struct kube_node *n);
 
 /* The objects known, by key. */
 struct kube_store {

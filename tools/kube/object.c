@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "kube.h"
+#include "parse.h"
 
 int kube_fail(struct kube_err *err, const char *fmt, ...)
 {
@@ -114,17 +115,7 @@ int kube_prefixes_parse(const char *s, struct kube_prefix *p, unsigned int *n,
 	return ret;
 }
 
-/* Parsing: the object's kind and key, and the path to the field. */
-struct ctx {
-	const char *kind;
-	char key[300];
-	struct kube_err *err;
-};
-
-static int bad(struct ctx *c, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(struct ctx *c, const char *field, const char *fmt, ...)
+int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 {
 	char what[300];
 	va_list ap;
@@ -135,9 +126,8 @@ static int bad(struct ctx *c, const char *field, const char *fmt, ...)
 	return kube_fail(c->err, "%s %s: %s: %s", c->kind, c->key, field, what);
 }
 
-/* An optional string member: NULL if absent or null; -1 if not a string. */
-static int get_str(struct ctx *c, const cJSON *o, const char *name,
-		   const char *field, const char **out)
+int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
+		 const char *field, const char **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
@@ -145,7 +135,7 @@ static int get_str(struct ctx *c, const cJSON *o, const char *name,
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v))
-		return bad(c, field, "not a string");
+		return kube_bad(c, field, "not a string");
 	*out = v->valuestring;
 	return 0;
 }
@@ -161,7 +151,7 @@ static int get_int(struct ctx *c, const cJSON *o, const char *name,
 		return 0;
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
 	    v->valuedouble < min || v->valuedouble > max)
-		return bad(c, field, "not an integer from %ld to %ld", min, max);
+		return kube_bad(c, field, "not an integer from %ld to %ld", min, max);
 	*out = (long)v->valuedouble;
 	return 0;
 }
@@ -176,14 +166,13 @@ static int get_bool(struct ctx *c, const cJSON *o, const char *name,
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsBool(v))
-		return bad(c, field, "not a boolean");
+		return kube_bad(c, field, "not a boolean");
 	*out = cJSON_IsTrue(v);
 	return 0;
 }
 
-/* An optional array or object member (@array): NULL if absent or null. */
-static int get_node(struct ctx *c, const cJSON *o, const char *name,
-		    const char *field, bool array, const cJSON **out)
+int kube_get_node(struct ctx *c, const cJSON *o, const char *name,
+		  const char *field, bool array, const cJSON **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
@@ -191,7 +180,7 @@ static int get_node(struct ctx *c, const cJSON *o, const char *name,
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
-		return bad(c, field, "not an %s", array ? "array" : "object");
+		return kube_bad(c, field, "not an %s", array ? "array" : "object");
 	*out = v;
 	return 0;
 }
@@ -201,7 +190,7 @@ static int proto_parse(struct ctx *c, const cJSON *o, const char *field,
 {
 	const char *s;
 
-	if (get_str(c, o, "protocol", field, &s) < 0)
+	if (kube_get_str(c, o, "protocol", field, &s) < 0)
 		return -1;
 	if (!s || !strcmp(s, "TCP"))
 		*proto = IPPROTO_TCP;
@@ -210,7 +199,7 @@ static int proto_parse(struct ctx *c, const cJSON *o, const char *field,
 	else if (!strcmp(s, "SCTP"))
 		*proto = IPPROTO_SCTP;
 	else
-		return bad(c, field, "protocol `%s' is not TCP, UDP or SCTP", s);
+		return kube_bad(c, field, "protocol `%s' is not TCP, UDP or SCTP", s);
 	return 0;
 }
 
@@ -221,17 +210,17 @@ static int meta_parse(struct ctx *c, const cJSON *obj, const cJSON **labels)
 	const cJSON *meta;
 
 	snprintf(c->key, sizeof(c->key), "?");
-	if (get_node(c, obj, "metadata", "metadata", false, &meta) < 0)
+	if (kube_get_node(c, obj, "metadata", "metadata", false, &meta) < 0)
 		return -1;
 	if (!meta)
-		return bad(c, "metadata", "missing");
-	if (get_str(c, meta, "name", "metadata.name", &name) < 0 ||
-	    get_str(c, meta, "namespace", "metadata.namespace", &ns) < 0)
+		return kube_bad(c, "metadata", "missing");
+	if (kube_get_str(c, meta, "name", "metadata.name", &name) < 0 ||
+	    kube_get_str(c, meta, "namespace", "metadata.namespace", &ns) < 0)
 		return -1;
 	if (!name || !*name)
-		return bad(c, "metadata.name", "missing");
+		return kube_bad(c, "metadata.name", "missing");
 	snprintf(c->key, sizeof(c->key), "%s/%s", ns && *ns ? ns : "default", name);
-	return get_node(c, meta, "labels", "metadata.labels", false, labels);
+	return kube_get_node(c, meta, "labels", "metadata.labels", false, labels);
 }
 
 static bool has_label(const cJSON *labels, const char *name)
@@ -257,9 +246,9 @@ static int addrs_parse(struct ctx *c, const cJSON *arr, const char *field,
 	cJSON_ArrayForEach(v, arr) {
 		snprintf(f, sizeof(f), "%s[%u]", field, i++);
 		if (!cJSON_IsString(v))
-			return bad(c, f, "not a string");
+			return kube_bad(c, f, "not a string");
 		if (kube_addr_parse(v->valuestring, &(*out)[*n]) < 0)
-			return bad(c, f, "`%s' is not an IP address", v->valuestring);
+			return kube_bad(c, f, "`%s' is not an IP address", v->valuestring);
 		(*n)++;
 	}
 	return 0;
@@ -288,7 +277,7 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 	char f[64];
 	long n;
 
-	if (get_node(c, spec, "ports", "spec.ports", true, &ports) < 0)
+	if (kube_get_node(c, spec, "ports", "spec.ports", true, &ports) < 0)
 		return -1;
 	if (!ports)
 		return 0;
@@ -300,10 +289,10 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 
 		snprintf(f, sizeof(f), "spec.ports[%u]", s->nports);
 		if (!cJSON_IsObject(p))
-			return bad(c, f, "not an object");
+			return kube_bad(c, f, "not an object");
 		s->nports++;
 		snprintf(f, sizeof(f), "spec.ports[%u].name", s->nports - 1);
-		if (get_str(c, p, "name", f, &name) < 0)
+		if (kube_get_str(c, p, "name", f, &name) < 0)
 			return -1;
 		sp->name = strdup(name ?: "");
 		if (!sp->name)
@@ -315,7 +304,7 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 		if (get_int(c, p, "port", f, 1, 65535, 0, &n) < 0)
 			return -1;
 		if (!n)
-			return bad(c, f, "missing");
+			return kube_bad(c, f, "missing");
 		sp->port = n;
 		snprintf(f, sizeof(f), "spec.ports[%u].nodePort", s->nports - 1);
 		if (get_int(c, p, "nodePort", f, 1, 65535, 0, &n) < 0)
@@ -332,8 +321,8 @@ static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 	char f[64];
 	unsigned int i = 0;
 
-	if (get_node(c, spec, "clusterIPs", "spec.clusterIPs", true, &ips) < 0 ||
-	    get_str(c, spec, "clusterIP", "spec.clusterIP", &ip) < 0)
+	if (kube_get_node(c, spec, "clusterIPs", "spec.clusterIPs", true, &ips) < 0 ||
+	    kube_get_str(c, spec, "clusterIP", "spec.clusterIP", &ip) < 0)
 		return -1;
 	if (!ips) {
 		if (!ip || !*ip || !strcmp(ip, "None")) {
@@ -341,24 +330,24 @@ static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 			return 0;
 		}
 		if (kube_addr_parse(ip, &s->ips[0]) < 0)
-			return bad(c, "spec.clusterIP", "`%s' is not an IP address", ip);
+			return kube_bad(c, "spec.clusterIP", "`%s' is not an IP address", ip);
 		s->nips = 1;
 		return 0;
 	}
 	cJSON_ArrayForEach(v, ips) {
 		snprintf(f, sizeof(f), "spec.clusterIPs[%u]", i++);
 		if (!cJSON_IsString(v))
-			return bad(c, f, "not a string");
+			return kube_bad(c, f, "not a string");
 		if (!strcmp(v->valuestring, "None") || !*v->valuestring) {
 			s->ignored = true;
 			return 0;
 		}
 		if (s->nips == 2)
-			return bad(c, f, "more than two cluster IPs");
+			return kube_bad(c, f, "more than two cluster IPs");
 		if (kube_addr_parse(v->valuestring, &s->ips[s->nips]) < 0)
-			return bad(c, f, "`%s' is not an IP address", v->valuestring);
+			return kube_bad(c, f, "`%s' is not an IP address", v->valuestring);
 		if (s->nips && s->ips[0].family == s->ips[1].family)
-			return bad(c, f, "two cluster IPs of one family");
+			return kube_bad(c, f, "two cluster IPs of one family");
 		s->nips++;
 	}
 	if (!s->nips)
@@ -374,8 +363,8 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 	char f[96];
 	unsigned int i = 0;
 
-	if (get_node(c, spec, "loadBalancerSourceRanges",
-		     "spec.loadBalancerSourceRanges", true, &ranges) < 0)
+	if (kube_get_node(c, spec, "loadBalancerSourceRanges",
+			  "spec.loadBalancerSourceRanges", true, &ranges) < 0)
 		return -1;
 	if (ranges) {
 		s->ranges = calloc(cJSON_GetArraySize(ranges) + 1, sizeof(*s->ranges));
@@ -384,20 +373,20 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 		cJSON_ArrayForEach(v, ranges) {
 			snprintf(f, sizeof(f), "spec.loadBalancerSourceRanges[%u]", i++);
 			if (!cJSON_IsString(v))
-				return bad(c, f, "not a string");
+				return kube_bad(c, f, "not a string");
 			if (kube_prefix_parse(v->valuestring, &s->ranges[s->nranges]) < 0)
-				return bad(c, f, "`%s' is not a CIDR", v->valuestring);
+				return kube_bad(c, f, "`%s' is not a CIDR", v->valuestring);
 			s->nranges++;
 		}
 	}
-	if (get_node(c, obj, "status", "status", false, &status) < 0 ||
-	    (status && get_node(c, status, "loadBalancer", "status.loadBalancer",
-				false, &lb) < 0))
+	if (kube_get_node(c, obj, "status", "status", false, &status) < 0 ||
+	    (status && kube_get_node(c, status, "loadBalancer",
+				     "status.loadBalancer", false, &lb) < 0))
 		return -1;
 	if (!status || !lb)
 		return 0;
-	if (get_node(c, lb, "ingress", "status.loadBalancer.ingress", true,
-		     &ingress) < 0)
+	if (kube_get_node(c, lb, "ingress", "status.loadBalancer.ingress", true,
+			  &ingress) < 0)
 		return -1;
 	if (!ingress)
 		return 0;
@@ -408,17 +397,17 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 	cJSON_ArrayForEach(v, ingress) {
 		snprintf(f, sizeof(f), "status.loadBalancer.ingress[%u]", i++);
 		if (!cJSON_IsObject(v))
-			return bad(c, f, "not an object");
-		if (get_str(c, v, "ip", f, &ip) < 0 ||
-		    get_str(c, v, "ipMode", f, &mode) < 0)
+			return kube_bad(c, f, "not an object");
+		if (kube_get_str(c, v, "ip", f, &ip) < 0 ||
+		    kube_get_str(c, v, "ipMode", f, &mode) < 0)
 			return -1;
 		/* A hostname only, or a proxy in the way: not a VIP here. */
 		if (!ip || !*ip || (mode && !strcmp(mode, "Proxy")))
 			continue;
 		if (mode && strcmp(mode, "VIP"))
-			return bad(c, f, "ipMode `%s' is not VIP or Proxy", mode);
+			return kube_bad(c, f, "ipMode `%s' is not VIP or Proxy", mode);
 		if (kube_addr_parse(ip, &s->lb[s->nlb]) < 0)
-			return bad(c, f, "ip `%s' is not an IP address", ip);
+			return kube_bad(c, f, "ip `%s' is not an IP address", ip);
 		s->nlb++;
 	}
 	return 0;
@@ -431,10 +420,10 @@ static int policy_parse(struct ctx *c, const cJSON *spec, const char *name,
 	const char *s;
 
 	snprintf(f, sizeof(f), "spec.%s", name);
-	if (get_str(c, spec, name, f, &s) < 0)
+	if (kube_get_str(c, spec, name, f, &s) < 0)
 		return -1;
 	if (s && strcmp(s, "Local") && strcmp(s, "Cluster"))
-		return bad(c, f, "`%s' is not Cluster or Local", s);
+		return kube_bad(c, f, "`%s' is not Cluster or Local", s);
 	*local = s && !strcmp(s, "Local");
 	return 0;
 }
@@ -450,32 +439,32 @@ static int service_parse(struct ctx *c, const cJSON *obj, struct kube_service *s
 	s->key = strdup(c->key);
 	if (!s->key)
 		return kube_fail(c->err, "out of memory");
-	if (get_node(c, obj, "spec", "spec", false, &spec) < 0)
+	if (kube_get_node(c, obj, "spec", "spec", false, &spec) < 0)
 		return -1;
 	if (!spec)
-		return bad(c, "spec", "missing");
-	if (get_str(c, spec, "type", "spec.type", &type) < 0)
+		return kube_bad(c, "spec", "missing");
+	if (kube_get_str(c, spec, "type", "spec.type", &type) < 0)
 		return -1;
 	if (type && strcmp(type, "ClusterIP") && strcmp(type, "NodePort") &&
 	    strcmp(type, "LoadBalancer") && strcmp(type, "ExternalName"))
-		return bad(c, "spec.type", "`%s' is not ClusterIP, NodePort, LoadBalancer or ExternalName",
-			   type);
+		return kube_bad(c, "spec.type", "`%s' is not ClusterIP, NodePort, LoadBalancer or ExternalName",
+				type);
 	if (service_ips(c, spec, s) < 0 || service_ports(c, spec, s) < 0 ||
-	    get_node(c, spec, "externalIPs", "spec.externalIPs", true, &ext) < 0 ||
+	    kube_get_node(c, spec, "externalIPs", "spec.externalIPs", true, &ext) < 0 ||
 	    addrs_parse(c, ext, "spec.externalIPs", &s->ext, &s->next) < 0 ||
 	    service_lb(c, obj, spec, s) < 0 ||
 	    policy_parse(c, spec, "externalTrafficPolicy", &s->etp_local) < 0 ||
 	    policy_parse(c, spec, "internalTrafficPolicy", &s->itp_local) < 0 ||
-	    get_str(c, spec, "sessionAffinity", "spec.sessionAffinity", &aff) < 0)
+	    kube_get_str(c, spec, "sessionAffinity", "spec.sessionAffinity", &aff) < 0)
 		return -1;
 	if (aff && strcmp(aff, "None") && strcmp(aff, "ClientIP"))
-		return bad(c, "spec.sessionAffinity", "`%s' is not None or ClientIP", aff);
+		return kube_bad(c, "spec.sessionAffinity", "`%s' is not None or ClientIP", aff);
 	if (aff && !strcmp(aff, "ClientIP")) {
-		if (get_node(c, spec, "sessionAffinityConfig",
-			     "spec.sessionAffinityConfig", false, &cfg) < 0 ||
-		    (cfg && get_node(c, cfg, "clientIP",
-				     "spec.sessionAffinityConfig.clientIP",
-				     false, &cip) < 0) ||
+		if (kube_get_node(c, spec, "sessionAffinityConfig",
+				  "spec.sessionAffinityConfig", false, &cfg) < 0 ||
+		    (cfg && kube_get_node(c, cfg, "clientIP",
+					  "spec.sessionAffinityConfig.clientIP",
+					  false, &cip) < 0) ||
 		    (cip && get_int(c, cip, "timeoutSeconds",
 				    "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
 				    1, 86400, KUBE_AFFINITY_DEFAULT, &timeout) < 0))
@@ -516,7 +505,7 @@ static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 	char f[64];
 	long n;
 
-	if (get_node(c, obj, "ports", "ports", true, &ports) < 0)
+	if (kube_get_node(c, obj, "ports", "ports", true, &ports) < 0)
 		return -1;
 	if (!ports)
 		return 0;
@@ -528,10 +517,10 @@ static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 
 		snprintf(f, sizeof(f), "ports[%u]", s->nports++);
 		if (!cJSON_IsObject(p))
-			return bad(c, f, "not an object");
+			return kube_bad(c, f, "not an object");
 		name = cJSON_GetObjectItemCaseSensitive(p, "name");
 		if (name && !cJSON_IsNull(name) && !cJSON_IsString(name))
-			return bad(c, f, "name is not a string");
+			return kube_bad(c, f, "name is not a string");
 		if (name && cJSON_IsString(name)) {
 			sp->name = strdup(name->valuestring);
 			if (!sp->name)
@@ -557,9 +546,9 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 
 	snprintf(f, sizeof(f), "endpoints[%u]", i);
 	if (!cJSON_IsObject(e))
-		return bad(c, f, "not an object");
+		return kube_bad(c, f, "not an object");
 	snprintf(f, sizeof(f), "endpoints[%u].addresses", i);
-	if (get_node(c, e, "addresses", f, true, &addrs) < 0)
+	if (kube_get_node(c, e, "addresses", f, true, &addrs) < 0)
 		return -1;
 	*skip = !addrs || !cJSON_GetArraySize(addrs);
 	if (*skip)
@@ -568,14 +557,14 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 	snprintf(f, sizeof(f), "endpoints[%u].addresses[0]", i);
 	z = cJSON_GetArrayItem(addrs, 0);
 	if (!cJSON_IsString(z))
-		return bad(c, f, "not a string");
+		return kube_bad(c, f, "not a string");
 	if (kube_addr_parse(z->valuestring, &ep->addr) < 0)
-		return bad(c, f, "`%s' is not an IP address", z->valuestring);
+		return kube_bad(c, f, "`%s' is not an IP address", z->valuestring);
 	if (ep->addr.family != family)
-		return bad(c, f, "`%s' is not of the slice's addressType %s",
-			   z->valuestring, family == AF_INET ? "IPv4" : "IPv6");
+		return kube_bad(c, f, "`%s' is not of the slice's addressType %s",
+				z->valuestring, family == AF_INET ? "IPv4" : "IPv6");
 	snprintf(f, sizeof(f), "endpoints[%u].conditions", i);
-	if (get_node(c, e, "conditions", f, false, &cond) < 0)
+	if (kube_get_node(c, e, "conditions", f, false, &cond) < 0)
 		return -1;
 	ready = serving = term = -1;
 	if (cond &&
@@ -588,17 +577,17 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 	ep->serving = serving != 0;
 	ep->terminating = term == 1;
 	snprintf(f, sizeof(f), "endpoints[%u].nodeName", i);
-	if (get_str(c, e, "nodeName", f, &node) < 0)
+	if (kube_get_str(c, e, "nodeName", f, &node) < 0)
 		return -1;
 	if (node && !(ep->node = strdup(node)))
 		return kube_fail(c->err, "out of memory");
 	snprintf(f, sizeof(f), "endpoints[%u].hints", i);
-	if (get_node(c, e, "hints", f, false, &hints) < 0)
+	if (kube_get_node(c, e, "hints", f, false, &hints) < 0)
 		return -1;
 	if (!hints)
 		return 0;
 	snprintf(f, sizeof(f), "endpoints[%u].hints.forZones", i);
-	if (get_node(c, hints, "forZones", f, true, &zones) < 0)
+	if (kube_get_node(c, hints, "forZones", f, true, &zones) < 0)
 		return -1;
 	if (!zones)
 		return 0;
@@ -606,8 +595,8 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 	if (!ep->zones)
 		return kube_fail(c->err, "out of memory");
 	cJSON_ArrayForEach(z, zones) {
-		if (!cJSON_IsObject(z) || get_str(c, z, "name", f, &zname) < 0 || !zname)
-			return bad(c, f, "a zone without a name");
+		if (!cJSON_IsObject(z) || kube_get_str(c, z, "name", f, &zname) < 0 || !zname)
+			return kube_bad(c, f, "a zone without a name");
 		if (!(ep->zones[ep->nzones++] = strdup(zname)))
 			return kube_fail(c->err, "out of memory");
 	}
@@ -626,20 +615,20 @@ static int slice_parse(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 	s->key = strdup(c->key);
 	if (!s->key)
 		return kube_fail(c->err, "out of memory");
-	if (get_str(c, obj, "addressType", "addressType", &type) < 0)
+	if (kube_get_str(c, obj, "addressType", "addressType", &type) < 0)
 		return -1;
 	if (!type)
-		return bad(c, "addressType", "missing");
+		return kube_bad(c, "addressType", "missing");
 	if (!strcmp(type, "IPv4"))
 		s->family = AF_INET;
 	else if (!strcmp(type, "IPv6"))
 		s->family = AF_INET6;
 	else if (strcmp(type, "FQDN"))
-		return bad(c, "addressType", "`%s' is not IPv4, IPv6 or FQDN", type);
+		return kube_bad(c, "addressType", "`%s' is not IPv4, IPv6 or FQDN", type);
 	svc = labels ? cJSON_GetObjectItemCaseSensitive(labels, "kubernetes.io/service-name") :
 		       NULL;
 	if (svc && !cJSON_IsString(svc))
-		return bad(c, "metadata.labels", "kubernetes.io/service-name is not a string");
+		return kube_bad(c, "metadata.labels", "kubernetes.io/service-name is not a string");
 	/* No service, or another proxy's: the slice is kept, and unused. */
 	if (svc && *svc->valuestring && s->family &&
 	    !has_label(labels, "service.kubernetes.io/service-proxy-name") &&
@@ -654,7 +643,7 @@ static int slice_parse(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 	if (!s->family)
 		return 0;
 	if (slice_ports(c, obj, s) < 0 ||
-	    get_node(c, obj, "endpoints", "endpoints", true, &eps) < 0)
+	    kube_get_node(c, obj, "endpoints", "endpoints", true, &eps) < 0)
 		return -1;
 	if (!eps)
 		return 0;

@@ -38,6 +38,7 @@
 #include "config.h"
 #include "ipc.h"
 #include "kube.h"
+#include "node.h"
 #include "object.h"
 #include "podnetctl.h"
 #include "service.h"
@@ -51,6 +52,7 @@ struct apply_cmd {
 	char *inputs[APPLY_MAX_INPUTS];
 	char *node_name, *zone;
 	bool masquerade_all;
+	int encap;		/* --encap: enum podnet_encap */
 	struct pn_cfg cfg;
 };
 
@@ -64,6 +66,10 @@ struct apply_cmd {
  *	owned), as the kernel was last known to have them
  * @foreign: the same for the services it did not make: never touched
  * @cmds: the batch being built
+ * @nodes: tsearch() tree of the Node objects read (struct kube_node *)
+ * @nodes_seen: the input had Node objects: the kernel's nodes are made
+ *	what they say
+ * @node_event: --watch: the name of the node the last event was about
  */
 struct apply {
 	struct ipc *ipc;
@@ -73,6 +79,9 @@ struct apply {
 	void *applied, *foreign;
 	struct cmd **cmds;
 	unsigned int ncmds, size;
+	void *nodes;
+	bool nodes_seen;
+	char *node_event;
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -469,6 +478,138 @@ err:
 	return EXIT_FAILED;
 }
 
+/* Nodes */
+
+static int node_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kube_node *)a)->name,
+		      ((const struct kube_node *)b)->name);
+}
+
+static void node_free(void *p)
+{
+	kube_node_free(p);
+}
+
+/* A Node object (or anything else, ignored) into @a->nodes. */
+static int take_node(struct apply *a, const cJSON *v, bool del)
+{
+	struct kube_node *n, **found;
+	struct kube_err err;
+	int ret = kube_node_parse(v, &n, &err);
+
+	if (ret < 0)
+		return fail("%s", err.msg);
+	if (ret > 0)
+		return 0;	/* another kind */
+	a->nodes_seen = true;
+	free(a->node_event);
+	a->node_event = strdup(n->name);
+	if (!a->node_event) {
+		kube_node_free(n);
+		return fail("out of memory");
+	}
+	found = tfind(n, &a->nodes, node_cmp);
+	if (found) {
+		struct kube_node *old = *found;
+
+		tdelete(old, &a->nodes, node_cmp);
+		kube_node_free(old);
+	}
+	if (del) {
+		kube_node_free(n);
+		return 0;
+	}
+	if (!tsearch(n, &a->nodes, node_cmp)) {
+		kube_node_free(n);
+		return fail("out of memory");
+	}
+	return 0;
+}
+
+struct node_want {
+	const struct apply *a;
+	const char *only;
+	struct pn_node *v;
+	size_t n;
+	int err;
+};
+
+/* A node of the store as podnet's: nodes not reachable yet skipped. */
+static void want_cb(const void *node, VISIT v, void *arg)
+{
+	const struct kube_node *k = *(const struct kube_node *const *)node;
+	const struct apply_cmd *ac;
+	struct node_want *w = arg;
+	struct pn_node *p;
+	unsigned int i;
+
+	if ((v != postorder && v != leaf) || w->err)
+		return;
+	ac = w->a->ac;
+	if ((w->only && strcmp(k->name, w->only)) || !k->naddr || !k->ncidr ||
+	    (ac->node_name && !strcmp(k->name, ac->node_name)))
+		return;
+	if (strlen(k->name) >= PODNET_NODE_NAME_MAX) {
+		w->err = fail("Node %s: name longer than %d", k->name,
+			      PODNET_NODE_NAME_MAX - 1);
+		return;
+	}
+	p = &w->v[w->n++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", k->name);
+	for (i = 0; i < k->naddr; i++)
+		addr_from(&p->addr[i], &k->addr[i]);
+	p->naddr = k->naddr;
+	for (i = 0; i < k->ncidr; i++) {
+		addr_from(&p->cidr[i].addr, &k->cidr[i].addr);
+		p->cidr[i].len = k->cidr[i].len;
+	}
+	p->ncidr = k->ncidr;
+	p->encap = (uint8_t)(k->encap >= 0 ? k->encap : ac->encap);
+	if (p->encap == PODNET_ENCAP_VXLAN && k->has_mac) {
+		memcpy(p->mac, k->mac, MAC_LEN);
+		p->mac_given = true;
+	} else if (p->encap == PODNET_ENCAP_VXLAN) {
+		node_vtep_mac(p, p->mac);
+	}
+}
+
+static void count_cb(const void *node, VISIT v, void *arg)
+{
+	(void)node;
+	if (v == postorder || v == leaf)
+		++*(size_t *)arg;
+}
+
+/*
+ * Make the kernel's nodes what the Node objects say (all of them, or the
+ * one named @only): this node itself (--node-name) left out. 0, or an
+ * exit status with the errors reported.
+ */
+static int converge_nodes(struct apply *a, const char *only)
+{
+	struct node_want w = { .a = a, .only = only };
+	size_t n = 0;
+	int ret;
+
+	twalk_r(a->nodes, count_cb, &n);
+	w.v = calloc(n + 1, sizeof(*w.v));
+	if (!w.v) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_FAILED;
+	}
+	twalk_r(a->nodes, want_cb, &w);
+	if (w.err) {
+		fprintf(stderr, PROG ": %s\n", fail_msg());
+		ret = EXIT_FAILED;
+	} else {
+		ret = node_converge(a->ipc, w.v, w.n, only, a->ac->dry_run);
+	}
+	free(w.v);
+	return ret;
+}
+
 /* Reading */
 
 /*
@@ -513,7 +654,7 @@ static int take(struct apply *a, const cJSON *v, const char *name,
 	if (ret < 0)
 		return fail("%s", err.msg);
 	if (ret > 0)
-		return 0;	/* another kind */
+		return take_node(a, v, del);
 	if (kube_store_put(&a->st, kind, kind == KUBE_SERVICE ? (void *)svc : (void *)slice,
 			   del, service) < 0)
 		return fail("out of memory");
@@ -564,7 +705,8 @@ static int load_inputs(struct apply *a, struct kube_reader *in, uint64_t *mark)
 {
 	const struct apply_cmd *ac = a->ac;
 	uint64_t h = 0xcbf29ce484222325ULL;
-	bool flags[] = { ac->masquerade_all, ac->cfg_given };
+	bool flags[] = { ac->masquerade_all, ac->cfg_given,
+			 ac->encap == PODNET_ENCAP_NONE };
 	struct kube_err err;
 	unsigned int i;
 	int fd, ret;
@@ -771,6 +913,10 @@ static int watch(struct apply *a)
 					warn("%s", fail_msg());
 				else if (service)
 					converge(a, service);	/* reports its errors */
+				else if (a->node_event)
+					converge_nodes(a, a->node_event);
+				free(a->node_event);
+				a->node_event = NULL;
 			}
 		}
 	}
@@ -838,6 +984,9 @@ static int apply_run(struct ipc *ipc, struct cmd *cmd)
 	if (settings(&a, &now, &changed) < 0)
 		goto err;
 	ret = ac->watch ? watch(&a) : converge(&a, NULL);
+	/* Nodes after the services (their batch is all or nothing; nodes go one by one). */
+	if (!ret && !ac->watch && a.nodes_seen)
+		ret = converge_nodes(&a, NULL);
 	if (ret && changed) {
 		now.applied = 0;	/* what the mark said no longer holds */
 		if (cfg_set_send(ipc, &now) < 0) {
@@ -855,6 +1004,8 @@ out:
 	tdestroy(a.applied, info_free);
 	tdestroy(a.foreign, info_free);
 	kube_store_free(&a.st);
+	tdestroy(a.nodes, node_free);
+	free(a.node_event);
 	return ret;
 }
 
@@ -902,6 +1053,7 @@ static const struct option apply_options[] = {
 	{ "nodeport-addresses", required_argument, NULL, 'a' },
 	{ "service-cidr", required_argument, NULL, 's' },
 	{ "masquerade-all", no_argument, NULL, 'm' },
+	{ "encap", required_argument, NULL, 'e' },
 	{ "dry-run", no_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -937,6 +1089,14 @@ static int apply_opt(struct apply_cmd *ac, int c, const char *arg, char **argv)
 				      c == 'a' ? CFG_NODEPORT : CFG_SERVICE);
 	case 'm':
 		ac->masquerade_all = true;
+		return 0;
+	case 'e':
+		if (!strcmp(arg, "vxlan"))
+			ac->encap = PODNET_ENCAP_VXLAN;
+		else if (!strcmp(arg, "none") || !strcmp(arg, "host-gw"))
+			ac->encap = PODNET_ENCAP_NONE;
+		else
+			return fail("apply: --encap `%s': vxlan or none", arg);
 		return 0;
 	case 'D':
 		ac->dry_run = true;
@@ -994,11 +1154,16 @@ void apply_usage(FILE *f)
 {
 	fputs("Usage: " PROG " apply -f FILE|- [-f FILE]... [--watch] [--node-name NAME]\n"
 	      "           [--zone ZONE] [--cluster-cidr P[,P]...] [--nodeport-addresses P[,P]...]\n"
-	      "           [--service-cidr P[,P]...] [--masquerade-all] [--dry-run]\n"
+	      "           [--service-cidr P[,P]...] [--masquerade-all] [--encap vxlan|none]\n"
+	      "           [--dry-run]\n"
 	      "Make the services what the Service and EndpointSlice objects in FILE say,\n"
 	      "as kube-proxy (nftables mode) would: FILE holds what `kubectl get\n"
-	      "services,endpointslices -A -o json' prints (a List, objects one after\n"
-	      "another, or watch events). Services apply made that the objects no\n"
+	      "nodes,services,endpointslices -A -o json' prints (a List, objects one after\n"
+	      "another, or watch events). Node objects, when there are any, make the\n"
+	      "other nodes (" PROG " help node) what they say, after the services: their\n"
+	      "podCIDRs, InternalIPs and flannel's annotations (public-ip, backend-type,\n"
+	      "VtepMAC); --encap (default vxlan) where no backend-type says.\n"
+	      "Services apply made that the objects no\n"
 	      "longer have are deleted; others are left alone. Only what differs is\n"
 	      "sent, all or nothing; --dry-run prints it instead. The options are\n"
 	      "kube-proxy's: --node-name (--hostname-override) makes endpoints on that\n"

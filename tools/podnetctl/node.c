@@ -231,7 +231,7 @@ static int node_get(struct ipc *ipc, const char *name, struct pn_node *n)
 	return err < 0 ? -1 : 1;
 }
 
-static int node_add_run(struct ipc *ipc, const struct pn_node *want)
+int node_set(struct ipc *ipc, const struct pn_node *want)
 {
 	struct pn_node old, now;
 	struct nl_sock *sk;
@@ -263,7 +263,7 @@ static int node_add_run(struct ipc *ipc, const struct pn_node *want)
 	return err;
 }
 
-static int node_del_run(struct ipc *ipc, const struct pn_node *key)
+int node_remove(struct ipc *ipc, const struct pn_node *key)
 {
 	struct pn_node old;
 	struct nl_sock *sk;
@@ -281,6 +281,71 @@ static int node_del_run(struct ipc *ipc, const struct pn_node *key)
 	return err;
 }
 
+static bool node_equal(const struct pn_node *a, const struct pn_node *b)
+{
+	unsigned int i;
+
+	if (strcmp(a->name, b->name) || a->naddr != b->naddr ||
+	    a->ncidr != b->ncidr || a->encap != b->encap ||
+	    (a->encap == PODNET_ENCAP_VXLAN && memcmp(a->mac, b->mac, MAC_LEN)))
+		return false;
+	for (i = 0; i < a->naddr; i++)
+		if (!addr_equal(&a->addr[i], &b->addr[i]))
+			return false;
+	for (i = 0; i < a->ncidr; i++)
+		if (!prefix_equal(&a->cidr[i], &b->cidr[i]))
+			return false;
+	return true;
+}
+
+int node_converge(struct ipc *ipc, const struct pn_node *want, size_t nwant,
+		  const char *only, bool dry_run)
+{
+	struct obj_list l = { .type = &node_type };
+	const struct pn_node *have;
+	int ret = 0;
+	size_t i, j;
+
+	if (obj_dump(ipc, &l, NULL, NULL) < 0) {
+		fprintf(stderr, PROG ": %s\n", fail_msg());
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < nwant; i++) {
+		for (j = 0; j < l.n; j++) {
+			have = obj_at(&l, j);
+			if (!strcmp(have->name, want[i].name))
+				break;
+		}
+		if (j < l.n && node_equal(obj_at(&l, j), &want[i]))
+			continue;
+		if (dry_run) {
+			fputs("node add ", stdout);
+			node_print(&want[i], stdout);
+			putchar('\n');
+		} else if (node_set(ipc, &want[i]) < 0) {
+			fprintf(stderr, PROG ": %s\n", fail_msg());
+			ret = EXIT_FAILED;
+		}
+	}
+	for (j = 0; j < l.n; j++) {
+		have = obj_at(&l, j);
+		for (i = 0; i < nwant && strcmp(have->name, want[i].name); i++)
+			;
+		if (i < nwant || (only && strcmp(have->name, only)))
+			continue;
+		if (dry_run) {
+			printf("node del %s\n", have->name);
+		} else if (node_remove(ipc, have) < 0) {
+			fprintf(stderr, PROG ": %s\n", fail_msg());
+			ret = EXIT_FAILED;
+		}
+	}
+	if (dry_run)
+		fflush(stdout);
+	obj_list_free(&l);
+	return ret;
+}
+
 static int node_run(struct ipc *ipc, struct cmd *cmd)
 {
 	struct node_cmd *nc = container_of(cmd, struct node_cmd, cmd);
@@ -293,9 +358,9 @@ static int node_run(struct ipc *ipc, struct cmd *cmd)
 		node_usage(stdout);
 		return 0;
 	case VERB_ADD:
-		return node_add_run(ipc, &nc->node);
+		return node_set(ipc, &nc->node);
 	case VERB_DEL:
-		return node_del_run(ipc, &nc->node);
+		return node_remove(ipc, &nc->node);
 	}
 	if (!nc->all) {
 		ret = node_get(ipc, nc->node.name, &n);

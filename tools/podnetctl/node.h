@@ -8,6 +8,7 @@
 #define PODNETCTL_NODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/podnet.h>
 
@@ -32,6 +33,24 @@ struct nl_sock;
 struct obj_type;
 
 extern const struct obj_type node_type;
+
+struct ipc;
+
+/*
+ * Add or change node @n (its VTEP MAC set for vxlan) and write its
+ * entries; remove node @key (its name) and its entries. 0, or -1 with
+ * fail() set.
+ */
+int node_set(struct ipc *ipc, const struct pn_node *n);
+int node_remove(struct ipc *ipc, const struct pn_node *key);
+/*
+ * Make the kernel's nodes @want (apply): those that differ set, those
+ * not wanted removed (only the one named @only, unless NULL); with
+ * @dry_run, print the commands instead. 0, or EXIT_FAILED with each
+ * failure reported.
+ */
+int node_converge(struct ipc *ipc, const struct pn_node *want, size_t nwant,
+		  const char *only, bool dry_run);
 
 /* The VTEP MAC podnet derives from a node's address (PODNET_VTEP_MAC_PREFIX). */
 void node_vtep_mac(const struct pn_node *n, uint8_t mac[MAC_LEN]);

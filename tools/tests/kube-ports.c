@@ -2,7 +2,8 @@
 /*
  * kube-ports: what tools/kube makes of Service and EndpointSlice objects,
  * without a kernel: the podnet service ports one node should have, one
- * line each, in a fixed order, for tools/tests/kube.sh to compare.
+ * line each, in a fixed order, for tools/tests/kube.sh to compare; and of
+ * Node objects, a line each as they are read.
  *
  *   kube-ports [--node-name N] [--zone Z] [--node-ip A]... [--masquerade-all] FILE...
  *
@@ -97,6 +98,48 @@ static int cmp(const void *a, const void *b)
 /* --keep-going: a bad value is printed ("skipped: ...") and reading goes on. */
 static bool keep_going;
 
+/*
+ * "node NAME ips A[,B] podcidrs P[,Q] encap vxlan|none|- vtep-mac MAC|-",
+ * as it is read (the node: tools/kube/node.c).
+ */
+static void node_print(const struct kube_node *n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	printf("node %s ips", n->name);
+	for (i = 0; i < n->naddr; i++)
+		printf("%c%s", i ? ',' : ' ', addr(&n->addr[i], buf));
+	if (!n->naddr)
+		fputs(" -", stdout);
+	fputs(" podcidrs", stdout);
+	for (i = 0; i < n->ncidr; i++)
+		printf("%c%s/%u", i ? ',' : ' ', addr(&n->cidr[i].addr, buf),
+		       n->cidr[i].len);
+	if (!n->ncidr)
+		fputs(" -", stdout);
+	printf(" encap %s vtep-mac ", n->encap < 0 ? "-" :
+	       n->encap == KUBE_ENCAP_VXLAN ? "vxlan" : "none");
+	if (n->has_mac)
+		printf("%02x:%02x:%02x:%02x:%02x:%02x\n", n->mac[0], n->mac[1],
+		       n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+	else
+		puts("-");
+}
+
+/* A Node (printed) or an object of another kind: 0, 1 (ignored) or -1. */
+static int other_kind(const cJSON *v, struct kube_err *err)
+{
+	struct kube_node *n;
+	int ret = kube_node_parse(v, &n, err);
+
+	if (ret == 0) {
+		node_print(n);
+		kube_node_free(n);
+	}
+	return ret;
+}
+
 static int read_file(struct kube_store *st, const char *path, struct kube_err *err)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0, ret;
@@ -113,6 +156,8 @@ static int read_file(struct kube_store *st, const char *path, struct kube_err *e
 	while ((ret = kube_reader_next(&r, &v, err)) != 0) {
 		if (ret > 0) {
 			ret = kube_object_parse(v, &kind, &svc, &slice, err);
+			if (ret > 0)
+				ret = other_kind(v, err) < 0 ? -1 : 1;
 			cJSON_Delete(v);
 		}
 		if (ret < 0 && keep_going) {

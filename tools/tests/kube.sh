@@ -158,5 +158,36 @@ else
 	not_ok "malformed values skipped, one line each, the next object read" "want: $want" "got:  $got"
 fi
 
+# Nodes: podCIDRs over podCIDR; the first InternalIP of each family;
+# flannel's annotations: public-ip over the InternalIP, backend-type,
+# backend-data's VtepMAC; a node without podCIDRs yet.
+NODE='"apiVersion":"v1","kind":"Node"'
+got=$(printf '%s\n' \
+	"{$NODE,\"metadata\":{\"name\":\"n1\"},\"spec\":{\"podCIDR\":\"10.244.1.0/24\",\"podCIDRs\":[\"10.244.1.0/24\",\"fd00:244:1::/64\"]},\"status\":{\"addresses\":[{\"type\":\"Hostname\",\"address\":\"n1\"},{\"type\":\"InternalIP\",\"address\":\"192.168.1.11\"},{\"type\":\"InternalIP\",\"address\":\"192.168.1.99\"},{\"type\":\"ExternalIP\",\"address\":\"203.0.113.1\"},{\"type\":\"InternalIP\",\"address\":\"fd00:1::11\"}]}}" \
+	"{$NODE,\"metadata\":{\"name\":\"f1\",\"annotations\":{\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"5a:8c:1f:0:0:9\\\"}\",\"flannel.alpha.coreos.com/backend-type\":\"vxlan\",\"flannel.alpha.coreos.com/public-ip\":\"192.168.1.12\"}},\"spec\":{\"podCIDR\":\"10.244.2.0/24\"},\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.0.12\"}]}}" \
+	"{$NODE,\"metadata\":{\"name\":\"f2\",\"annotations\":{\"flannel.alpha.coreos.com/backend-data\":\"null\",\"flannel.alpha.coreos.com/backend-type\":\"host-gw\"}},\"spec\":{\"podCIDRs\":[\"10.244.3.0/24\"]},\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"192.168.1.13\"}]}}" \
+	"{$NODE,\"metadata\":{\"name\":\"new\"},\"spec\":{},\"status\":{}}" | "$K" -)
+want="node n1 ips 192.168.1.11,fd00:1::11 podcidrs 10.244.1.0/24,fd00:244:1::/64 encap - vtep-mac -
+node f1 ips 192.168.1.12 podcidrs 10.244.2.0/24 encap vxlan vtep-mac 5a:8c:1f:00:00:09
+node f2 ips 192.168.1.13 podcidrs 10.244.3.0/24 encap none vtep-mac -
+node new ips - podcidrs - encap - vtep-mac -"
+if [ "$got" = "$want" ]; then
+	ok "Node objects: podCIDRs, InternalIPs, flannel's annotations"
+else
+	not_ok "Node objects: podCIDRs, InternalIPs, flannel's annotations" "want: $want" "got:  $got"
+fi
+bad "a Node with two IPv4 podCIDRs" \
+	"{$NODE,\"metadata\":{\"name\":\"n\"},\"spec\":{\"podCIDRs\":[\"10.244.1.0/24\",\"10.244.9.0/24\"]}}" \
+	"Node n: spec.podCIDRs[1]: a second prefix of one family"
+bad "a Node whose InternalIP is no address" \
+	"{$NODE,\"metadata\":{\"name\":\"n\"},\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"node-1\"}]}}" \
+	"Node n: status.addresses[0]: InternalIP \`node-1' is not an IP address"
+bad "a flannel backend podnet does not speak" \
+	"{$NODE,\"metadata\":{\"name\":\"n\",\"annotations\":{\"flannel.alpha.coreos.com/backend-type\":\"wireguard\"}}}" \
+	"Node n: metadata.annotations: flannel.alpha.coreos.com/backend-type \`wireguard': podnet speaks vxlan and host-gw"
+bad "a flannel VtepMAC that is no unicast MAC" \
+	"{$NODE,\"metadata\":{\"name\":\"n\",\"annotations\":{\"flannel.alpha.coreos.com/backend-type\":\"vxlan\",\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VtepMAC\\\":\\\"ff:ff:ff:ff:ff:ff\\\"}\"}}}" \
+	"Node n: metadata.annotations: flannel.alpha.coreos.com/backend-data: VtepMAC is not a unicast MAC address"
+
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * v1 Node objects: what another node of the cluster tells this one about
+ * reaching its pods. spec.podCIDRs (or spec.podCIDR), the first
+ * InternalIP of each family in status.addresses, and flannel's
+ * annotations where a flannel node left them: public-ip and public-ipv6
+ * (its address on the underlay, before the InternalIP), backend-type
+ * (vxlan or host-gw) and backend-data's VtepMAC.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kube.h"
+#include "parse.h"
+
+#define FLANNEL "flannel.alpha.coreos.com/"
+
+void kube_node_free(struct kube_node *n)
+{
+	if (n) {
+		free(n->name);
+		free(n);
+	}
+}
+
+/* @a as @n's address of its family: if it has none, or @replace. */
+static void node_addr(struct kube_node *n, const struct kube_addr *a, bool replace)
+{
+	unsigned int i;
+
+	for (i = 0; i < n->naddr && n->addr[i].family != a->family; i++)
+		;
+	if (i == n->naddr)
+		n->naddr++;
+	else if (!replace)
+		return;
+	n->addr[i] = *a;
+}
+
+static int node_cidrs(struct ctx *c, const cJSON *spec, struct kube_node *n)
+{
+	const cJSON *cidrs, *v;
+	const char *one;
+	struct kube_prefix p;
+	char f[64];
+	unsigned int i = 0, k;
+
+	if (kube_get_node(c, spec, "podCIDRs", "spec.podCIDRs", true, &cidrs) < 0 ||
+	    kube_get_str(c, spec, "podCIDR", "spec.podCIDR", &one) < 0)
+		return -1;
+	if (!cidrs) {
+		if (!one || !*one)
+			return 0;
+		if (kube_prefix_parse(one, &n->cidr[0]) < 0)
+			return kube_bad(c, "spec.podCIDR", "`%s' is not a prefix", one);
+		n->ncidr = 1;
+		return 0;
+	}
+	cJSON_ArrayForEach(v, cidrs) {
+		snprintf(f, sizeof(f), "spec.podCIDRs[%u]", i++);
+		if (!cJSON_IsString(v) || kube_prefix_parse(v->valuestring, &p) < 0)
+			return kube_bad(c, f, "not a prefix");
+		for (k = 0; k < n->ncidr; k++)
+			if (n->cidr[k].addr.family == p.addr.family)
+				return kube_bad(c, f, "a second prefix of one family");
+		n->cidr[n->ncidr++] = p;
+	}
+	return 0;
+}
+
+static int node_addrs(struct ctx *c, const cJSON *obj, struct kube_node *n)
+{
+	const cJSON *status, *addrs, *v;
+	const char *type, *s;
+	struct kube_addr a;
+	unsigned int i = 0;
+	char f[64];
+
+	if (kube_get_node(c, obj, "status", "status", false, &status) < 0 ||
+	    (status && kube_get_node(c, status, "addresses", "status.addresses",
+				     true, &addrs) < 0))
+		return -1;
+	if (!status || !addrs)
+		return 0;
+	cJSON_ArrayForEach(v, addrs) {
+		snprintf(f, sizeof(f), "status.addresses[%u]", i++);
+		if (!cJSON_IsObject(v))
+			return kube_bad(c, f, "not an object");
+		if (kube_get_str(c, v, "type", f, &type) < 0 ||
+		    kube_get_str(c, v, "address", f, &s) < 0)
+			return -1;
+		if (!type || strcmp(type, "InternalIP"))
+			continue;
+		if (!s || kube_addr_parse(s, &a) < 0)
+			return kube_bad(c, f, "InternalIP `%s' is not an IP address",
+					s ? s : "");
+		node_addr(n, &a, false);
+	}
+	return 0;
+}
+
+static int mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6], i;
+	char end;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return mac[0] & 1 ? -1 : 0;	/* unicast */
+}
+
+/* flannel's annotations: its underlay addresses first, its backend. */
+static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const cJSON *ann, *mac;
+	const char *ip4, *ip6, *type, *data;
+	struct kube_addr a;
+	cJSON *d;
+
+	if (kube_get_node(c, meta, "annotations", "metadata.annotations", false, &ann) < 0)
+		return -1;
+	if (!ann)
+		return 0;
+	if (kube_get_str(c, ann, FLANNEL "public-ip", "metadata.annotations", &ip4) < 0 ||
+	    kube_get_str(c, ann, FLANNEL "public-ipv6", "metadata.annotations", &ip6) < 0 ||
+	    kube_get_str(c, ann, FLANNEL "backend-type", "metadata.annotations", &type) < 0 ||
+	    kube_get_str(c, ann, FLANNEL "backend-data", "metadata.annotations", &data) < 0)
+		return -1;
+	if (ip4 && (kube_addr_parse(ip4, &a) < 0 || a.family != AF_INET))
+		return kube_bad(c, "metadata.annotations", FLANNEL "public-ip `%s' is not an IPv4 address",
+				ip4);
+	if (ip4)
+		node_addr(n, &a, true);
+	if (ip6 && (kube_addr_parse(ip6, &a) < 0 || a.family != AF_INET6))
+		return kube_bad(c, "metadata.annotations", FLANNEL "public-ipv6 `%s' is not an IPv6 address",
+				ip6);
+	if (ip6)
+		node_addr(n, &a, true);
+	if (type && !strcmp(type, "host-gw"))
+		n->encap = KUBE_ENCAP_NONE;
+	else if (type && !strcmp(type, "vxlan"))
+		n->encap = KUBE_ENCAP_VXLAN;
+	else if (type)
+		return kube_bad(c, "metadata.annotations", FLANNEL "backend-type `%s': podnet speaks vxlan and host-gw",
+				type);
+	if (!data || n->encap != KUBE_ENCAP_VXLAN)
+		return 0;
+	d = cJSON_Parse(data);
+	mac = d ? cJSON_GetObjectItemCaseSensitive(d, "VtepMAC") : NULL;
+	if (mac && (!cJSON_IsString(mac) || mac_parse(mac->valuestring, n->mac) < 0)) {
+		cJSON_Delete(d);
+		return kube_bad(c, "metadata.annotations", FLANNEL "backend-data: VtepMAC is not a unicast MAC address");
+	}
+	n->has_mac = mac != NULL;
+	cJSON_Delete(d);
+	if (!n->has_mac && data[0] && strcmp(data, "null"))
+		return kube_bad(c, "metadata.annotations", FLANNEL "backend-data: no VtepMAC");
+	return 0;
+}
+
+int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *err)
+{
+	struct ctx c = { .kind = "Node", .err = err };
+	const cJSON *v, *meta, *spec;
+	const char *name;
+	struct kube_node *n;
+
+	*node = NULL;
+	v = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, "Node"))
+		return 1;
+	v = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, "v1"))
+		return 1;
+	snprintf(c.key, sizeof(c.key), "?");
+	if (kube_get_node(&c, obj, "metadata", "metadata", false, &meta) < 0)
+		return -1;
+	if (!meta)
+		return kube_bad(&c, "metadata", "missing");
+	if (kube_get_str(&c, meta, "name", "metadata.name", &name) < 0)
+		return -1;
+	if (!name || !*name)
+		return kube_bad(&c, "metadata.name", "missing");
+	snprintf(c.key, sizeof(c.key), "%s", name);
+	n = calloc(1, sizeof(*n));
+	if (!n || !(n->name = strdup(name))) {
+		kube_node_free(n);
+		return kube_fail(err, "out of memory");
+	}
+	n->encap = -1;
+	if (kube_get_node(&c, obj, "spec", "spec", false, &spec) < 0 ||
+	    (spec && node_cidrs(&c, spec, n) < 0) ||
+	    node_addrs(&c, obj, n) < 0 || node_flannel(&c, obj, n) < 0) {
+		kube_node_free(n);
+		return -1;
+	}
+	*node = n;
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tools/kube: what the parsers of each kind of object (object.c: Service,
+ * EndpointSlice; node.c: Node) share. Not for users of kube.h.
+ */
+#ifndef PODNET_KUBE_PARSE_H
+#define PODNET_KUBE_PARSE_H
+
+#include <cJSON.h>
+
+#include "kube.h"
+
+/* Parsing: the object's kind and key, and the path to the field. */
+struct ctx {
+	const char *kind;
+	char key[300];
+	struct kube_err *err;
+};
+
+/* "<kind> <key>: <field>: <what>" into c->err; returns -1. */
+int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An optional string member: NULL if absent or null; -1 if not a string. */
+int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
+		 const char *field, const char **out);
+/* An optional array or object member (@array): NULL if absent or null. */
+int kube_get_node(struct ctx *c, const cJSON *o, const char *name,
+		  const char *field, bool array, const cJSON **out);
+
+#endif /* PODNET_KUBE_PARSE_H */
