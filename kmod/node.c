@@ -315,6 +315,18 @@ static void podnet_nl_notify_node(struct net *net,
 				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
+/*
+ * A node changed: the mark of "podnetctl apply" (PODNET_CFG_A_APPLIED),
+ * valid while svc_gen stays, no longer holds. After RTNL is let go: no
+ * lock of the namespace's services is ever taken under RTNL.
+ */
+static void podnet_node_changed(struct podnet_net *pnet)
+{
+	mutex_lock(&pnet->svc_lock);
+	pnet->svc_gen++;
+	mutex_unlock(&pnet->svc_lock);
+}
+
 static int podnet_nl_node_attrs(struct genl_info *info, struct nlattr **tb)
 {
 	int err;
@@ -381,6 +393,7 @@ int podnet_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	pnet->node_gen++;
 	podnet_nl_notify_node(net, node, PODNET_CMD_NODE_SET);
 	rtnl_unlock();
+	podnet_node_changed(pnet);
 	kfree(old);
 	return 0;
 unlock:
@@ -414,6 +427,7 @@ int podnet_nl_node_del(struct sk_buff *skb, struct genl_info *info)
 	pnet->node_gen++;
 	podnet_nl_notify_node(net, node, PODNET_CMD_NODE_DEL);
 	rtnl_unlock();
+	podnet_node_changed(pnet);
 	kfree(node);
 	return 0;
 }

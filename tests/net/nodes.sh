@@ -285,6 +285,16 @@ check "apply --encap none: node-B over host-gw, flannel-f (backend-type vxlan) a
 check "... route to B's pods via 192.168.50.2" \
 	has_line "10.244.2.0/24 via 192.168.50.2 dev ul0 proto 112*" ip -n "$A" route show 10.244.2.0/24
 check "... pod A -> pod B, no NAT" sees "$PA" 10.244.2.2 10.244.1.2
+# relearned NS NODE...: `node del' of each by hand, then the same apply
+# again puts them back (a node's change takes away apply's mark).
+relearned() {
+	local ns=$1 n
+	shift
+	for n; do podnetctl -n "$ns" node del "$n" || return 1; done
+	podnetctl -n "$ns" apply -f "$tmp.nodes" --node-name node-A --encap none || return 1
+	for n; do has_line "$n *" podnetctl -n "$ns" node show || return 1; done
+}
+check "node-B deleted by hand: the same apply again puts it back" relearned "$A" node-B
 before=$(podnetctl -n "$A" node show)
 sed 's|"10.244.2.0/24", "fd00|"10.244.2.0/33", "fd00|' "$tmp.nodes" >"$tmp.bad"
 check "apply of a Node with a bad podCIDR: one error line naming it, exit 1" \

@@ -244,8 +244,8 @@
  *            ClusterIP are dropped (kube-proxy's --service-cluster-ip-range)
  *        PODNET_CFG_A_APPLIED: NLA_U64, an opaque mark of the state the
  *            setter made (podnetctl apply: a hash of its input); CONFIG_GET
- *            reports it only while no service, endpoint or setting has
- *            changed since the CONFIG_SET that stored it, and never 0
+ *            reports it only while no service, endpoint, setting or node
+ *            has changed since the CONFIG_SET that stored it, and never 0
  *        PODNET_CFG_A_PAD: padding for the u64
  *    where each PODNET_PREFIXES_A_PREFIX is NLA_NESTED:
  *        PODNET_PREFIX_A_ADDR: NLA_NESTED, one PODNET_ADDR_A_*
