@@ -64,17 +64,16 @@ vtep_mac() {
 	printf '0e:70:%02x:%02x:%02x:%02x' "$o1" "$o2" "$o3" "$o4"
 }
 
-# add_nodes ENCAP: every podnet node gets the other two.
+# add_nodes ENCAP: every podnet node gets the other two (a batch each).
 add_nodes() {
 	local n m i
 	for n in A B C; do
 		for m in A B C; do
 			[ $n = $m ] && continue
 			i=${NODEIP[$m]}
-			podnetctl -n "${!n}" node add "node-$m" ip "192.168.50.$i" \
-				ip "fd00:50::$i" podcidr "10.244.$i.0/24" \
-				podcidr "fd00:244:$i::/64" encap "$1" || return 1
-		done
+			echo "node add node-$m ip 192.168.50.$i ip fd00:50::$i" \
+				"podcidr 10.244.$i.0/24 podcidr fd00:244:$i::/64 encap $1"
+		done | podnetctl -n "${!n}" -b - || return 1
 	done
 }
 
@@ -176,9 +175,15 @@ check "refused: encap none with no address of the prefix's family" \
 check "refused: two IPv4 addresses (usage, exit 1)" \
 	errline -s 1 "*one address of each family*" \
 	podnetctl -n "$A" node add x ip 192.168.50.7 ip 192.168.50.8 podcidr 10.244.7.0/24
-check "... the nodes are as they were" test "$(podnetctl -n "$A" node show)" = "$before"
-check "... no route but B's and C's written" \
+check "refused: a batch whose second line is wrong (exit 2)" \
+	errline "podnetctl: line 2: *overlaps another node's*" podnetctl -n "$A" -b - <<END
+node add x ip 192.168.50.7 podcidr 10.244.7.0/24
+node add y ip 192.168.50.8 podcidr 10.244.3.0/25
+END
+check "... the nodes are as they were (its first line undone)" test "$(podnetctl -n "$A" node show)" = "$before"
+check "... no route but B's and C's written (x's removed with it)" \
 	test "$(ip -n "$A" route show proto 112 | wc -l)" = 2
+check "save: the nodes as a batch" has_line "node add node-B ip 192.168.50.2 *" podnetctl -n "$A" save
 
 # host-gw: the same nodes, changed in place.
 check "node add (encap none): each node changed in place" add_nodes none

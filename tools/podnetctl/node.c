@@ -12,7 +12,8 @@
  * kernel, which checks it against the other nodes and this node's own pod
  * prefixes, then writes its routes, neighbour and forwarding entries and
  * removes those of the node as it was. If they cannot be written, the
- * node is put back as it was.
+ * node is put back as it was; in a batch, a later line's failure puts it
+ * back too.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -182,6 +183,13 @@ static cJSON *node_json(const void *obj)
 	return o;
 }
 
+static void node_save_line(const void *obj, FILE *f)
+{
+	fputs("node add ", f);
+	node_print(obj, f);
+	fputc('\n', f);
+}
+
 const struct obj_type node_type = {
 	.name = "node",
 	.size = sizeof(struct pn_node),
@@ -189,6 +197,7 @@ const struct obj_type node_type = {
 	.parse = node_msg_parse,
 	.print = node_print,
 	.json = node_json,
+	.save = node_save_line,
 };
 
 /* The family */
@@ -199,7 +208,9 @@ struct node_cmd {
 	struct cmd cmd;
 	int verb;
 	bool all;		/* show without a name */
+	bool had;		/* batch: the kernel had the node before */
 	struct pn_node node;
+	struct pn_node old;	/* batch: as it was */
 };
 
 static int rt_socket(struct nl_sock **skp)
@@ -403,10 +414,37 @@ static void node_cmd_free(struct cmd *cmd)
 	free(container_of(cmd, struct node_cmd, cmd));
 }
 
+/* Batch: the node as it is, before add or del changes it. */
+static int node_save(struct ipc *ipc, struct cmd *cmd)
+{
+	struct node_cmd *nc = container_of(cmd, struct node_cmd, cmd);
+	int had = node_get(ipc, nc->node.name, &nc->old);
+
+	if (had < 0)
+		return -1;
+	nc->had = had;
+	return 0;
+}
+
+/* Batch: a later line failed; put the node back as it was. */
+static int node_undo(struct ipc *ipc, struct cmd *cmd)
+{
+	struct node_cmd *nc = container_of(cmd, struct node_cmd, cmd);
+
+	if (nc->had) {
+		nc->old.mac_given = true;	/* as the kernel had it */
+		return node_set(ipc, &nc->old);
+	}
+	return nc->verb == VERB_ADD ? node_remove(ipc, &nc->node) : 0;
+}
+
 static const struct cmd_ops node_ops = {
 	.run = node_run, .print = node_cmd_print, .free = node_cmd_free,
-	/* what it changes is not only the kernel's table: no batch undo yet */
-	.flags = CMD_NO_BATCH,
+};
+
+static const struct cmd_ops node_change_ops = {
+	.run = node_run, .save = node_save, .undo = node_undo,
+	.print = node_cmd_print, .free = node_cmd_free,
 };
 
 static const struct cmd_ops node_help_ops = {
@@ -490,7 +528,8 @@ int node_parse(int argc, char **argv, struct cmd **cmdp)
 	if (!nc)
 		return fail("out of memory");
 	nc->verb = verb;
-	nc->cmd.ops = verb == VERB_HELP ? &node_help_ops : &node_ops;
+	nc->cmd.ops = verb == VERB_HELP ? &node_help_ops :
+		      verb == VERB_SHOW ? &node_ops : &node_change_ops;
 	if (verb == VERB_HELP || (verb == VERB_SHOW && !argc)) {
 		nc->all = true;
 		if (argc)

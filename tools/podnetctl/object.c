@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "node.h"
 #include "object.h"
 #include "pod.h"
 #include "podnetctl.h"
 #include "service.h"
 
-const struct obj_type *const obj_types[] = { &pod_type, &svc_type };
+const struct obj_type *const obj_types[] = { &pod_type, &svc_type, &node_type };
 const unsigned int nobj_types = ARRAY_SIZE(obj_types);
 
 void *obj_slot(struct obj_list *l)

@@ -47,7 +47,7 @@ struct obj_type {
 	void (*save)(const void *obj, FILE *f);
 };
 
-/* The kinds of object, in the order `save' writes them (pods first). */
+/* The kinds of object, in the order `save' writes them (pods, services, nodes). */
 extern const struct obj_type *const obj_types[];
 extern const unsigned int nobj_types;
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * podnetctl save: print the namespace's pods and services as a batch that
- * `podnetctl -b' restores (as `ipvsadm -S' is to `ipvsadm -R'): every
- * setting, endpoint, weight and flag; not the counters.
+ * podnetctl save: print the namespace's pods, services and nodes as a
+ * batch that `podnetctl -b' restores (as `ipvsadm -S' is to `ipvsadm -R'):
+ * every setting, endpoint, weight and flag; not the counters.
  *
  *   # podnetctl save: restore with `podnetctl -b FILE'
  *   pod add veth1 dev pn0 mac 02:00:00:00:00:01 ip 10.244.1.2 fd00::2
  *   service add 10.96.0.10:53/udp sched random policy cluster
  *   endpoint set 10.96.0.10:53/udp 10.244.1.2:5353
+ *   node add node-b ip 192.168.1.12 podcidr 10.244.2.0/24 encap vxlan ...
  */
 #include <stdlib.h>
 
@@ -84,6 +85,6 @@ int save_parse(int argc, char **argv, struct cmd **cmdp)
 void save_usage(FILE *f)
 {
 	fputs("Usage: " PROG " save\n"
-	      "Print the pods and services of the namespace as a batch that\n"
+	      "Print the pods, services and nodes of the namespace as a batch that\n"
 	      "`" PROG " -b FILE' restores, into a namespace without them.\n", f);
 }
