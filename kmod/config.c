@@ -212,21 +212,9 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static void podnet_nl_notify_cfg(struct net *net, const struct podnet_cfg *cfg)
+static int podnet_nl_event_cfg(struct sk_buff *skb, const void *cfg, u8 cmd)
 {
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&podnet_family, net, PODNET_MCGRP_EVENTS_ID))
-		return;
-	skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (podnet_nl_fill_cfg(skb, cfg, 0, 0, 0, PODNET_CMD_CONFIG_SET)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_multicast_netns(&podnet_family, net, skb, 0,
-				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
+	return podnet_nl_fill_cfg(skb, cfg, 0, 0, 0, cmd);
 }
 
 static bool podnet_cfg_empty(const struct podnet_cfg *c)
@@ -290,7 +278,8 @@ int podnet_nl_cfg_set(struct sk_buff *skb, struct genl_info *info)
 	cfg->applied_gen = pnet->svc_gen;
 	rcu_assign_pointer(pnet->cfg, cfg);
 	if (!same)
-		podnet_nl_notify_cfg(genl_info_net(info), cfg);
+		podnet_nl_event(genl_info_net(info), GENLMSG_DEFAULT_SIZE,
+				podnet_nl_event_cfg, cfg, PODNET_CMD_CONFIG_SET);
 	mutex_unlock(&pnet->svc_lock);
 	if (old)
 		kfree_rcu(old, rcu);

@@ -459,21 +459,15 @@ static size_t podnet_nl_svc_size(const struct podnet_svc *svc)
  *
  * Context: svc_lock held, process context.
  */
+static int podnet_nl_event_svc(struct sk_buff *skb, const void *svc, u8 cmd)
+{
+	return podnet_nl_fill_svc(skb, svc, 0, 0, 0, cmd, NULL, NULL);
+}
+
 void podnet_nl_notify_svc(const struct podnet_svc *svc, u8 cmd)
 {
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&podnet_family, svc->net, PODNET_MCGRP_EVENTS_ID))
-		return;
-	skb = genlmsg_new(podnet_nl_svc_size(svc), GFP_KERNEL);
-	if (!skb)
-		return;
-	if (podnet_nl_fill_svc(skb, svc, 0, 0, 0, cmd, NULL, NULL)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_multicast_netns(&podnet_family, svc->net, skb, 0,
-				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
+	podnet_nl_event(svc->net, podnet_nl_svc_size(svc), podnet_nl_event_svc,
+			svc, cmd);
 }
 
 /*

@@ -306,6 +306,41 @@ cancel:
 }
 
 /**
+ * podnet_nl_event() - announce a change to the events group, if anyone
+ *	listens in @net
+ * @net: the namespace
+ * @size: the message's size
+ * @fill: puts the object's message (no port id, sequence or flags)
+ * @obj: the object
+ * @cmd: the command that changed it
+ *
+ * Context: process context.
+ */
+void podnet_nl_event(struct net *net, size_t size,
+		     int (*fill)(struct sk_buff *skb, const void *obj, u8 cmd),
+		     const void *obj, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&podnet_family, net, PODNET_MCGRP_EVENTS_ID))
+		return;
+	skb = genlmsg_new(size, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (fill(skb, obj, cmd)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&podnet_family, net, skb, 0,
+				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+static int podnet_nl_event_pod(struct sk_buff *skb, const void *port, u8 cmd)
+{
+	return podnet_nl_fill_pod(skb, port, 0, 0, 0, cmd, NULL);
+}
+
+/**
  * podnet_nl_notify_pod() - announce a pod change to the events group
  * @port: the port
  * @cmd: PODNET_CMD_POD_ADD or PODNET_CMD_POD_DEL
@@ -314,20 +349,8 @@ cancel:
  */
 void podnet_nl_notify_pod(const struct podnet_port *port, u8 cmd)
 {
-	struct net *net = dev_net(port->pn->dev);
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&podnet_family, net, PODNET_MCGRP_EVENTS_ID))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (podnet_nl_fill_pod(skb, port, 0, 0, 0, cmd, NULL)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_multicast_netns(&podnet_family, net, skb, 0,
-				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
+	podnet_nl_event(dev_net(port->pn->dev), NLMSG_GOODSIZE,
+			podnet_nl_event_pod, port, cmd);
 }
 
 static int podnet_nl_pod_add(struct sk_buff *skb, struct genl_info *info)

@@ -48,6 +48,9 @@ extern const struct nla_policy podnet_svc_policy[PODNET_SVC_A_MAX + 1];
 extern const struct nla_policy podnet_ep_policy[PODNET_EP_A_MAX + 1];
 extern const struct nla_policy podnet_eps_policy[PODNET_EPS_A_MAX + 1];
 
+void podnet_nl_event(struct net *net, size_t size,
+		     int (*fill)(struct sk_buff *skb, const void *obj, u8 cmd),
+		     const void *obj, u8 cmd);
 void podnet_nl_notify_pod(const struct podnet_port *port, u8 cmd);
 void podnet_nl_notify_svc(const struct podnet_svc *svc, u8 cmd);
 int podnet_genl_init(void);

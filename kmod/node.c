@@ -297,22 +297,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int podnet_nl_event_node(struct sk_buff *skb, const void *node, u8 cmd)
+{
+	return podnet_nl_fill_node(skb, node, 0, 0, 0, cmd, NULL);
+}
+
 static void podnet_nl_notify_node(struct net *net,
 				  const struct podnet_node *node, u8 cmd)
 {
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&podnet_family, net, PODNET_MCGRP_EVENTS_ID))
-		return;
-	skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (podnet_nl_fill_node(skb, node, 0, 0, 0, cmd, NULL)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_multicast_netns(&podnet_family, net, skb, 0,
-				PODNET_MCGRP_EVENTS_ID, GFP_KERNEL);
+	podnet_nl_event(net, GENLMSG_DEFAULT_SIZE, podnet_nl_event_node, node,
+			cmd);
 }
 
 /*

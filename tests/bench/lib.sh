@@ -369,6 +369,22 @@ kube_nat_chains() {
 	EOF
 }
 
+# iperf_gbps NS DST STREAMS SECS WHAT: Gbit/s received by one iperf3 run
+# from NS to DST (-t SECS, the first second left out, -P STREAMS); WHAT
+# names it in errors.
+iperf_gbps() {
+	local out
+	out=$(ip netns exec "$1" iperf3 -c "$2" -t "$4" -O 1 -P "$3" -J 2>"$BENCH_TMP/iperf.err") || {
+		echo "bench: $5: iperf3 -P $3 failed:"
+		printf '%s\n' "$out" | grep '"error"'
+		cat "$BENCH_TMP/iperf.err"
+		return 1
+	}
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print("%.3f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
+}
+
 # build_connbench: compile the connection-rate client/server into $BENCH_TMP.
 build_connbench() {
 	need_cmd gcc

@@ -136,18 +136,7 @@ ip -n "$DN1" route show 10.244.2.0/24 | grep -q 'via 192.168.50.2 dev ul0' ||
 	die "hostgw: no direct route to node 2's pods"
 
 # iperf CFG STREAMS: Gbit/s received, one run.
-iperf() {
-	local out
-	out=$(ip netns exec "${CLIENT[$1]}" iperf3 -c 10.244.2.2 -t "$SECS" -O 1 -P "$2" -J 2>"$BENCH_TMP/iperf.err") || {
-		echo "bench: $1: iperf3 -P $2 failed:"
-		printf '%s\n' "$out" | grep '"error"'
-		cat "$BENCH_TMP/iperf.err"
-		return 1
-	}
-	python3 -c 'import json, sys
-d = json.load(sys.stdin)
-print("%.3f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
-}
+iperf() { iperf_gbps "${CLIENT[$1]}" 10.244.2.2 "$2" "$SECS" "$1"; }
 
 # conns CFG: new connections a second, one run.
 conns() {

@@ -155,18 +155,7 @@ for port in "$PN vp2" "$SN vs2" "$GN vg2"; do
 done
 
 # iperf CFG STREAMS: Gbit/s received, one run.
-iperf() {
-	local out
-	out=$(ip netns exec "${CLIENT[$1]}" iperf3 -c "${DST[$1]:-10.244.1.3}" -t "$SECS" -O 1 -P "$2" -J 2>"$BENCH_TMP/iperf.err") || {
-		echo "bench: $1: iperf3 -P $2 failed:"
-		printf '%s\n' "$out" | grep '"error"'
-		cat "$BENCH_TMP/iperf.err"
-		return 1
-	}
-	python3 -c 'import json, sys
-d = json.load(sys.stdin)
-print("%.3f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
-}
+iperf() { iperf_gbps "${CLIENT[$1]}" "${DST[$1]:-10.244.1.3}" "$2" "$SECS" "$1"; }
 
 declare -A RUNS
 measure() { # REP CFG

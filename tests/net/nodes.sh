@@ -143,16 +143,36 @@ ip -n "$PA" link set eth0 mtu 1450
 ip -n "$PB" link set eth0 mtu 1450
 check "4 MB of TCP between pods of A and B, at MTU 1450: no fragment" bulk
 
-# A service on A whose endpoint is on B.
-podnetctl -n "$A" config set cluster-cidr 10.244.0.0/16,fd00:244::/48
-podnetctl -n "$A" service add 10.96.0.10:80/tcp nodeport 30080
-podnetctl -n "$A" endpoint set 10.96.0.10:80/tcp 10.244.2.2:80
-check "ClusterIP on A, endpoint on B: from A's pod, not masqueraded" \
-	sees "$PA" 10.96.0.10 10.244.1.2
-check "NodePort on A from outside, endpoint on B: masqueraded to A (policy cluster)" \
-	sees "$UL" 192.168.50.1 10.244.1.0 30080
+# A service on A whose endpoints are on B and C.
+podnetctl -n "$A" -b - <<END
+config set cluster-cidr 10.244.0.0/16,fd00:244::/48
+service add 10.96.0.10:80/tcp nodeport 30080
+endpoint set 10.96.0.10:80/tcp 10.244.2.2:80,10.244.3.2:80
+END
+ip -n "$A" route add default via 192.168.50.100
+# answers NS ADDR PORT SEEN...: 16 connections to ADDR:PORT from NS, all
+# answered, by B's pod and by C's, each of which saw one of SEEN.
+answers() {
+	local ns=$1 addr=$2 port=$3 out line b=0 c=0 s ok
+	shift 3
+	pntv out get "$ns" "$addr" "$port" tcp 16 || { echo "$out"; return 1; }
+	while read -r line; do
+		ok=
+		for s; do [[ "$line" == *" $s" ]] && ok=1; done
+		[ -n "$ok" ] || { echo "answer '$line': not from one of $*"; return 1; }
+		case "$line" in PB\ *) b=$((b + 1)) ;; PC\ *) c=$((c + 1)) ;; esac
+	done <<<"$out"
+	[ $b -gt 0 ] && [ $c -gt 0 ] && [ $((b + c)) -eq 16 ] ||
+		{ echo "B's pod answered $b, C's $c of 16:"; echo "$out"; return 1; }
+}
+check "ClusterIP on A, endpoints on B and C: from A's pod, both, not masqueraded" \
+	answers "$PA" 10.96.0.10 80 10.244.1.2
+check "... from node A itself: both, from A's address" \
+	answers "$A" 10.96.0.10 80 192.168.50.1 10.244.1.0
+check "NodePort on A from outside: both, masqueraded to A (policy cluster)" \
+	answers "$UL" 192.168.50.1 30080 10.244.1.0
 podnetctl -n "$A" service change 10.96.0.10:80/tcp nodeport 30080 policy local
-check_fail "policy local, the only endpoint on B: dropped" "ERR *" \
+check_fail "policy local, no endpoint on A: dropped" "ERR *" \
 	pnt get "$UL" 192.168.50.1 30080 tcp ctimeout=1000
 podnetctl -n "$A" endpoint add 10.96.0.10:80/tcp 10.244.1.2:80 local
 check "policy local, an endpoint on A: the client's address kept" \
@@ -198,7 +218,24 @@ check "B's VXLAN neighbour and fdb entries are gone" \
 check "host-gw: pod A -> pod B (IPv4), no NAT" sees "$PA" 10.244.2.2 10.244.1.2
 check "host-gw: pod C -> pod B (IPv6), no NAT" sees "$PC" fd00:244:2::2 fd00:244:3::2
 
-check "node del node-B (on A)" podnetctl -n "$A" node del node-B
+# load_to NS ADDR: TCP exchanges from NS to ADDR:80 in the background,
+# their id in $LOAD.
+LOAD=
+load_to() {
+	local out
+	pntv out load "$1" "$2" 80 tcp || { echo "$out"; return 1; }
+	LOAD=${out#load }
+}
+# unload_clean: the load's exchanges, all answered.
+unload_clean() {
+	local out
+	pntv out unload "$LOAD" || { echo "$out"; return 1; }
+	echo "$out"
+	[[ "$out" == *" 0 failed" && "$out" != "0 ok"* ]]
+}
+load_to "$PA" 10.244.3.2
+check "node del node-B (on A) while A's pod talks to C's" podnetctl -n "$A" node del node-B
+check "... the traffic to C's pod went on, not one exchange lost" unload_clean
 check "... its routes are gone" \
 	test -z "$(ip -n "$A" route show 10.244.2.0/24; ip -n "$A" -6 route show fd00:244:2::/64)"
 check_fail "... A's pod no longer reaches B's pod" "ERR *" \
@@ -242,8 +279,18 @@ check "node add of the flannel node, with its VtepMAC" \
 check "podnet pod -> flannel pod, no NAT" sees "$PA" 10.244.9.2 10.244.1.2
 check "flannel pod -> podnet pod, no NAT" sees "$PF" 10.244.1.2 10.244.9.2
 
-# One node's namespace deleted: the others go on.
-check "delete node C's namespace" cleanup_ns "$C" "$PC"
+# One node's namespace deleted under traffic: the others go on.
+load_to "$PA" 10.244.3.2
+pnt sleep 300 >/dev/null
+check "delete node C's namespace while A's pod talks to C's" cleanup_ns "$C" "$PC"
+# unload_went: the load's exchanges were under way (some answered).
+unload_went() {
+	local out
+	pntv out unload "$LOAD" || { echo "$out"; return 1; }
+	echo "$out"
+	[[ "$out" =~ ^[1-9][0-9]*\ ok ]]
+}
+check "... it was under way (exchanges answered before)" unload_went
 check "node A still reaches the flannel pod" sees "$PA" 10.244.9.2 10.244.1.2
 check "node show -j on A: flannel-f with its VTEP MAC" \
 	has_line '*"name":"flannel-f"*"encap":"vxlan","vtep_mac":"5a:8c:1f:00:00:09"*' \
