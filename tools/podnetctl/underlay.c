@@ -240,9 +240,9 @@ static int addr_add(struct nl_sock *sk, int ifindex, const struct pn_addr *a,
 }
 
 /*
- * The VXLAN device, made if missing: towards @n's address (of the first
- * family it has), with the local address and device the kernel routes
- * that by. Its index, and the family of its underlay in *@family.
+ * The VXLAN device, made if missing: towards @n's IPv4 address (its IPv6
+ * one if it has none), with the local address and device the kernel
+ * routes that by. Its index, and the family of its underlay in *@family.
  */
 static int vxlan_dev(struct nl_sock *sk, const struct pn_node *n, int *family)
 {
@@ -276,7 +276,12 @@ static int vxlan_dev(struct nl_sock *sk, const struct pn_node *n, int *family)
 	if (err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV)
 		return nl_err(err, NODE_VXLAN_DEV, n->name);
 
-	err = route_get(sk, &n->addr[0], &rg);
+	/*
+	 * Over IPv4 if the node has an IPv4 address (as flannel), so that
+	 * this node's VTEP MAC comes from its IPv4 address, as the other
+	 * nodes derive it.
+	 */
+	err = route_get(sk, node_addr_of(n, AF_INET) ?: &n->addr[0], &rg);
 	if (err < 0)
 		return nl_err(err, "no route to its address", n->name);
 	if (!rg.src.family || !rg.oif)
