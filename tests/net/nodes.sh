@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# podnet-vm: debug=release
 #
 # Nodes: three podnet nodes and a flannel node on one underlay reach each
 # other's pods, over the kernel's VXLAN (VNI 1, port 8472, as flannel) and
@@ -15,6 +16,15 @@
 #
 # Each podnet node has the other two (`podnetctl node add`), and A the
 # flannel node; podnet.1 is made by the first vxlan node added.
+#
+#  node D ($D) ul0 fd00:52::4 ══ veth ══ ul0 fd00:52::5 node E ($E): an
+#  IPv6 underlay; pods ($PD, $PE) 10.244.4.2, 10.244.5.2 (and IPv6).
+#
+# On the debug kernel in make release-check only (40 s there): the node
+# table's commands and dumps are fuzz.sh's there too, and the packets'
+# paths through pn0 to and from other devices pod_bridge.sh's (its pods
+# and the outside namespace); the rest is the kernel's own VXLAN and
+# routing, and podnetctl.
 # (SC2317: functions run by check and the trap.)
 # shellcheck source-path=SCRIPTDIR disable=SC2317
 source "$(dirname "$0")/lib.sh"
@@ -295,6 +305,37 @@ check "node A still reaches the flannel pod" sees "$PA" 10.244.9.2 10.244.1.2
 check "node show -j on A: flannel-f with its VTEP MAC" \
 	has_line '*"name":"flannel-f"*"encap":"vxlan","vtep_mac":"5a:8c:1f:00:00:09"*' \
 	podnetctl -n "$A" -j node show
+
+# An IPv6 underlay: nodes D and E, each with only an IPv6 address on a
+# link of their own. podnet.1 goes over IPv6 (MTU less 70), IPv4 and
+# IPv6 pods reach each other over it.
+setup_ns D E PD PE
+for n in D E; do
+	[ $n = D ] && i=4 || i=5
+	node_setup "${!n}" pn0 "10.244.$i.1/24" "fd00:244:$i::1/64"
+done
+ip -n "$D" -b - <<END
+link add ul0 type veth peer name ul0 netns $E
+addr add fd00:52::4/64 dev ul0 nodad
+link set ul0 up
+END
+ip -n "$E" -b - <<END
+addr add fd00:52::5/64 dev ul0 nodad
+link set ul0 up
+END
+pod_attach "$D" pn0 vd "$PD" 10.244.4.2/24 fd00:244:4::2/64
+pod_attach "$E" pn0 ve "$PE" 10.244.5.2/24 fd00:244:5::2/64
+pnt serve "$PE" PE name tcp4:80 tcp6:80 >/dev/null
+add_de() {
+	podnetctl -n "$D" node add node-E ip fd00:52::5 podcidr 10.244.5.0/24 podcidr fd00:244:5::/64 &&
+		podnetctl -n "$E" node add node-D ip fd00:52::4 podcidr 10.244.4.0/24 podcidr fd00:244:4::/64
+}
+check "IPv6 underlay: node add on D and E" add_de
+check "... podnet.1 over IPv6, MTU 1500 less 70" \
+	has_line "*mtu 1430 *vxlan id 1 local fd00:52::4 dev ul0 *dstport 8472 nolearning*" \
+	ip -n "$D" -d -o link show podnet.1
+check "... pod D -> pod E (IPv4), no NAT" sees "$PD" 10.244.5.2 10.244.4.2
+check "... pod D -> pod E (IPv6), no NAT" sees "$PD" fd00:244:5::2 fd00:244:4::2
 
 # Node objects (kubectl get nodes -o json) through apply, on A: itself
 # (--node-name) left out, node-B back (no annotations: --encap, vxlan by
