@@ -395,5 +395,28 @@ check "apply of a Node with a bad podCIDR: one error line naming it, exit 1" \
 	podnetctl -n "$A" apply -f "$tmp.bad" --node-name node-A
 check "... nothing changed" test "$(podnetctl -n "$A" node show)" = "$before"
 
+# One List with Node, Service and EndpointSlice objects configures the
+# node whole: the nodes as before, the service with its endpoint on B.
+sed 's|^]}$|,|' "$tmp.nodes" >"$tmp.whole"
+cat >>"$tmp.whole" <<END
+ {"apiVersion": "v1", "kind": "Service",
+  "metadata": {"name": "web", "namespace": "default", "uid": "4f0c0b5e-0000-4000-8000-000000000001"},
+  "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.20"],
+           "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 80}]}},
+ {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
+  "metadata": {"name": "web-x1", "namespace": "default",
+               "labels": {"kubernetes.io/service-name": "web"}},
+  "ports": [{"name": "http", "port": 80, "protocol": "TCP"}],
+  "endpoints": [{"addresses": ["10.244.2.2"], "nodeName": "node-B",
+                 "conditions": {"ready": true, "serving": true, "terminating": false}}]}
+]}
+END
+whole() {
+	podnetctl -n "$A" apply -f "$tmp.whole" --node-name node-A --encap none &&
+		test "$(podnetctl -n "$A" node show)" = "$before" &&
+		sees "$PA" 10.96.0.20 10.244.1.2
+}
+check "one List of Nodes, a Service and its EndpointSlice: the nodes as they were, the service to B's pod" whole
+
 echo "1..$TAP_N"
 exit_tests
