@@ -365,7 +365,28 @@ check "apply --dry-run of Node objects: node-B added, node-C deleted, the rest a
 	test "$(podnetctl -n "$A" --dry-run apply -f "$tmp.nodes" --node-name node-A)" = \
 	"node add node-B ip 192.168.50.2 ip fd00:50::2 podcidr 10.244.2.0/24 podcidr fd00:244:2::/64 encap vxlan vtep-mac $(vtep_mac 192.168.50.2)
 node del node-C"
+# A monitor on A; listening once it reports a probe node set.
+podnetctl -n "$A" -j monitor >"$tmp.mon" &
+MONITOR=$!
+probe() {
+	podnetctl -n "$A" node add probe ip 192.168.50.99 podcidr 10.244.99.0/24 encap none &&
+		has_line '*"event":"node_set","node":{"name":"probe"*' cat "$tmp.mon"
+}
+busywait 10000 probe >/dev/null || echo "# the monitor reported no probe node"
+podnetctl -n "$A" node del probe
 check "apply of Node objects" podnetctl -n "$A" apply -f "$tmp.nodes" --node-name node-A
+# monitored GLOB...: the monitor reported a line matching each GLOB.
+monitored() {
+	local g
+	for g; do
+		busywait 5000 has_line "$g" cat "$tmp.mon" >/dev/null ||
+			{ echo "no event matches '$g':"; cat "$tmp.mon"; return 1; }
+	done
+}
+check "... the monitor reported node-B set and node-C deleted" monitored \
+	'{"event":"node_set","node":{"name":"node-B",*"encap":"vxlan"*}}' \
+	'{"event":"node_del","node":{"name":"node-C",*}}'
+kill "$MONITOR"
 check "... A's nodes: node-B and flannel-f (public-ip, VtepMAC), no node-C" \
 	test "$(podnetctl -n "$A" node show)" = "flannel-f ip 192.168.50.9 podcidr 10.244.9.0/24 encap vxlan vtep-mac $FMAC
 node-B ip 192.168.50.2 ip fd00:50::2 podcidr 10.244.2.0/24 podcidr fd00:244:2::/64 encap vxlan vtep-mac $(vtep_mac 192.168.50.2)"
