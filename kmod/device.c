@@ -300,7 +300,8 @@ static int podnet_init(struct net_device *dev)
 	}
 	pn->dev = dev;
 	INIT_LIST_HEAD(&pn->ports);
-	list_add(&pn->node, &podnet_net(dev_net(dev))->devs);
+	/* Read under RCU by the tunnel's rx_handler (fwd.c). */
+	list_add_rcu(&pn->node, &podnet_net(dev_net(dev))->devs);
 	return 0;
 }
 
@@ -310,7 +311,8 @@ static void podnet_uninit(struct net_device *dev)
 	struct podnet_dev *pn = netdev_priv(dev);
 
 	podnet_port_detach_all(pn);
-	list_del(&pn->node);
+	/* unregister_netdevice_many() waits for readers before the free */
+	list_del_rcu(&pn->node);
 }
 
 /* After the last reference is gone: nothing can look at the tables now. */

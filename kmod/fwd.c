@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IP from pod to pod on one podnet device, and from a pod to a ClusterIP,
- * through the IP stack's steps but not through the podnet device.
+ * IP from pod to pod on one podnet device, from a pod to a ClusterIP, and
+ * from another node's tunnel to a pod, through the IP stack's steps but
+ * not through the podnet device.
  *
  * A pod's packet goes to the node's IP stack as received on the podnet
  * device: a second pass through the receive path (RX_HANDLER_ANOTHER), then
@@ -39,6 +40,13 @@
  * need them) and skips early demux (a node socket lookup that a forwarded
  * packet never matches). ICMPv6 takes the IP stack: its route lookup
  * hashes multipath routes with a function modules cannot call.
+ *
+ * A packet from another node (podnet_fwd_tunnel(), from the rx_handler
+ * tunnel.c puts on the VXLAN device) takes the same steps with the tunnel
+ * device as the way in: PRE_ROUTING and the route lookup as ip_rcv() on
+ * it, then ip_forward() out of the pod's podnet device (FORWARD and
+ * POST_ROUTING: in the tunnel, out the podnet device) and podnet_xmit()'s
+ * delivery, the route looked up each time.
  */
 
 #include <linux/inetdevice.h>
@@ -62,6 +70,7 @@
 #include "compat.h"
 #include "device.h"
 #include "fwd.h"
+#include "netns.h"
 #include "port.h"
 #include "service.h"
 
@@ -118,6 +127,7 @@ static struct podnet_port *podnet_fwd_pod(struct podnet_dev *pn,
  */
 struct podnet_fwd_ctx {
 	const struct sk_buff *skb;
+	struct podnet_dev *pn;
 	struct podnet_port *out;
 	struct sk_buff *rx;
 };
@@ -139,10 +149,27 @@ static struct podnet_port *podnet_fwd_dst_pod(struct sk_buff *skb,
 
 	if (sync && ctx->out && podnet_port_owns(ctx->out, daddr))
 		return ctx->out;
-	out = podnet_fwd_pod(netdev_priv(skb->dev), daddr);
+	if (!sync && !netif_is_podnet(skb->dev))
+		return NULL;	/* from a tunnel, given back later: the stack's */
+	out = podnet_fwd_pod(sync ? ctx->pn : netdev_priv(skb->dev), daddr);
 	if (sync)
 		ctx->out = out;
 	return out;
+}
+
+/*
+ * The podnet device a packet on this path leaves by: the one it came in on
+ * from a pod, or (from a tunnel) the one of the pod the rx_handler found;
+ * NULL for a packet from a tunnel that a hook gave back later (NFQUEUE),
+ * which then takes the IP stack's path.
+ */
+static struct net_device *podnet_fwd_out_dev(const struct sk_buff *skb)
+{
+	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
+
+	if (netif_is_podnet(skb->dev))
+		return skb->dev;
+	return ctx->skb == skb ? ctx->pn->dev : NULL;
 }
 
 /*
@@ -153,7 +180,7 @@ static struct podnet_port *podnet_fwd_dst_pod(struct sk_buff *skb,
  */
 static rx_handler_result_t
 podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
-		 struct podnet_port *out,
+		 struct podnet_dev *pn, struct podnet_port *out,
 		 int (*okfn)(struct net *, struct sock *, struct sk_buff *))
 {
 	struct podnet_fwd_ctx *ctx = this_cpu_ptr(&podnet_fwd_ctx);
@@ -161,6 +188,7 @@ podnet_fwd_hooks(u8 pf, struct net *net, struct sk_buff *skb,
 	struct sk_buff *rx;
 
 	ctx->skb = skb;
+	ctx->pn = pn;
 	ctx->out = out;
 	ctx->rx = NULL;
 	NF_HOOK(pf, NF_INET_PRE_ROUTING, net, NULL, skb, skb->dev, NULL, okfn);
@@ -322,13 +350,15 @@ static int podnet_fwd_xmit(struct net *net, struct sock *sk,
 static int podnet_fwd4_forwarded(struct net *net, struct sock *sk,
 				 struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
+	struct net_device *in = skb->dev, *dev = skb_dst(skb)->dev;
 
 	__IP_INC_STATS(net, IPSTATS_MIB_OUTFORWDATAGRAMS);
 	__IP_ADD_STATS(net, IPSTATS_MIB_OUTOCTETS, skb->len);
 	skb_clear_tstamp(skb);
 	IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);
-	return NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, dev,
+	/* ip_output(): out by the route's device (the podnet device). */
+	skb->dev = dev;
+	return NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, in,
 		       dev, podnet_fwd_xmit);
 }
 
@@ -364,7 +394,9 @@ static int podnet_fwd4_route(struct net *net, struct sk_buff *skb,
 
 	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
 	out = podnet_fwd_dst_pod(skb, &daddr);
-	if (!out || !in_dev || !podnet_fwd4_same_route(net, in_dev, iph->saddr))
+	/* Routes are kept for packets from pods only (in: the podnet device). */
+	if (!out || !in_dev || !netif_is_podnet(dev) ||
+	    !podnet_fwd4_same_route(net, in_dev, iph->saddr))
 		return ip_route_input_noref(skb, iph->daddr, iph->saddr,
 					    iph->tos, dev);
 	dst = podnet_route_get(out, PODNET_ROUTE4, &daddr, tos);
@@ -390,7 +422,7 @@ static int podnet_fwd4_route(struct net *net, struct sk_buff *skb,
 static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
+	struct net_device *dev = skb->dev, *out = podnet_fwd_out_dev(skb);
 	struct podnet_port *keep = NULL;
 	const struct iphdr *iph = ip_hdr(skb);
 	struct rtable *rt;
@@ -407,7 +439,7 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 		}
 	}
 	rt = skb_rtable(skb);
-	if (rt->rt_type != RTN_UNICAST || rt->dst.dev != dev ||
+	if (rt->rt_type != RTN_UNICAST || rt->dst.dev != out || !out ||
 	    rt->rt_uses_gateway || rt->dst.lwtstate || skb->sk ||
 	    iph->ttl <= 1 ||
 	    !podnet_fwd_fits(skb, ip_dst_mtu_maybe_forward(&rt->dst, true),
@@ -427,18 +459,45 @@ static int podnet_fwd4_routed(struct net *net, struct sock *sk,
 	ip_decrease_ttl(ip_hdr(skb));
 	if (READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority))
 		skb->priority = rt_tos2priority(ip_hdr(skb)->tos);
-	return NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, dev, dev,
+	return NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb, dev, out,
 		       podnet_fwd4_forwarded);
 }
 
 /*
- * The IPv4 part of ip_rcv(), for a packet the rx_handler has checked.
- * Return: as podnet_fwd().
+ * The pod of @daddr: of @pn for a packet from one of its pods (or a
+ * ClusterIP's, @out NULL: *@pn kept); from a tunnel (@pn NULL), of any
+ * podnet device of @net, its device in *@pn. False: not for this path.
  */
-static rx_handler_result_t podnet_fwd4(struct podnet_port *in,
+static bool podnet_fwd_find(struct net *net, struct podnet_dev **pn,
+			    const struct in6_addr *daddr,
+			    struct podnet_port **out)
+{
+	struct podnet_dev *d;
+
+	if (*pn) {
+		*out = podnet_fwd_pod(*pn, daddr);
+		return *out || podnet_vip_known(net, daddr);
+	}
+	list_for_each_entry_rcu(d, &podnet_net(net)->devs, node) {
+		*out = podnet_fwd_pod(d, daddr);
+		if (*out) {
+			*pn = d;
+			/* it leaves by that device, unseen by its passes */
+			return podnet_dev_quiet(d->dev);
+		}
+	}
+	return false;
+}
+
+/*
+ * The IPv4 part of ip_rcv(), for a packet the rx_handler has checked,
+ * received on @dev: from a pod of @pn (the podnet device), or from a
+ * tunnel (@pn NULL). Return: as podnet_fwd().
+ */
+static rx_handler_result_t podnet_fwd4(struct net_device *dev,
+				       struct podnet_dev *pn,
 				       struct sk_buff *skb)
 {
-	struct net_device *dev = in->pn->dev;
 	struct net *net = dev_net(dev);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct podnet_port *out;
@@ -449,11 +508,13 @@ static rx_handler_result_t podnet_fwd4(struct podnet_port *in,
 	    podnet_fwd_xfrm(net, skb))
 		return RX_HANDLER_PASS;
 	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
-	out = podnet_fwd_pod(in->pn, &daddr);
-	if (!out && !podnet_vip_known(net, &daddr))
+	if (!podnet_fwd_find(net, &pn, &daddr, &out))
 		return RX_HANDLER_PASS;
 
-	/* As ip_rcv() takes it after the second pass on the podnet device. */
+	/*
+	 * As ip_rcv() takes it after the second pass on the podnet device (or
+	 * the pass on the tunnel device).
+	 */
 	if (!skb_sk_is_prefetched(skb))
 		skb_orphan(skb);
 	skb->skb_iif = dev->ifindex;
@@ -463,7 +524,8 @@ static rx_handler_result_t podnet_fwd4(struct podnet_port *in,
 	__IP_UPD_PO_STATS(net, IPSTATS_MIB_IN, skb->len);
 	__IP_ADD_STATS(net, IPSTATS_MIB_NOECTPKTS + (iph->tos & INET_ECN_MASK),
 		       max_t(unsigned short, 1, skb_shinfo(skb)->gso_segs));
-	return podnet_fwd_hooks(NFPROTO_IPV4, net, skb, out, podnet_fwd4_routed);
+	return podnet_fwd_hooks(NFPROTO_IPV4, net, skb, pn, out,
+				podnet_fwd4_routed);
 }
 
 /* ip6_forward_finish() and ip6_output(), past FORWARD. */
@@ -471,7 +533,7 @@ static int podnet_fwd6_forwarded(struct net *net, struct sock *sk,
 				 struct sk_buff *skb)
 {
 	struct inet6_dev *idev = ip6_dst_idev(skb_dst(skb));
-	struct net_device *dev = skb->dev;
+	struct net_device *in = skb->dev, *dev = skb_dst(skb)->dev;
 
 	__IP6_INC_STATS(net, idev, IPSTATS_MIB_OUTFORWDATAGRAMS);
 	__IP6_ADD_STATS(net, idev, IPSTATS_MIB_OUTOCTETS, skb->len);
@@ -481,7 +543,9 @@ static int podnet_fwd6_forwarded(struct net *net, struct sock *sk,
 		kfree_skb(skb);
 		return 0;
 	}
-	return NF_HOOK(NFPROTO_IPV6, NF_INET_POST_ROUTING, net, sk, skb, dev,
+	/* ip6_output(): out by the route's device (the podnet device). */
+	skb->dev = dev;
+	return NF_HOOK(NFPROTO_IPV6, NF_INET_POST_ROUTING, net, sk, skb, in,
 		       dev, podnet_fwd_xmit);
 }
 
@@ -521,7 +585,8 @@ static void podnet_fwd6_route(struct net *net, struct sk_buff *skb,
 	struct podnet_port *out = podnet_fwd_dst_pod(skb, &ipv6_hdr(skb)->daddr);
 	struct dst_entry *dst;
 
-	if (!out || fib6_has_custom_rules(net) ||
+	/* Routes are kept for packets from pods only (in: the podnet device). */
+	if (!out || !netif_is_podnet(skb->dev) || fib6_has_custom_rules(net) ||
 	    fib6_routes_require_src(net)) {
 		podnet_fwd6_lookup(net, skb);
 		return;
@@ -546,7 +611,7 @@ static void podnet_fwd6_route(struct net *net, struct sk_buff *skb,
 static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
+	struct net_device *dev = skb->dev, *out = podnet_fwd_out_dev(skb);
 	struct podnet_port *keep = NULL;
 	const struct ipv6hdr *hdr;
 	const struct rt6_info *rt;
@@ -557,7 +622,7 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 	dst = skb_dst(skb);
 	rt = dst_rt6_info(dst);
 	hdr = ipv6_hdr(skb);
-	if (dst->error || dst->dev != dev || dst->output != ip6_output ||
+	if (!out || dst->error || dst->dev != out || dst->output != ip6_output ||
 	    dst->input == ip6_input || dst->lwtstate ||
 	    ipv6_addr_is_multicast(&hdr->daddr) ||
 	    rt->rt6i_flags & (RTF_GATEWAY | RTF_LOCAL | RTF_ANYCAST |
@@ -576,19 +641,20 @@ static int podnet_fwd6_routed(struct net *net, struct sock *sk,
 				  0, rt6_get_cookie(rt));
 	skb_forward_csum(skb);
 	ipv6_hdr(skb)->hop_limit--;
-	return NF_HOOK(NFPROTO_IPV6, NF_INET_FORWARD, net, NULL, skb, dev, dev,
+	return NF_HOOK(NFPROTO_IPV6, NF_INET_FORWARD, net, NULL, skb, dev, out,
 		       podnet_fwd6_forwarded);
 }
 
 /*
  * The IPv6 part of ipv6_rcv(), for a packet the rx_handler has checked
- * (its source is a unicast address of the pod). Hop-by-hop options
- * (jumbograms, router alert) take the IP stack.
+ * (from a pod: its source is a unicast address of the pod), received on
+ * @dev as podnet_fwd4() says. Hop-by-hop options (jumbograms, router
+ * alert) take the IP stack.
  */
-static rx_handler_result_t podnet_fwd6(struct podnet_port *in,
+static rx_handler_result_t podnet_fwd6(struct net_device *dev,
+				       struct podnet_dev *pn,
 				       struct sk_buff *skb)
 {
-	struct net_device *dev = in->pn->dev;
 	struct net *net = dev_net(dev);
 	const struct ipv6hdr *hdr = ipv6_hdr(skb);
 	struct inet6_dev *idev = __in6_dev_get(dev);
@@ -602,8 +668,7 @@ static rx_handler_result_t podnet_fwd6(struct podnet_port *in,
 	    ipv6_addr_is_multicast(&hdr->daddr) || !podnet_dev_quiet(dev) ||
 	    podnet_fwd_xfrm(net, skb))
 		return RX_HANDLER_PASS;
-	out = podnet_fwd_pod(in->pn, &hdr->daddr);
-	if (!out && !podnet_vip_known(net, &hdr->daddr))
+	if (!podnet_fwd_find(net, &pn, &hdr->daddr, &out))
 		return RX_HANDLER_PASS;
 
 	/* As ipv6_rcv() takes it after the second pass on the podnet device. */
@@ -619,7 +684,8 @@ static rx_handler_result_t podnet_fwd6(struct podnet_port *in,
 	skb_set_transport_header(skb, sizeof(*hdr));
 	if (!skb_sk_is_prefetched(skb))
 		skb_orphan(skb);
-	return podnet_fwd_hooks(NFPROTO_IPV6, net, skb, out, podnet_fwd6_routed);
+	return podnet_fwd_hooks(NFPROTO_IPV6, net, skb, pn, out,
+				podnet_fwd6_routed);
 }
 
 /**
@@ -643,9 +709,56 @@ rx_handler_result_t podnet_fwd(struct podnet_port *in, struct sk_buff *skb)
 		return RX_HANDLER_PASS;
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
-		return podnet_fwd4(in, skb);
+		return podnet_fwd4(in->pn->dev, in->pn, skb);
 	case htons(ETH_P_IPV6):
-		return podnet_fwd6(in, skb);
+		return podnet_fwd6(in->pn->dev, in->pn, skb);
+	default:
+		return RX_HANDLER_PASS;
+	}
+}
+
+/**
+ * podnet_fwd_tunnel() - forward a packet from another node to a pod
+ * @skb: a packet received on the tunnel device (podnet.1, kmod/tunnel.c),
+ *	skb->data at its network header
+ *
+ * The same steps as podnet_fwd() takes, in the IP stack's order, with the
+ * tunnel device as the one the packet came in on and the pod's podnet
+ * device as the one it leaves by: PRE_ROUTING, the route lookup (not
+ * kept), what ip_forward() does, FORWARD, POST_ROUTING, and the pod's
+ * port. Only for a packet to a pod of a podnet device of the namespace,
+ * whose passes nothing would see (podnet_dev_quiet()), nor the tunnel
+ * device's own (an L3 master).
+ *
+ * Context: RCU read-side section (the tunnel device's rx_handler).
+ * Return: as podnet_fwd(); RX_HANDLER_PASS: to the IP stack as received on
+ * the tunnel device.
+ */
+rx_handler_result_t podnet_fwd_tunnel(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	const struct in6_addr *saddr;
+
+	if (skb->pkt_type != PACKET_HOST || !READ_ONCE(podnet_fastpath) ||
+	    netif_is_l3_slave(dev) || skb_vlan_tag_present(skb))
+		return RX_HANDLER_PASS;
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)) ||
+		    ip_hdr(skb)->version != 4)
+			return RX_HANDLER_PASS;
+		return podnet_fwd4(dev, NULL, skb);
+	case htons(ETH_P_IPV6):
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6)
+			return RX_HANDLER_PASS;
+		/* ip6_forward() refuses these, with an ICMP error or none. */
+		saddr = &ipv6_hdr(skb)->saddr;
+		if (ipv6_addr_any(saddr) || ipv6_addr_is_multicast(saddr) ||
+		    ipv6_addr_loopback(saddr) ||
+		    (saddr->s6_addr32[0] & htonl(0xffc00000)) == htonl(0xfe800000))
+			return RX_HANDLER_PASS;
+		return podnet_fwd6(dev, NULL, skb);
 	default:
 		return RX_HANDLER_PASS;
 	}

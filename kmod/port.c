@@ -26,6 +26,7 @@
 #include "neigh.h"
 #include "netlink.h"
 #include "netns.h"
+#include "tunnel.h"
 
 /*
  * What the receive checks make of a packet: a drop reason (one of the
@@ -452,6 +453,7 @@ static int podnet_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct podnet_port *port;
 
+	podnet_tunnel_netdev_event(dev, event);
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 	port = podnet_port_get_rtnl(dev);
@@ -465,7 +467,8 @@ static struct notifier_block podnet_netdev_notifier = {
 };
 
 /**
- * podnet_port_init() - watch for port devices going away
+ * podnet_port_init() - watch for port devices going away, and for tunnel
+ *	devices coming and going (tunnel.c)
  *
  * Return: 0 or a negative errno.
  */

@@ -23,7 +23,13 @@
  * FORWARD and POST_ROUTING hooks, TTL or hop limit, IP MIB counters)
  * without passing through the podnet device itself, unless the device has
  * a tap, tc filter, qdisc, netfilter ingress/egress hook or L3 master, or
- * the namespace IPsec policies. It sends no ICMP redirect.
+ * the namespace IPsec policies. It sends no ICMP redirect. So does a
+ * packet from another node to a pod, received on the namespace's VXLAN
+ * device named PODNET_VXLAN_DEV: podnet takes that device's receive path
+ * (an rx_handler, once a device of kind vxlan has that name; anything not
+ * for a pod goes on to the IP stack as received on it), and the packet
+ * takes the same steps with that device as the way in and the podnet
+ * device as the way out.
  * PODNET_STATS_A_SWITCHED counts the packets delivered to a pod this way.
  * ICMPv6 and IPv6 packets with a hop-by-hop header go through the device.
  *
@@ -103,8 +109,8 @@
  *                discovery, or an answer that could not be sent
  *            PODNET_STATS_A_DROP_TX: could not be delivered to the pod
  *            PODNET_STATS_A_SWITCHED: to the pod from another pod of the
- *                device, not through the podnet device (see "Pod traffic"
- *                above)
+ *                device or from the VXLAN device, not through the podnet
+ *                device (see "Pod traffic" above)
  *
  * Services
  * ========
@@ -337,7 +343,9 @@
  * prefixes (/32, /128). For each other node: a route to its pod prefix via
  * the network address of that prefix, on link, through the device; a
  * permanent neighbour entry giving that address the node's VTEP MAC; a
- * forwarding-database entry sending that MAC to the node's address.
+ * forwarding-database entry sending that MAC to the node's address. What
+ * that device receives for a pod goes to the pod by podnet's forward path
+ * (see "Pod traffic").
  *
  * Notifications
  * -------------
@@ -509,7 +517,8 @@ enum podnet_addr_attr {
  * @PODNET_STATS_A_DROP_TX: dropped on the way to the pod
  * @PODNET_STATS_A_PAD: padding for 64-bit attributes
  * @PODNET_STATS_A_SWITCHED: packets delivered to the pod from another pod of
- *	the device without passing through the podnet device
+ *	the device or from the VXLAN device without passing through the
+ *	podnet device
  */
 enum podnet_stats_attr {
 	PODNET_STATS_A_UNSPEC,
