@@ -276,7 +276,8 @@ fib_tracing_off() {
 	for e in "${FIB_EVENTS[@]}"; do
 		echo 0 >"$t/events/$e/enable"
 	done
-	echo 1 >$t/options/record-cmd
+	# record-cmd stays off: turning it on (with an event enabled, as the
+	# VM's guest keeps one) would rewrite the scheduler's code again.
 	echo >$t/trace
 	echo 1 >$t/tracing_on
 }
