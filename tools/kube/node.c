@@ -44,7 +44,7 @@ static int node_cidrs(struct ctx *c, const cJSON *spec, struct kube_node *n)
 	const cJSON *cidrs, *v;
 	const char *one;
 	struct kube_prefix p;
-	char f[64];
+	const char *f;
 	unsigned int i = 0, k;
 
 	if (kube_get_node(c, spec, "podCIDRs", "spec.podCIDRs", true, &cidrs) < 0 ||
@@ -59,7 +59,7 @@ static int node_cidrs(struct ctx *c, const cJSON *spec, struct kube_node *n)
 		return 0;
 	}
 	cJSON_ArrayForEach(v, cidrs) {
-		snprintf(f, sizeof(f), "spec.podCIDRs[%u]", i++);
+		f = kube_at(c, "spec.podCIDRs[%u]", i++);
 		if (!cJSON_IsString(v) || kube_prefix_parse(v->valuestring, &p) < 0)
 			return kube_bad(c, f, "not a prefix");
 		for (k = 0; k < n->ncidr; k++)
@@ -76,7 +76,7 @@ static int node_addrs(struct ctx *c, const cJSON *obj, struct kube_node *n)
 	const char *type, *s;
 	struct kube_addr a;
 	unsigned int i = 0;
-	char f[64];
+	const char *f;
 
 	if (kube_get_node(c, obj, "status", "status", false, &status) < 0 ||
 	    (status && kube_get_node(c, status, "addresses", "status.addresses",
@@ -85,7 +85,7 @@ static int node_addrs(struct ctx *c, const cJSON *obj, struct kube_node *n)
 	if (!status || !addrs)
 		return 0;
 	cJSON_ArrayForEach(v, addrs) {
-		snprintf(f, sizeof(f), "status.addresses[%u]", i++);
+		f = kube_at(c, "status.addresses[%u]", i++);
 		if (!cJSON_IsObject(v))
 			return kube_bad(c, f, "not an object");
 		if (kube_get_str(c, v, "type", f, &type) < 0 ||

@@ -117,13 +117,14 @@ int kube_prefixes_parse(const char *s, struct kube_prefix *p, unsigned int *n,
 
 int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 {
-	char what[300];
+	char what[300], path[128];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return kube_fail(c->err, "%s %s: %s: %s", c->kind, c->key, field, what);
+	snprintf(path, sizeof(path), field, c->idx);
+	return kube_fail(c->err, "%s %s: %s: %s", c->kind, c->key, path, what);
 }
 
 int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
@@ -233,7 +234,7 @@ static int addrs_parse(struct ctx *c, const cJSON *arr, const char *field,
 		       struct kube_addr **out, unsigned int *n)
 {
 	const cJSON *v;
-	char f[64];
+	const char *f;
 	unsigned int i = 0;
 
 	*n = 0;
@@ -244,7 +245,7 @@ static int addrs_parse(struct ctx *c, const cJSON *arr, const char *field,
 	if (!*out)
 		return kube_fail(c->err, "out of memory");
 	cJSON_ArrayForEach(v, arr) {
-		snprintf(f, sizeof(f), "%s[%u]", field, i++);
+		f = kube_at(c, field, i++);
 		if (!cJSON_IsString(v))
 			return kube_bad(c, f, "not a string");
 		if (kube_addr_parse(v->valuestring, &(*out)[*n]) < 0)
@@ -274,7 +275,7 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 {
 	const cJSON *ports, *p;
 	const char *name;
-	char f[64];
+	const char *f;
 	long n;
 
 	if (kube_get_node(c, spec, "ports", "spec.ports", true, &ports) < 0)
@@ -287,26 +288,26 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 	cJSON_ArrayForEach(p, ports) {
 		struct kube_svc_port *sp = &s->ports[s->nports];
 
-		snprintf(f, sizeof(f), "spec.ports[%u]", s->nports);
+		f = kube_at(c, "spec.ports[%u]", s->nports);
 		if (!cJSON_IsObject(p))
 			return kube_bad(c, f, "not an object");
 		s->nports++;
-		snprintf(f, sizeof(f), "spec.ports[%u].name", s->nports - 1);
+		f = kube_at(c, "spec.ports[%u].name", s->nports - 1);
 		if (kube_get_str(c, p, "name", f, &name) < 0)
 			return -1;
 		sp->name = strdup(name ?: "");
 		if (!sp->name)
 			return kube_fail(c->err, "out of memory");
-		snprintf(f, sizeof(f), "spec.ports[%u].protocol", s->nports - 1);
+		f = kube_at(c, "spec.ports[%u].protocol", s->nports - 1);
 		if (proto_parse(c, p, f, &sp->proto) < 0)
 			return -1;
-		snprintf(f, sizeof(f), "spec.ports[%u].port", s->nports - 1);
+		f = kube_at(c, "spec.ports[%u].port", s->nports - 1);
 		if (get_int(c, p, "port", f, 1, 65535, 0, &n) < 0)
 			return -1;
 		if (!n)
 			return kube_bad(c, f, "missing");
 		sp->port = n;
-		snprintf(f, sizeof(f), "spec.ports[%u].nodePort", s->nports - 1);
+		f = kube_at(c, "spec.ports[%u].nodePort", s->nports - 1);
 		if (get_int(c, p, "nodePort", f, 1, 65535, 0, &n) < 0)
 			return -1;
 		sp->nodeport = n;
@@ -318,7 +319,7 @@ static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 {
 	const cJSON *ips, *v;
 	const char *ip;
-	char f[64];
+	const char *f;
 	unsigned int i = 0;
 
 	if (kube_get_node(c, spec, "clusterIPs", "spec.clusterIPs", true, &ips) < 0 ||
@@ -335,7 +336,7 @@ static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 		return 0;
 	}
 	cJSON_ArrayForEach(v, ips) {
-		snprintf(f, sizeof(f), "spec.clusterIPs[%u]", i++);
+		f = kube_at(c, "spec.clusterIPs[%u]", i++);
 		if (!cJSON_IsString(v))
 			return kube_bad(c, f, "not a string");
 		if (!strcmp(v->valuestring, "None") || !*v->valuestring) {
@@ -360,7 +361,7 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 {
 	const cJSON *status, *lb, *ingress, *v, *ranges;
 	const char *ip, *mode;
-	char f[96];
+	const char *f;
 	unsigned int i = 0;
 
 	if (kube_get_node(c, spec, "loadBalancerSourceRanges",
@@ -371,7 +372,7 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 		if (!s->ranges)
 			return kube_fail(c->err, "out of memory");
 		cJSON_ArrayForEach(v, ranges) {
-			snprintf(f, sizeof(f), "spec.loadBalancerSourceRanges[%u]", i++);
+			f = kube_at(c, "spec.loadBalancerSourceRanges[%u]", i++);
 			if (!cJSON_IsString(v))
 				return kube_bad(c, f, "not a string");
 			if (kube_prefix_parse(v->valuestring, &s->ranges[s->nranges]) < 0)
@@ -395,7 +396,7 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 		return kube_fail(c->err, "out of memory");
 	i = 0;
 	cJSON_ArrayForEach(v, ingress) {
-		snprintf(f, sizeof(f), "status.loadBalancer.ingress[%u]", i++);
+		f = kube_at(c, "status.loadBalancer.ingress[%u]", i++);
 		if (!cJSON_IsObject(v))
 			return kube_bad(c, f, "not an object");
 		if (kube_get_str(c, v, "ip", f, &ip) < 0 ||
@@ -414,12 +415,10 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 }
 
 static int policy_parse(struct ctx *c, const cJSON *spec, const char *name,
-			bool *local)
+			const char *f, bool *local)
 {
-	char f[64];
 	const char *s;
 
-	snprintf(f, sizeof(f), "spec.%s", name);
 	if (kube_get_str(c, spec, name, f, &s) < 0)
 		return -1;
 	if (s && strcmp(s, "Local") && strcmp(s, "Cluster"))
@@ -451,10 +450,12 @@ static int service_parse(struct ctx *c, const cJSON *obj, struct kube_service *s
 				type);
 	if (service_ips(c, spec, s) < 0 || service_ports(c, spec, s) < 0 ||
 	    kube_get_node(c, spec, "externalIPs", "spec.externalIPs", true, &ext) < 0 ||
-	    addrs_parse(c, ext, "spec.externalIPs", &s->ext, &s->next) < 0 ||
+	    addrs_parse(c, ext, "spec.externalIPs[%u]", &s->ext, &s->next) < 0 ||
 	    service_lb(c, obj, spec, s) < 0 ||
-	    policy_parse(c, spec, "externalTrafficPolicy", &s->etp_local) < 0 ||
-	    policy_parse(c, spec, "internalTrafficPolicy", &s->itp_local) < 0 ||
+	    policy_parse(c, spec, "externalTrafficPolicy",
+			 "spec.externalTrafficPolicy", &s->etp_local) < 0 ||
+	    policy_parse(c, spec, "internalTrafficPolicy",
+			 "spec.internalTrafficPolicy", &s->itp_local) < 0 ||
 	    kube_get_str(c, spec, "sessionAffinity", "spec.sessionAffinity", &aff) < 0)
 		return -1;
 	if (aff && strcmp(aff, "None") && strcmp(aff, "ClientIP"))
@@ -502,7 +503,7 @@ void kube_slice_free(struct kube_slice *s)
 static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 {
 	const cJSON *ports, *p, *name;
-	char f[64];
+	const char *f;
 	long n;
 
 	if (kube_get_node(c, obj, "ports", "ports", true, &ports) < 0)
@@ -515,7 +516,7 @@ static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 	cJSON_ArrayForEach(p, ports) {
 		struct kube_slice_port *sp = &s->ports[s->nports];
 
-		snprintf(f, sizeof(f), "ports[%u]", s->nports++);
+		f = kube_at(c, "ports[%u]", s->nports++);
 		if (!cJSON_IsObject(p))
 			return kube_bad(c, f, "not an object");
 		name = cJSON_GetObjectItemCaseSensitive(p, "name");
@@ -528,7 +529,7 @@ static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 		}
 		if (proto_parse(c, p, f, &sp->proto) < 0)
 			return -1;
-		snprintf(f, sizeof(f), "ports[%u].port", s->nports - 1);
+		f = kube_at(c, "ports[%u].port", s->nports - 1);
 		if (get_int(c, p, "port", f, 0, 65535, 0, &n) < 0)
 			return -1;
 		sp->port = n;
@@ -542,19 +543,19 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 	const cJSON *addrs, *cond, *hints, *zones, *z;
 	const char *node, *zname;
 	int ready, serving, term;
-	char f[96];
+	const char *f;
 
-	snprintf(f, sizeof(f), "endpoints[%u]", i);
+	f = kube_at(c, "endpoints[%u]", i);
 	if (!cJSON_IsObject(e))
 		return kube_bad(c, f, "not an object");
-	snprintf(f, sizeof(f), "endpoints[%u].addresses", i);
+	f = kube_at(c, "endpoints[%u].addresses", i);
 	if (kube_get_node(c, e, "addresses", f, true, &addrs) < 0)
 		return -1;
 	*skip = !addrs || !cJSON_GetArraySize(addrs);
 	if (*skip)
 		return 0;
 	/* kube-proxy uses the first address only. */
-	snprintf(f, sizeof(f), "endpoints[%u].addresses[0]", i);
+	f = kube_at(c, "endpoints[%u].addresses[0]", i);
 	z = cJSON_GetArrayItem(addrs, 0);
 	if (!cJSON_IsString(z))
 		return kube_bad(c, f, "not a string");
@@ -563,7 +564,7 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 	if (ep->addr.family != family)
 		return kube_bad(c, f, "`%s' is not of the slice's addressType %s",
 				z->valuestring, family == AF_INET ? "IPv4" : "IPv6");
-	snprintf(f, sizeof(f), "endpoints[%u].conditions", i);
+	f = kube_at(c, "endpoints[%u].conditions", i);
 	if (kube_get_node(c, e, "conditions", f, false, &cond) < 0)
 		return -1;
 	ready = serving = term = -1;
@@ -576,17 +577,17 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 	ep->ready = ready != 0;
 	ep->serving = serving != 0;
 	ep->terminating = term == 1;
-	snprintf(f, sizeof(f), "endpoints[%u].nodeName", i);
+	f = kube_at(c, "endpoints[%u].nodeName", i);
 	if (kube_get_str(c, e, "nodeName", f, &node) < 0)
 		return -1;
 	if (node && !(ep->node = strdup(node)))
 		return kube_fail(c->err, "out of memory");
-	snprintf(f, sizeof(f), "endpoints[%u].hints", i);
+	f = kube_at(c, "endpoints[%u].hints", i);
 	if (kube_get_node(c, e, "hints", f, false, &hints) < 0)
 		return -1;
 	if (!hints)
 		return 0;
-	snprintf(f, sizeof(f), "endpoints[%u].hints.forZones", i);
+	f = kube_at(c, "endpoints[%u].hints.forZones", i);
 	if (kube_get_node(c, hints, "forZones", f, true, &zones) < 0)
 		return -1;
 	if (!zones)

@@ -10,14 +10,19 @@
 
 #include "kube.h"
 
-/* Parsing: the object's kind and key, and the path to the field. */
+/*
+ * Parsing: the object's kind and key, and the index of the array element
+ * being read. A field is named by its path, where a "%u" stands for
+ * @idx ("spec.ports[%u].port"): the path is only formatted for an error.
+ */
 struct ctx {
 	const char *kind;
 	char key[300];
+	unsigned int idx;
 	struct kube_err *err;
 };
 
-/* "<kind> <key>: <field>: <what>" into c->err; returns -1. */
+/* "<kind> <key>: <field, @idx in it>: <what>" into c->err; returns -1. */
 int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An optional string member: NULL if absent or null; -1 if not a string. */
@@ -26,5 +31,12 @@ int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
 /* An optional array or object member (@array): NULL if absent or null. */
 int kube_get_node(struct ctx *c, const cJSON *o, const char *name,
 		  const char *field, bool array, const cJSON **out);
+
+/* @field, of the array element @idx. */
+static inline const char *kube_at(struct ctx *c, const char *field, unsigned int idx)
+{
+	c->idx = idx;
+	return field;
+}
 
 #endif /* PODNET_KUBE_PARSE_H */
