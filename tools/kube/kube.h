@@ -216,22 +216,6 @@ struct kube_scan {
 	bool str, esc;		/* in a string, after a backslash */
 };
 
-/*
- * A sparse copy of a JSON value (sparse.c): the members tools/kube reads,
- * without whitespace, for libcjson to parse. kube_sparse() copies the value
- * at @b (within @len bytes, followed by a NUL somewhere) into @out->buf
- * (NUL-terminated, @out->len bytes), *@end past the value in @b: 0, or
- * KUBE_SPARSE_* if it is not JSON (*@end where it stops being).
- */
-struct kube_sparse {
-	char *buf;
-	size_t len, size;
-};
-
-enum { KUBE_SPARSE_MALFORMED = 1, KUBE_SPARSE_TRUNCATED, KUBE_SPARSE_NOMEM };
-
-int kube_sparse(const char *b, size_t len, struct kube_sparse *out, size_t *end);
-
 struct kube_reader {
 	int fd;
 	const char *name;	/* for errors: the file name or "-" */
@@ -244,7 +228,6 @@ struct kube_reader {
 	bool in_list, items_first;
 	size_t list_at, items_at, list_end;
 	struct kube_scan scan;	/* the top-level value being read */
-	struct kube_sparse sparse;	/* what libcjson parses of it */
 };
 
 void kube_reader_init(struct kube_reader *r, int fd, const char *name);

@@ -5,9 +5,7 @@
  * stream) whole values are found by a scanner that only follows strings
  * and brackets. A top-level object with an "items" array (a List) has its
  * items parsed one at a time, so that the biggest tree in memory is one
- * object, however long the list. What libcjson parses of a value is its
- * sparse copy (sparse.c): the members that are read, checked as JSON with
- * all the others on the way.
+ * object, however long the list.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,8 +78,6 @@ void kube_reader_free(struct kube_reader *r)
 {
 	free(r->buf);
 	r->buf = NULL;
-	free(r->sparse.buf);
-	r->sparse.buf = NULL;
 }
 
 static bool is_ws(char c)
@@ -199,7 +195,6 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 		r->len -= r->off;
 		r->scan.pos = r->scan.pos > r->off ? r->scan.pos - r->off : 0;
 		r->off = 0;
-		r->buf[r->len] = '\0';
 	}
 	if (r->size - r->len < 65536) {
 		size_t size = r->size * 2 + 131072;
@@ -215,7 +210,7 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 		r->size = size;
 	}
 	do
-		n = read(r->fd, r->buf + r->len, r->size - r->len - 1);
+		n = read(r->fd, r->buf + r->len, r->size - r->len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return KUBE_AGAIN;
@@ -226,7 +221,6 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 		return 0;
 	}
 	r->len += n;
-	r->buf[r->len] = '\0';	/* kube_sparse() reads up to a NUL */
 	return 1;
 }
 
@@ -245,22 +239,20 @@ static int malformed(struct kube_reader *r, struct kube_err *err)
 }
 
 /*
- * libcjson parses the sparse copy of the value at @i (which ends before
- * @len): the value, with *@end past it, or NULL if it is not JSON.
+ * libcjson parses the value at @i (which ends before @len): the value,
+ * with *@end past it, or NULL if it is not JSON.
  */
-static cJSON *parse_at(struct kube_reader *r, size_t i, size_t len, size_t *end)
+static cJSON *parse_at(const char *b, size_t i, size_t len, size_t *end)
 {
-	size_t e;
+	const char *stop = NULL;
 	cJSON *v;
 
-	if (kube_sparse(r->buf + i, len - i, &r->sparse, &e))
-		return NULL;
 	arena.used = 0;		/* the last object is done with */
 	arena.on = true;
-	v = cJSON_ParseWithLength(r->sparse.buf, r->sparse.len);
+	v = cJSON_ParseWithLengthOpts(b + i, len - i, &stop, false);
 	arena.on = false;
 	if (v)
-		*end = i + e;
+		*end = stop - b;
 	return v;
 }
 
@@ -324,7 +316,7 @@ static int next_item(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 		return 0;
 	}
 	r->items_first = false;
-	*obj = i < len ? parse_at(r, i, len, &end) : NULL;
+	*obj = i < len ? parse_at(r->buf, i, len, &end) : NULL;
 	if (!*obj)
 		goto bad;
 	r->items_at = end;
@@ -397,7 +389,7 @@ int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 				return malformed(r, err);
 			}
 		}
-		*obj = parse_at(r, i, end, &end);
+		*obj = parse_at(r->buf, i, end, &end);
 		if (*obj) {
 			r->off = end;
 			return 1;
