@@ -41,12 +41,15 @@
  * packet never matches). ICMPv6 takes the IP stack: its route lookup
  * hashes multipath routes with a function modules cannot call.
  *
- * A packet from another node (podnet_fwd_tunnel(), from the rx_handler
- * tunnel.c puts on the VXLAN device) takes the same steps with the tunnel
- * device as the way in: PRE_ROUTING and the route lookup as ip_rcv() on
- * it, then ip_forward() out of the pod's podnet device (FORWARD and
- * POST_ROUTING: in the tunnel, out the podnet device) and podnet_xmit()'s
- * delivery, the route looked up each time.
+ * A packet from another node (podnet_fwd_node(): from the rx_handler
+ * tunnel.c puts on the VXLAN device, or the ingress hook uplink.c puts on
+ * the device a host-gw node is routed by) takes the same steps with the
+ * device it was received on as the way in: PRE_ROUTING and the route
+ * lookup as ip_rcv() on it, then ip_forward() out of the pod's podnet
+ * device (FORWARD and POST_ROUTING: in that device, out the podnet device)
+ * and podnet_xmit()'s delivery, the route looked up each time. Its pass
+ * through the way in is not skipped but done (taps, tc, ingress hooks saw
+ * it before podnet): only the podnet device's own passes are left out.
  */
 
 #include <linux/inetdevice.h>
@@ -491,8 +494,9 @@ static bool podnet_fwd_find(struct net *net, struct podnet_dev **pn,
 
 /*
  * The IPv4 part of ip_rcv(), for a packet the rx_handler has checked,
- * received on @dev: from a pod of @pn (the podnet device), or from a
- * tunnel (@pn NULL). Return: as podnet_fwd().
+ * received on @dev: from a pod of @pn (the podnet device, whose second pass
+ * is the one skipped), or from another node (@pn NULL: the tunnel or an
+ * uplink, its pass done). Return: as podnet_fwd().
  */
 static rx_handler_result_t podnet_fwd4(struct net_device *dev,
 				       struct podnet_dev *pn,
@@ -504,7 +508,7 @@ static rx_handler_result_t podnet_fwd4(struct net_device *dev,
 	struct in6_addr daddr;
 
 	if (iph->ihl != 5 || ntohs(iph->tot_len) != skb->len ||
-	    ip_fast_csum(iph, iph->ihl) || !podnet_dev_quiet(dev) ||
+	    ip_fast_csum(iph, iph->ihl) || (pn && !podnet_dev_quiet(dev)) ||
 	    podnet_fwd_xfrm(net, skb))
 		return RX_HANDLER_PASS;
 	ipv6_addr_set_v4mapped(iph->daddr, &daddr);
@@ -665,8 +669,8 @@ static rx_handler_result_t podnet_fwd6(struct net_device *dev,
 	    ntohs(hdr->payload_len) + sizeof(*hdr) != skb->len ||
 	    ipv6_addr_loopback(&hdr->saddr) ||
 	    ipv6_addr_loopback(&hdr->daddr) ||
-	    ipv6_addr_is_multicast(&hdr->daddr) || !podnet_dev_quiet(dev) ||
-	    podnet_fwd_xfrm(net, skb))
+	    ipv6_addr_is_multicast(&hdr->daddr) ||
+	    (pn && !podnet_dev_quiet(dev)) || podnet_fwd_xfrm(net, skb))
 		return RX_HANDLER_PASS;
 	if (!podnet_fwd_find(net, &pn, &hdr->daddr, &out))
 		return RX_HANDLER_PASS;
@@ -718,23 +722,24 @@ rx_handler_result_t podnet_fwd(struct podnet_port *in, struct sk_buff *skb)
 }
 
 /**
- * podnet_fwd_tunnel() - forward a packet from another node to a pod
- * @skb: a packet received on the tunnel device (podnet.1, kmod/tunnel.c),
- *	skb->data at its network header
+ * podnet_fwd_node() - forward a packet from another node to a pod
+ * @skb: a packet received on the tunnel device (podnet.1, kmod/tunnel.c)
+ *	or on an uplink (kmod/uplink.c), skb->data at its network header
  *
  * The same steps as podnet_fwd() takes, in the IP stack's order, with the
- * tunnel device as the one the packet came in on and the pod's podnet
- * device as the one it leaves by: PRE_ROUTING, the route lookup (not
- * kept), what ip_forward() does, FORWARD, POST_ROUTING, and the pod's
- * port. Only for a packet to a pod of a podnet device of the namespace,
- * whose passes nothing would see (podnet_dev_quiet()), nor the tunnel
- * device's own (an L3 master).
+ * device the packet came in on as the way in and the pod's podnet device
+ * as the one it leaves by: PRE_ROUTING, the route lookup (not kept), what
+ * ip_forward() does, FORWARD, POST_ROUTING, and the pod's port. Only for a
+ * packet to a pod of a podnet device of the namespace, whose passes
+ * nothing would see (podnet_dev_quiet()), received on a device that is not
+ * an L3 master's port (whose own pass would follow).
  *
- * Context: RCU read-side section (the tunnel device's rx_handler).
+ * Context: RCU read-side section (the tunnel device's rx_handler, or the
+ * uplink's ingress hook).
  * Return: as podnet_fwd(); RX_HANDLER_PASS: to the IP stack as received on
- * the tunnel device.
+ * that device.
  */
-rx_handler_result_t podnet_fwd_tunnel(struct sk_buff *skb)
+rx_handler_result_t podnet_fwd_node(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	const struct in6_addr *saddr;

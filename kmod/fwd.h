@@ -7,7 +7,7 @@
 struct podnet_port;
 
 rx_handler_result_t podnet_fwd(struct podnet_port *in, struct sk_buff *skb);
-rx_handler_result_t podnet_fwd_tunnel(struct sk_buff *skb);
+rx_handler_result_t podnet_fwd_node(struct sk_buff *skb);
 void podnet_fwd_routes_free(struct podnet_port *port);
 
 #endif /* _PODNET_FWD_H */

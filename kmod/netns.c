@@ -22,15 +22,17 @@ static int __net_init podnet_net_init(struct net *net)
 
 	INIT_LIST_HEAD(&pnet->devs);
 	INIT_LIST_HEAD(&pnet->nodes);
+	INIT_LIST_HEAD(&pnet->uplinks);
 	return podnet_svc_net_init(net);
 }
 
 /*
  * Delete the podnet devices of dying namespaces in one batch, as vxlan and
  * geneve do: the core deletes rtnl_link_ops devices too, but later, and a
- * batch here keeps the teardown to one unregister_netdevice_many(). Then
- * their services: no pod sends through a node whose services are gone (a
- * .exit would run before this, ops_exit_list() of 6.1).
+ * batch here keeps the teardown to one unregister_netdevice_many(), with
+ * the other nodes and the uplink hooks they hold. Then their services: no
+ * pod sends through a node whose services are gone (a .exit would run
+ * before this, ops_exit_list() of 6.1).
  */
 static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
 {
@@ -47,6 +49,15 @@ static void __net_exit podnet_net_exit_batch(struct list_head *net_list)
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 
+	list_for_each_entry(net, net_list, exit_list)
+		podnet_svc_net_unhook(net);
+	/*
+	 * A packet in a hook just taken off (an uplink's, NAT's) is done with
+	 * the namespace's state before it is freed: the hooks' own removal
+	 * does not wait for it, and on module removal nothing else does
+	 * before ops_free_list() (unregister_pernet_device() of 6.1).
+	 */
+	synchronize_net();
 	list_for_each_entry(net, net_list, exit_list) {
 		WARN_ON_ONCE(!list_empty(&podnet_net(net)->devs));
 		podnet_svc_net_exit(net);

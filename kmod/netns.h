@@ -32,6 +32,8 @@
  * @nodes: the other nodes, struct podnet_node, in order of creation (RTNL)
  * @nnodes: how many (RTNL)
  * @node_gen: bumped on every change of @nodes, for dumps (RTNL)
+ * @uplinks: devices other nodes' pods' packets come in on, struct
+ *	podnet_uplink (RTNL)
  */
 struct podnet_net {
 	struct list_head devs;
@@ -54,6 +56,7 @@ struct podnet_net {
 	struct list_head nodes;
 	unsigned int nnodes;
 	unsigned int node_gen;
+	struct list_head uplinks;
 };
 
 extern unsigned int podnet_net_id;

@@ -7,7 +7,9 @@
  * stands for are the kernel's own, written by podnetctl over rtnetlink, and
  * the table is what they are checked against and rebuilt from. Changed and
  * read under RTNL, which also guards the podnet devices whose addresses a
- * node's prefixes must not overlap.
+ * node's prefixes must not overlap. A node reached without a tunnel
+ * (encap none) also holds the uplink (kmod/uplink.c) its pods' packets
+ * come in on, whose hook takes them to the pods by podnet's forward path.
  */
 
 #include <linux/etherdevice.h>
@@ -25,6 +27,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "node.h"
+#include "uplink.h"
 
 static unsigned int podnet_max_nodes = 5000;
 module_param_named(max_nodes, podnet_max_nodes, uint, 0644);
@@ -41,9 +44,12 @@ MODULE_PARM_DESC(max_nodes,
  * @cidr: its pod prefixes, @ncidr of them
  * @encap: enum podnet_encap
  * @vtep_mac: its VXLAN device's MAC address (vxlan)
+ * @up: the uplinks its pods' packets come in on, one an address (encap
+ *	none; NULL where there is none)
  */
 struct podnet_node {
 	struct list_head list;
+	struct podnet_uplink *up[2];
 	struct in6_addr addr[2];
 	struct podnet_prefix cidr[2];
 	u8 naddr;
@@ -321,6 +327,35 @@ static void podnet_node_changed(struct podnet_net *pnet)
 	mutex_unlock(&pnet->svc_lock);
 }
 
+/* Take the uplinks of a node reached without a tunnel. Context: RTNL. */
+static int podnet_node_uplinks(struct net *net, struct podnet_node *node)
+{
+	unsigned int i;
+
+	if (node->encap != PODNET_ENCAP_NONE)
+		return 0;
+	for (i = 0; i < node->naddr; i++) {
+		node->up[i] = podnet_uplink_get(net, &node->addr[i]);
+		if (IS_ERR(node->up[i])) {
+			int err = PTR_ERR(node->up[i]);
+
+			node->up[i] = NULL;
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Let go of a node's uplinks, then of the node. Context: RTNL. */
+static void podnet_node_free(struct podnet_node *node)
+{
+	if (!node)
+		return;
+	podnet_uplink_put(node->up[0]);
+	podnet_uplink_put(node->up[1]);
+	kfree(node);
+}
+
 static int podnet_nl_node_attrs(struct genl_info *info, struct nlattr **tb)
 {
 	int err;
@@ -378,6 +413,12 @@ int podnet_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOSPC;
 		goto unlock;
 	}
+	err = podnet_node_uplinks(net, node);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "cannot take the node's uplink");
+		goto unlock;
+	}
 	if (old) {
 		list_replace(&old->list, &node->list);
 	} else {
@@ -386,12 +427,14 @@ int podnet_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	pnet->node_gen++;
 	podnet_nl_notify_node(net, node, PODNET_CMD_NODE_SET);
+	podnet_node_free(old);
 	rtnl_unlock();
 	podnet_node_changed(pnet);
-	kfree(old);
 	return 0;
 unlock:
+	podnet_node_free(node);
 	rtnl_unlock();
+	return err;
 free:
 	kfree(node);
 	return err;
@@ -420,9 +463,9 @@ int podnet_nl_node_del(struct sk_buff *skb, struct genl_info *info)
 	pnet->nnodes--;
 	pnet->node_gen++;
 	podnet_nl_notify_node(net, node, PODNET_CMD_NODE_DEL);
+	podnet_node_free(node);
 	rtnl_unlock();
 	podnet_node_changed(pnet);
-	kfree(node);
 	return 0;
 }
 
@@ -490,7 +533,7 @@ void podnet_node_net_exit(struct net *net)
 	struct podnet_node *node, *tmp;
 
 	list_for_each_entry_safe(node, tmp, &pnet->nodes, list)
-		kfree(node);
+		podnet_node_free(node);
 	INIT_LIST_HEAD(&pnet->nodes);
 	pnet->nnodes = 0;
 }

@@ -27,6 +27,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "tunnel.h"
+#include "uplink.h"
 
 /*
  * What the receive checks make of a packet: a drop reason (one of the
@@ -454,6 +455,7 @@ static int podnet_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct podnet_port *port;
 
 	podnet_tunnel_netdev_event(dev, event);
+	podnet_uplink_netdev_event(dev, event);
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 	port = podnet_port_get_rtnl(dev);
@@ -467,8 +469,8 @@ static struct notifier_block podnet_netdev_notifier = {
 };
 
 /**
- * podnet_port_init() - watch for port devices going away, and for tunnel
- *	devices coming and going (tunnel.c)
+ * podnet_port_init() - watch for port devices going away, for tunnel
+ *	devices coming and going (tunnel.c) and for uplinks going (uplink.c)
  *
  * Return: 0 or a negative errno.
  */

@@ -930,8 +930,28 @@ err_fes:
 }
 
 /**
- * podnet_svc_net_exit() - delete a dying namespace's services
+ * podnet_svc_net_unhook() - take a dying namespace's NAT hooks off
  * @net: the namespace
+ *
+ * A packet already in them goes on under RCU: the caller waits for a grace
+ * period before podnet_svc_net_exit() frees what they read.
+ */
+void podnet_svc_net_unhook(struct net *net)
+{
+	struct podnet_net *pnet = podnet_net(net);
+
+	mutex_lock(&pnet->svc_lock);
+	if (pnet->nat_on) {
+		podnet_nat_disable(net);
+		pnet->nat_on = false;
+	}
+	mutex_unlock(&pnet->svc_lock);
+}
+
+/**
+ * podnet_svc_net_exit() - delete a dying namespace's services
+ * @net: the namespace, its hooks off a grace period ago
+ *	(podnet_svc_net_unhook())
  */
 void podnet_svc_net_exit(struct net *net)
 {
@@ -941,10 +961,6 @@ void podnet_svc_net_exit(struct net *net)
 	mutex_lock(&pnet->svc_lock);
 	list_for_each_entry_safe(svc, tmp, &pnet->svcs, node)
 		podnet_svc_remove(pnet, svc, false);
-	if (pnet->nat_on) {
-		podnet_nat_disable(net);
-		pnet->nat_on = false;
-	}
 	mutex_unlock(&pnet->svc_lock);
 	podnet_aff_net_exit(net);
 	podnet_cfg_net_exit(net);

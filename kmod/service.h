@@ -283,6 +283,7 @@ int podnet_ep_set(struct podnet_svc *svc, const struct podnet_ep_spec *eps,
 void podnet_svc_read_stats(const struct podnet_svc *svc,
 			   u64 out[PODNET_SC_MAX]);
 int podnet_svc_net_init(struct net *net);
+void podnet_svc_net_unhook(struct net *net);
 void podnet_svc_net_exit(struct net *net);
 
 extern unsigned int podnet_max_services;

@@ -4,7 +4,7 @@
  * ("podnet.1", which podnetctl makes for the nodes it reaches over VXLAN).
  * podnet takes what that device receives (an rx_handler, as a bridge takes
  * its ports'): a packet for a pod of a podnet device of its namespace goes
- * to the pod by podnet's forward path (podnet_fwd_tunnel(), kmod/fwd.c),
+ * to the pod by podnet's forward path (podnet_fwd_node(), kmod/fwd.c),
  * with the IP stack's steps and devices; anything else goes on to the IP
  * stack as received on the tunnel device, as without podnet.
  *
@@ -33,7 +33,7 @@ static rx_handler_result_t podnet_tunnel_rx(struct sk_buff **pskb)
 	if (!skb)
 		return RX_HANDLER_CONSUMED;
 	*pskb = skb;
-	return podnet_fwd_tunnel(skb);
+	return podnet_fwd_node(skb);
 }
 
 static bool podnet_tunnel_dev(const struct net_device *dev)

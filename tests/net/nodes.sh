@@ -65,6 +65,7 @@ pod_attach "$B" pn0 vb "$PB" 10.244.2.2/24 fd00:244:2::2/64
 pod_attach "$C" pn0 vc "$PC" 10.244.3.2/24 fd00:244:3::2/64
 for p in PA PB PC; do
 	pnt serve "${!p}" "$p" name tcp4:80 tcp6:80 >/dev/null
+	pnt serve "${!p}" "$p" echo tcp4:7 >/dev/null
 done
 
 # vtep_mac IPV4: the MAC podnet derives for a node (PODNET_VTEP_MAC_PREFIX).
@@ -258,27 +259,58 @@ check "B's VXLAN neighbour and fdb entries are gone" \
 check "host-gw: pod A -> pod B (IPv4), no NAT" sees "$PA" 10.244.2.2 10.244.1.2
 check "host-gw: pod C -> pod B (IPv6), no NAT" sees "$PC" fd00:244:2::2 fd00:244:3::2
 
-# load_to NS ADDR: TCP exchanges from NS to ADDR:80 in the background,
-# their id in $LOAD.
+# From B's uplink to its pod by podnet's forward path (kmod/uplink.c: an
+# ingress hook on ul0, the device B routes A's address by), seen by B's
+# FORWARD hook with ul0 as the way in and pn0 as the way out.
+cat >"$tmp.nft" <<'NFT'
+table inet pntgw {
+	chain cross {
+		type filter hook forward priority 0;
+		iifname "ul0" oifname "pn0" ip daddr 10.244.2.2 icmp type echo-request counter
+	}
+}
+NFT
+pnt run "$B" nft -f "$tmp.nft" >/dev/null
+check "host-gw: A's pod's echo request reaches B's pod by podnet's forward path" \
+	switched "$B" vb 1 pings "$PA" 10.244.2.2
+check "... seen by B's FORWARD hook: in ul0, out pn0" \
+	has_line "*counter packets 1 *" pnt run "$B" nft list chain inet pntgw cross
+# uplink_gone: a node routed by a device of its own on B (a dummy), the
+# device deleted before the node (the hook goes with the device), then
+# the node; B's pod still reached from A's by the forward path.
+uplink_gone() {
+	ip -n "$B" -b - <<END || return 1
+link add ulx type dummy
+addr add 192.168.60.1/24 dev ulx
+link set ulx up
+END
+	podnetctl -n "$B" node add node-X ip 192.168.60.7 podcidr 10.244.7.0/24 encap none &&
+		ip -n "$B" link del ulx &&
+		podnetctl -n "$B" node del node-X &&
+		switched "$B" vb 1 pings "$PA" 10.244.2.2
+}
+check "host-gw: an uplink deleted before its node, then the node" uplink_gone
+
+# load_to NS ADDR: TCP exchanges from NS with ADDR:7, an echo server (it
+# reads to the end and closes after the client: no reset that could
+# overtake its answer, as one from a name server, which answers and closes
+# with the client's data unread, may when the two leave by different CPUs:
+# a read ECONNRESET in about one exchange in a hundred on the debug
+# kernel, with podnet's forward path on or off), in the background, their
+# id in $LOAD.
 LOAD=
 load_to() {
 	local out
-	pntv out load "$1" "$2" 80 tcp log="$tmp.load" || { echo "$out"; return 1; }
+	pntv out load "$1" "$2" 7 tcp log="$tmp.load" || { echo "$out"; return 1; }
 	LOAD=${out#load }
 }
 # unload_clean: the load's exchanges, all answered (its log shown if not).
-# On the debug kernel one may time out (its 500 ms, under KASAN in an
-# emulated guest while podnetctl runs), no more: one exchange failed in
-# one of eight runs there, before the log was kept; its cause is not known.
 unload_clean() {
-	local out late
+	local out
 	pntv out unload "$LOAD" || { echo "$out"; return 1; }
 	echo "$out"
 	[[ "$out" != "0 ok"* ]] || return 1
-	[[ "$out" != *" 0 failed" ]] || return 0
-	late=$(grep -c ' - .* ETIMEDOUT$' "$tmp.load")
-	cat "$tmp.load"
-	[ "$PODNET_KERNEL" = debug ] && [[ "$out" == *" 1 failed" ]] && [ "$late" -eq 1 ]
+	[[ "$out" == *" 0 failed" ]] || { cat "$tmp.load"; return 1; }
 }
 load_to "$PA" 10.244.3.2
 check "node del node-B (on A) while A's pod talks to C's" podnetctl -n "$A" node del node-B
@@ -363,6 +395,7 @@ END
 pod_attach "$D" pn0 vd "$PD" 10.244.4.2/24 fd00:244:4::2/64
 pod_attach "$E" pn0 ve "$PE" 10.244.5.2/24 fd00:244:5::2/64
 pnt serve "$PE" PE name tcp4:80 tcp6:80 >/dev/null
+pnt serve "$PE" PE echo tcp4:7 >/dev/null
 add_de() {
 	podnetctl -n "$D" node add node-E ip fd00:52::5 podcidr 10.244.5.0/24 podcidr fd00:244:5::/64 &&
 		podnetctl -n "$E" node add node-D ip fd00:52::4 podcidr 10.244.4.0/24 podcidr fd00:244:4::/64

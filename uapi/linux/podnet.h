@@ -323,6 +323,11 @@
  * another node has; with encap none, a pod prefix of a family the node has
  * no address of (its pods are routed via that address). At most
  * max_nodes (module parameter, 5000; a user namespace's namespace 1024).
+ * With encap none, the device this namespace routes each of the node's
+ * addresses by then (its uplink) gets podnet's netfilter ingress hook, which
+ * takes packets for this node's pods to them by podnet's forward path, as
+ * podnet does with what "podnet.1" receives; a failure to put it there
+ * refuses the request.
  *
  * PODNET_CMD_NODE_DEL
  * -------------------
