@@ -127,22 +127,27 @@ check "vxlan: pod C -> pod A (IPv4), no NAT" sees "$PC" 10.244.1.2 10.244.3.2
 check "vxlan: pod B -> pod C (IPv6), no NAT" sees "$PB" fd00:244:3::2 fd00:244:2::2
 check "vxlan: node A -> pod B" pings "$A" 10.244.2.2
 
-# From the tunnel to the pod by podnet's forward path (kmod/fwd.c, B's
-# podnet.1 taken by podnet), seen by B's FORWARD hook with podnet.1 as the
-# way in and pn0 as the way out, as the IP stack's path shows it.
-cat >"$tmp.nft" <<'NFT'
-table inet pnt {
+# fwd_path WHAT IIF TABLE: A's pod's echo request reaches B's pod by
+# podnet's forward path (kmod/fwd.c; B's switched +1), seen by B's FORWARD
+# hook (an nft TABLE of its own) with IIF as the way in and pn0 as the way
+# out, as the IP stack's path shows it.
+fwd_path() {
+	cat >"$tmp.nft" <<NFT
+table inet $3 {
 	chain cross {
 		type filter hook forward priority 0;
-		iifname "podnet.1" oifname "pn0" ip daddr 10.244.2.2 icmp type echo-request counter
+		iifname "$2" oifname "pn0" ip daddr 10.244.2.2 icmp type echo-request counter
 	}
 }
 NFT
-pnt run "$B" nft -f "$tmp.nft" >/dev/null
-check "vxlan: A's pod's echo request reaches B's pod by podnet's forward path" \
-	switched "$B" vb 1 pings "$PA" 10.244.2.2
-check "... seen by B's FORWARD hook: in podnet.1, out pn0" \
-	has_line "*counter packets 1 *" pnt run "$B" nft list chain inet pnt cross
+	pnt run "$B" nft -f "$tmp.nft" >/dev/null
+	check "$1: A's pod's echo request reaches B's pod by podnet's forward path" \
+		switched "$B" vb 1 pings "$PA" 10.244.2.2
+	check "... seen by B's FORWARD hook: in $2, out pn0" \
+		has_line "*counter packets 1 *" pnt run "$B" nft list chain inet "$3" cross
+}
+# From the tunnel (B's podnet.1, taken by podnet: kmod/tunnel.c).
+fwd_path vxlan podnet.1 pnt
 # tapped_pn0: with a tap on B's pn0, the IP stack's path (the tap sees it).
 tapped_pn0() {
 	local out id rc
@@ -259,22 +264,9 @@ check "B's VXLAN neighbour and fdb entries are gone" \
 check "host-gw: pod A -> pod B (IPv4), no NAT" sees "$PA" 10.244.2.2 10.244.1.2
 check "host-gw: pod C -> pod B (IPv6), no NAT" sees "$PC" fd00:244:2::2 fd00:244:3::2
 
-# From B's uplink to its pod by podnet's forward path (kmod/uplink.c: an
-# ingress hook on ul0, the device B routes A's address by), seen by B's
-# FORWARD hook with ul0 as the way in and pn0 as the way out.
-cat >"$tmp.nft" <<'NFT'
-table inet pntgw {
-	chain cross {
-		type filter hook forward priority 0;
-		iifname "ul0" oifname "pn0" ip daddr 10.244.2.2 icmp type echo-request counter
-	}
-}
-NFT
-pnt run "$B" nft -f "$tmp.nft" >/dev/null
-check "host-gw: A's pod's echo request reaches B's pod by podnet's forward path" \
-	switched "$B" vb 1 pings "$PA" 10.244.2.2
-check "... seen by B's FORWARD hook: in ul0, out pn0" \
-	has_line "*counter packets 1 *" pnt run "$B" nft list chain inet pntgw cross
+# From B's uplink (kmod/uplink.c: an ingress hook on ul0, the device B
+# routes A's address by).
+fwd_path host-gw ul0 pntgw
 # uplink_gone: a node routed by a device of its own on B (a dummy), the
 # device deleted before the node (the hook goes with the device), then
 # the node; B's pod still reached from A's by the forward path.
@@ -510,12 +502,18 @@ whole() {
 check "one List of Nodes, a Service and its EndpointSlice: the nodes as they were, the service to B's pod" whole
 
 # Last: the module goes while D's pod sends to E's pod through E's
-# podnet.1, which podnet has taken, and comes back; podnet.1 is taken again
-# and passes on what is for no pod (E's own address on it).
+# podnet.1, which podnet has taken, and A's pod to B's over host-gw (B's
+# uplink hook), and comes back; podnet.1 is taken again and passes on
+# what is for no pod (E's own address on it).
+load_to "$PA" 10.244.2.2
+load_gw=$LOAD
 load_to "$PD" 10.244.5.2
 pnt sleep 300 >/dev/null
-check "rmmod podnet while E's podnet.1 takes D's pod's traffic" rmmod podnet
+check "rmmod podnet while E's podnet.1 takes D's pod's traffic and B's uplink A's pod's" \
+	rmmod podnet
 check "... the traffic was under way" unload_went
+LOAD=$load_gw
+check "... over host-gw too" unload_went
 check "... insmod podnet again" podnet_insmod
 check "... E's podnet.1 passes what is for no pod: node D reaches its address" \
 	pings "$D" 10.244.5.0

@@ -5,7 +5,8 @@
  * InternalIP of each family in status.addresses, and flannel's
  * annotations where a flannel node left them: public-ip and public-ipv6
  * (its address on the underlay, before the InternalIP), backend-type
- * (vxlan or host-gw) and backend-data's VtepMAC.
+ * (vxlan or host-gw) and backend-data's VtepMAC (backend-v6-data's for a
+ * node with no IPv4 address: its flannel-v6.1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,9 +119,11 @@ static int mac_parse(const char *s, uint8_t mac[6])
 static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const char *ip4, *ip6, *type, *data4, *data6, *data, *key;
 	const cJSON *ann, *mac;
-	const char *ip4, *ip6, *type, *data;
 	struct kube_addr a;
+	bool v4 = false, v6 = false;
+	unsigned int i;
 	cJSON *d;
 
 	if (kube_get_node(c, meta, "annotations", "metadata.annotations", false, &ann) < 0)
@@ -130,7 +133,8 @@ static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 	if (kube_get_str(c, ann, FLANNEL "public-ip", "metadata.annotations", &ip4) < 0 ||
 	    kube_get_str(c, ann, FLANNEL "public-ipv6", "metadata.annotations", &ip6) < 0 ||
 	    kube_get_str(c, ann, FLANNEL "backend-type", "metadata.annotations", &type) < 0 ||
-	    kube_get_str(c, ann, FLANNEL "backend-data", "metadata.annotations", &data) < 0)
+	    kube_get_str(c, ann, FLANNEL "backend-data", "metadata.annotations", &data4) < 0 ||
+	    kube_get_str(c, ann, FLANNEL "backend-v6-data", "metadata.annotations", &data6) < 0)
 		return -1;
 	if (ip4 && (kube_addr_parse(ip4, &a) < 0 || a.family != AF_INET))
 		return kube_bad(c, "metadata.annotations", FLANNEL "public-ip `%s' is not an IPv4 address",
@@ -149,18 +153,30 @@ static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 	else if (type)
 		return kube_bad(c, "metadata.annotations", FLANNEL "backend-type `%s': podnet speaks vxlan and host-gw",
 				type);
+	/*
+	 * The VTEP podnet's tunnel reaches: flannel.1's (backend-data) over
+	 * IPv4, as podnet.1 goes when the node has an IPv4 address; an
+	 * IPv6-only node's is flannel-v6.1 (backend-v6-data).
+	 */
+	for (i = 0; i < n->naddr; i++) {
+		v4 |= n->addr[i].family == AF_INET;
+		v6 |= n->addr[i].family == AF_INET6;
+	}
+	data = v6 && !v4 ? data6 : data4;
+	key = v6 && !v4 ? FLANNEL "backend-v6-data" : FLANNEL "backend-data";
 	if (!data || n->encap != KUBE_ENCAP_VXLAN)
 		return 0;
 	d = cJSON_Parse(data);
 	mac = d ? cJSON_GetObjectItemCaseSensitive(d, "VtepMAC") : NULL;
 	if (mac && (!cJSON_IsString(mac) || mac_parse(mac->valuestring, n->mac) < 0)) {
 		cJSON_Delete(d);
-		return kube_bad(c, "metadata.annotations", FLANNEL "backend-data: VtepMAC is not a unicast MAC address");
+		return kube_bad(c, "metadata.annotations", "%s: VtepMAC is not a unicast MAC address",
+				key);
 	}
 	n->has_mac = mac != NULL;
 	cJSON_Delete(d);
 	if (!n->has_mac && data[0] && strcmp(data, "null"))
-		return kube_bad(c, "metadata.annotations", FLANNEL "backend-data: no VtepMAC");
+		return kube_bad(c, "metadata.annotations", "%s: no VtepMAC", key);
 	return 0;
 }
 

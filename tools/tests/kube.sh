@@ -160,15 +160,18 @@ fi
 
 # Nodes: podCIDRs over podCIDR; the first InternalIP of each family;
 # flannel's annotations: public-ip over the InternalIP, backend-type,
-# backend-data's VtepMAC; a node without podCIDRs yet.
+# backend-data's VtepMAC (backend-v6-data's on an IPv6-only node: its
+# flannel-v6.1); a node without podCIDRs yet.
 NODE='"apiVersion":"v1","kind":"Node"'
 got=$(printf '%s\n' \
 	"{$NODE,\"metadata\":{\"name\":\"n1\"},\"spec\":{\"podCIDR\":\"10.244.1.0/24\",\"podCIDRs\":[\"10.244.1.0/24\",\"fd00:244:1::/64\"]},\"status\":{\"addresses\":[{\"type\":\"Hostname\",\"address\":\"n1\"},{\"type\":\"InternalIP\",\"address\":\"192.168.1.11\"},{\"type\":\"InternalIP\",\"address\":\"192.168.1.99\"},{\"type\":\"ExternalIP\",\"address\":\"203.0.113.1\"},{\"type\":\"InternalIP\",\"address\":\"fd00:1::11\"}]}}" \
 	"{$NODE,\"metadata\":{\"name\":\"f1\",\"annotations\":{\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"5a:8c:1f:0:0:9\\\"}\",\"flannel.alpha.coreos.com/backend-type\":\"vxlan\",\"flannel.alpha.coreos.com/public-ip\":\"192.168.1.12\"}},\"spec\":{\"podCIDR\":\"10.244.2.0/24\"},\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.0.12\"}]}}" \
+	"{$NODE,\"metadata\":{\"name\":\"f6\",\"annotations\":{\"flannel.alpha.coreos.com/backend-data\":\"null\",\"flannel.alpha.coreos.com/backend-v6-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"5a:8c:1f:0:0:6\\\"}\",\"flannel.alpha.coreos.com/backend-type\":\"vxlan\",\"flannel.alpha.coreos.com/public-ipv6\":\"fd00:1::16\"}},\"spec\":{\"podCIDRs\":[\"fd00:244:6::/64\"]}}" \
 	"{$NODE,\"metadata\":{\"name\":\"f2\",\"annotations\":{\"flannel.alpha.coreos.com/backend-data\":\"null\",\"flannel.alpha.coreos.com/backend-type\":\"host-gw\"}},\"spec\":{\"podCIDRs\":[\"10.244.3.0/24\"]},\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"192.168.1.13\"}]}}" \
 	"{$NODE,\"metadata\":{\"name\":\"new\"},\"spec\":{},\"status\":{}}" | "$K" -)
 want="node n1 ips 192.168.1.11,fd00:1::11 podcidrs 10.244.1.0/24,fd00:244:1::/64 encap - vtep-mac -
 node f1 ips 192.168.1.12 podcidrs 10.244.2.0/24 encap vxlan vtep-mac 5a:8c:1f:00:00:09
+node f6 ips fd00:1::16 podcidrs fd00:244:6::/64 encap vxlan vtep-mac 5a:8c:1f:00:00:06
 node f2 ips 192.168.1.13 podcidrs 10.244.3.0/24 encap none vtep-mac -
 node new ips - podcidrs - encap - vtep-mac -"
 if [ "$got" = "$want" ]; then
