@@ -5,8 +5,9 @@
  * node's address (its uplink), routed by the other node straight to the
  * pod address. podnet takes what that device receives through a netfilter
  * ingress hook (NF_NETDEV_INGRESS, the hook nftables' netdev family uses),
- * not an rx_handler: an uplink may be a bond's or a bridge's, or their
- * port, whose receive path is theirs. A packet for a pod of a podnet
+ * not an rx_handler: an uplink may be a bond or a bridge, whose receive
+ * path is theirs (and a device that became a port of one since it was
+ * taken passes everything on to its master). A packet for a pod of a podnet
  * device of the namespace goes to it by podnet's forward path
  * (podnet_fwd_node(), kmod/fwd.c), as one from the tunnel does, with the
  * IP stack's steps and the uplink as the way in; anything else (the node's
@@ -54,7 +55,13 @@ struct podnet_uplink {
 static unsigned int podnet_uplink_rx(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	if (unlikely(skb->pkt_type == PACKET_LOOPBACK || skb_shared(skb)))
+	/*
+	 * A port of a bridge or bond (an rx_handler of theirs is next): the
+	 * stack receives what is for this node on its master, and so does
+	 * podnet, if the master is an uplink too.
+	 */
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK || skb_shared(skb) ||
+		     rcu_access_pointer(skb->dev->rx_handler)))
 		return NF_ACCEPT;
 	switch (podnet_fwd_node(skb)) {
 	case RX_HANDLER_PASS:

@@ -501,6 +501,24 @@ whole() {
 }
 check "one List of Nodes, a Service and its EndpointSlice: the nodes as they were, the service to B's pod" whole
 
+# An uplink that is a bridge: B's underlay addresses moved to a bridge
+# bru whose port is ul0; node-A set again on B follows its route there.
+# ul0 keeps node-C's hook (C is still in B's table), and as a port leaves
+# what comes in on it to the bridge: the FORWARD hook sees bru as the way
+# in, as the IP stack would (that check fails if podnet takes it on ul0).
+ip -n "$B" -b - <<END
+link add bru type bridge
+link set bru up
+addr flush dev ul0
+link set ul0 master bru
+addr add 192.168.50.2/24 dev bru
+addr add fd00:50::2/64 dev bru nodad
+END
+check "node-A set again on B, its address now routed by a bridge" \
+	podnetctl -n "$B" node add node-A ip 192.168.50.1 ip fd00:50::1 \
+	podcidr 10.244.1.0/24 podcidr fd00:244:1::/64 encap none
+fwd_path "host-gw, the uplink a bridge" bru pntbr
+
 # Last: the module goes while D's pod sends to E's pod through E's
 # podnet.1, which podnet has taken, and A's pod to B's over host-gw (B's
 # uplink hook), and comes back; podnet.1 is taken again and passes on
