@@ -282,6 +282,16 @@ END
 		switched "$B" vb 1 pings "$PA" 10.244.2.2
 }
 check "host-gw: an uplink deleted before its node, then the node" uplink_gone
+# hook_gone: B's host-gw nodes deleted (the uplink hook with the last) and
+# a route of B's own to A's pods: A's pod's echo request reaches B's pod
+# by the IP stack's path (switched unmoved: fails if the hook stayed).
+hook_gone() {
+	podnetctl -n "$B" node del node-A && podnetctl -n "$B" node del node-C &&
+		ip -n "$B" route add 10.244.1.0/24 via 192.168.50.1 &&
+		switched "$B" vb 0 pings "$PA" 10.244.2.2
+}
+check "host-gw: B's nodes deleted, its uplink hook with them: the stack's path" hook_gone
+check "... and put back" add_nodes none
 
 # load_to NS ADDR: TCP exchanges from NS with ADDR:7, an echo server (it
 # reads to the end and closes after the client: no reset that could
