@@ -55,29 +55,28 @@ struct podnet_uplink {
 static unsigned int podnet_uplink_rx(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
+	rx_handler_result_t res;
+
 	/*
 	 * A port of a bridge or bond (an rx_handler of theirs is next): the
 	 * stack receives what is for this node on its master, and so does
-	 * podnet, if the master is an uplink too.
+	 * podnet, if the master is an uplink too. What is not for this host
+	 * podnet_fwd_node() passes on.
 	 */
-	if (unlikely(skb->pkt_type == PACKET_LOOPBACK || skb_shared(skb) ||
-		     rcu_access_pointer(skb->dev->rx_handler)))
+	if (unlikely(skb_shared(skb) || rcu_access_pointer(skb->dev->rx_handler)))
 		return NF_ACCEPT;
-	switch (podnet_fwd_node(skb)) {
-	case RX_HANDLER_PASS:
+	res = podnet_fwd_node(skb);
+	if (res == RX_HANDLER_PASS)
 		return NF_ACCEPT;
-	case RX_HANDLER_ANOTHER:
-		/*
-		 * Handed back as received on the pod's end of its veth pair:
-		 * a hook cannot restart the receive loop as an rx_handler
-		 * does, so the pod's end receives it now, as a bridge passes
-		 * a frame up to its own device (br_pass_frame_up()).
-		 */
+	/*
+	 * Handed back as received on the pod's end of its veth pair
+	 * (RX_HANDLER_ANOTHER): a hook cannot restart the receive loop as an
+	 * rx_handler does, so the pod's end receives it now, as a bridge
+	 * passes a frame up to its own device (br_pass_frame_up()).
+	 */
+	if (res == RX_HANDLER_ANOTHER)
 		netif_receive_skb(skb);
-		return NF_STOLEN;
-	default:
-		return NF_STOLEN;
-	}
+	return NF_STOLEN;
 }
 
 /* The device this node sends to @addr by, if podnet may take its input. */
