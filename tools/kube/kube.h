@@ -172,6 +172,13 @@ struct kube_ep {
 	uint32_t flags;			/* PODNET_EP_F_* */
 };
 
+/* The addresses few ports have, apart. */
+struct kube_port_addrs {
+	struct kube_addr ext[KUBE_MAX_ADDRS];
+	struct kube_addr lb[KUBE_MAX_ADDRS];
+	struct kube_prefix ranges[KUBE_MAX_RANGES];
+};
+
 struct kube_port {
 	char name[KUBE_NAME_MAX];	/* "namespace/name:port" */
 	struct kube_addr vip;
@@ -180,9 +187,7 @@ struct kube_port {
 	uint8_t policy, ipolicy;	/* enum podnet_policy */
 	uint32_t affinity, flags;	/* PODNET_SVC_F_* */
 	unsigned int next, nlb, nranges, neps;
-	struct kube_addr ext[KUBE_MAX_ADDRS];
-	struct kube_addr lb[KUBE_MAX_ADDRS];
-	struct kube_prefix ranges[KUBE_MAX_RANGES];
+	struct kube_port_addrs *addrs;	/* NULL while next, nlb, nranges are 0 */
 	struct kube_ep *eps;		/* sorted by address and port */
 };
 
@@ -224,6 +229,7 @@ struct kube_reader {
 	bool eof;
 	unsigned int value;	/* values read so far */
 	bool whole;		/* read to the end before parsing */
+	bool mapped;		/* @buf is a regular file, mapped */
 	/* Inside a List: where it starts, its next item, where it ends. */
 	bool in_list, items_first;
 	size_t list_at, items_at, list_end;
@@ -233,10 +239,11 @@ struct kube_reader {
 void kube_reader_init(struct kube_reader *r, int fd, const char *name);
 /*
  * The next object: a List's next item, or the next top-level value.
- * 1 with *@obj set (cJSON_Delete() it; it lasts until the next call of
- * any reader: readers parse into one arena), 0 at the end, KUBE_AGAIN if @fd
- * is non-blocking and has nothing more yet, -1 with @err set (malformed
- * JSON: the value is skipped, and the reader goes on with the next one).
+ * 1 with *@obj set (the reader's: it lasts until the next call of any
+ * reader, which parse into one arena; not to be freed), 0 at the end,
+ * KUBE_AGAIN if @fd is non-blocking and has nothing more yet, -1 with @err
+ * set (malformed JSON: the value is skipped, and the reader goes on with
+ * the next one).
  */
 #define KUBE_AGAIN 2
 int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err);

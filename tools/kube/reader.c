@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "kube.h"
@@ -20,43 +21,80 @@
  * libcjson allocates every node and string of a tree apart, and frees
  * them one by one: for a List of thousands of objects, as much work as
  * the parsing. An object read is a tree that lives until the caller has
- * looked at it, so the trees come from one arena, taken back whole when
- * the next value is parsed; cJSON_Delete() leaves arena memory alone, and
- * anything else of libcjson's (what podnetctl prints) goes to malloc().
+ * looked at it, so the trees come from an arena (chunks of ARENA_SIZE, or
+ * of the size asked if larger), taken back whole when the next value is
+ * parsed: nobody frees them. Anything else of libcjson's (what podnetctl
+ * prints, what it parses itself) goes to malloc() and free().
  */
 #define ARENA_SIZE (1 << 20)
 
+struct arena_chunk {
+	struct arena_chunk *next;
+	char *end;
+	char data[];
+};
+
 static struct {
-	char *base;
-	size_t used;
-	bool on;		/* while libcjson parses */
+	struct arena_chunk *chunks;	/* the one in use first */
+	char *free;			/* its first free byte */
+	bool on;			/* while libcjson parses */
 } arena;
 
 static void *arena_malloc(size_t size)
 {
+	struct arena_chunk *c;
+	char *p = arena.free;
+
 	size = (size + 15) & ~(size_t)15;
-	if (arena.on && arena.base && ARENA_SIZE - arena.used >= size) {
-		arena.used += size;
-		return arena.base + arena.used - size;
+	if (arena.on && p && (size_t)(arena.chunks->end - p) >= size) {
+		arena.free = p + size;
+		return p;
 	}
-	return malloc(size);
+	if (!arena.on)
+		return malloc(size);
+	/* A new chunk, or one of its own for a large string. */
+	c = malloc(sizeof(*c) + (size > ARENA_SIZE ? size : ARENA_SIZE));
+	if (!c)
+		return NULL;
+	c->end = c->data + (size > ARENA_SIZE ? size : ARENA_SIZE);
+	c->next = arena.chunks;
+	arena.chunks = c;
+	arena.free = c->data + size;
+	return c->data;
 }
 
 static void arena_free(void *p)
 {
-	if ((char *)p < arena.base || (char *)p >= arena.base + ARENA_SIZE)
-		free(p);
+	const struct arena_chunk *c;
+
+	for (c = arena.chunks; c; c = c->next)
+		if ((char *)p >= c->data && (char *)p < c->end)
+			return;
+	free(p);
+}
+
+/* The last tree is done with: one chunk is kept for the next. */
+static void arena_reset(void)
+{
+	struct arena_chunk *c = arena.chunks, *next;
+
+	if (!c)
+		return;
+	for (next = c->next; next; next = c->next) {
+		c->next = next->next;
+		free(next);
+	}
+	arena.free = c->data;
 }
 
 static void arena_init(void)
 {
 	cJSON_Hooks hooks = { .malloc_fn = arena_malloc, .free_fn = arena_free };
+	static bool done;
 
-	if (arena.base)
-		return;
-	arena.base = malloc(ARENA_SIZE);
-	if (arena.base)
+	if (!done)
 		cJSON_InitHooks(&hooks);
+	done = true;
 }
 
 void kube_reader_init(struct kube_reader *r, int fd, const char *name)
@@ -76,7 +114,10 @@ void kube_reader_init(struct kube_reader *r, int fd, const char *name)
 
 void kube_reader_free(struct kube_reader *r)
 {
-	free(r->buf);
+	if (r->mapped)
+		munmap(r->buf, r->size);
+	else
+		free(r->buf);
 	r->buf = NULL;
 }
 
@@ -182,11 +223,24 @@ static int scan_value(struct kube_reader *r, size_t i, size_t *end)
 /* Read more: 1, 0 at the end of the input, KUBE_AGAIN, -1 on error. */
 static int fill(struct kube_reader *r, struct kube_err *err)
 {
+	struct stat st;
 	ssize_t n;
 	char *b;
 
 	if (r->eof)
 		return 0;
+	/* A regular file read whole is mapped, not copied. */
+	if (!r->buf && r->whole && !fstat(r->fd, &st) && S_ISREG(st.st_mode) &&
+	    st.st_size > 0) {
+		b = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, r->fd, 0);
+		if (b != MAP_FAILED) {
+			r->buf = b;
+			r->len = r->size = st.st_size;
+			r->mapped = true;
+			r->eof = true;
+			return 1;
+		}
+	}
 	if (r->off && r->off == r->len) {
 		r->off = r->len = 0;
 		r->scan.pos = 0;
@@ -198,11 +252,7 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 	}
 	if (r->size - r->len < 65536) {
 		size_t size = r->size * 2 + 131072;
-		struct stat st;
 
-		/* A file read whole: its size (and a read to see its end). */
-		if (!r->size && r->whole && !fstat(r->fd, &st) && S_ISREG(st.st_mode))
-			size = st.st_size + 65536;
 		b = realloc(r->buf, size);
 		if (!b)
 			return kube_fail(err, "%s: out of memory", r->name);
@@ -247,7 +297,7 @@ static cJSON *parse_at(const char *b, size_t i, size_t len, size_t *end)
 	const char *stop = NULL;
 	cJSON *v;
 
-	arena.used = 0;		/* the last object is done with */
+	arena_reset();
 	arena.on = true;
 	v = cJSON_ParseWithLengthOpts(b + i, len - i, &stop, false);
 	arena.on = false;

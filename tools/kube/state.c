@@ -107,77 +107,108 @@ static int ss_add(struct kube_store *st, struct kube_slice *sl)
 	return 0;
 }
 
+/*
+ * The key a change concerns (valid until the next change): @key itself if
+ * it stays in the store, else a copy; NULL with *@oom set if none could
+ * be made.
+ */
+static const char *changed(const char *key, bool stays, bool *oom)
+{
+	static char *last;
+
+	free(last);
+	last = NULL;
+	if (!key || stays)
+		return key;
+	last = strdup(key);
+	*oom = !last;
+	return last;
+}
+
+static int put_service(struct kube_store *st, struct kube_service *s, bool del,
+		       const char **service)
+{
+	struct kube_service *old, **node;
+	bool oom = false;
+
+	/* One walk: tsearch() finds the one of this key, or adds @s. */
+	node = (struct kube_service **)tsearch(s, &st->services, cmp_service);
+	if (!node) {
+		kube_service_free(s);
+		return -1;
+	}
+	old = *node == s ? NULL : *node;
+	*service = changed(s->key, !del, &oom);
+	if (oom) {
+		if (!old)
+			tdelete(s, &st->services, cmp_service);
+		kube_service_free(s);
+		return -1;
+	}
+	if (del) {
+		tdelete(s, &st->services, cmp_service);
+		kube_service_free(s);
+		if (old)
+			st->nservices--;
+	} else {
+		*node = s;
+		if (!old)
+			st->nservices++;
+	}
+	kube_service_free(old);
+	return 0;
+}
+
+static int put_slice(struct kube_store *st, struct kube_slice *sl, bool del,
+		     const char **service)
+{
+	struct kube_slice *old, **node;
+	const char *svc;
+	bool oom = false;
+
+	node = (struct kube_slice **)tsearch(sl, &st->slices, cmp_slice);
+	if (!node) {
+		kube_slice_free(sl);
+		return -1;
+	}
+	old = *node == sl ? NULL : *node;
+	/*
+	 * A slice moving to another service changes both: the caller is told
+	 * of the old one; slices never change their service label in
+	 * practice (it is set at creation).
+	 */
+	svc = old && old->service ? old->service : sl->service;
+	if (!del && svc && sl->service && !strcmp(svc, sl->service))
+		svc = sl->service;
+	*service = changed(svc, !del && svc == sl->service, &oom);
+	if (oom) {
+		if (!old)
+			tdelete(sl, &st->slices, cmp_slice);
+		kube_slice_free(sl);
+		return -1;
+	}
+	if (old) {
+		ss_remove(st, old);
+		st->nslices--;
+	}
+	if (del) {
+		tdelete(sl, &st->slices, cmp_slice);
+		kube_slice_free(sl);
+	} else {
+		*node = sl;
+		st->nslices++;
+	}
+	kube_slice_free(old);
+	return del ? 0 : ss_add(st, sl);
+}
+
 int kube_store_put(struct kube_store *st, enum kube_kind kind, void *obj,
 		   bool del, const char **service)
 {
-	void **node;
-
 	*service = NULL;
-	if (kind == KUBE_SERVICE) {
-		struct kube_service *s = obj, *old;
-		static char *last;
-
-		free(last);
-		last = strdup(s->key);
-		if (!last) {
-			kube_service_free(s);
-			return -1;
-		}
-		*service = last;
-		node = tfind(s, &st->services, cmp_service);
-		old = node ? *node : NULL;
-		if (old) {
-			tdelete(old, &st->services, cmp_service);
-			st->nservices--;
-			kube_service_free(old);
-		}
-		if (del) {
-			kube_service_free(s);
-			return 0;
-		}
-		if (!tsearch(s, &st->services, cmp_service)) {
-			kube_service_free(s);
-			return -1;
-		}
-		st->nservices++;
-		return 0;
-	} else {
-		struct kube_slice *sl = obj, *old;
-		static char *last;
-
-		node = tfind(sl, &st->slices, cmp_slice);
-		old = node ? *node : NULL;
-		free(last);
-		last = NULL;
-		if (old) {
-			if (old->service)
-				last = strdup(old->service);
-			ss_remove(st, old);
-			tdelete(old, &st->slices, cmp_slice);
-			st->nslices--;
-			kube_slice_free(old);
-		}
-		if (del) {
-			kube_slice_free(sl);
-		} else {
-			if (!last && sl->service)
-				last = strdup(sl->service);
-			if (!tsearch(sl, &st->slices, cmp_slice)) {
-				kube_slice_free(sl);
-				return -1;
-			}
-			st->nslices++;
-			if (ss_add(st, sl) < 0)
-				return -1;
-		}
-		/*
-		 * A slice moving to another service changes both: the caller
-		 * is told of one; slices never change their service label in
-		 * practice (it is set at creation).
-		 */
-		*service = last;
-		return 0;
-	}
+	if (kind == KUBE_SERVICE)
+		return put_service(st, obj, del, service);
+	return put_slice(st, obj, del, service);
 }
 
 static void free_service(void *p)
@@ -341,14 +372,89 @@ static int grow(struct kube_ports *out, struct kube_err *err)
 	return 0;
 }
 
+/*
+ * The externalIPs, LoadBalancer IPs and source ranges of @kp (of its
+ * VIP's family), in @a, then copied to kp->addrs if there are any.
+ */
+static int port_addrs(const struct kube_service *s, const struct kube_opts *o,
+		      struct kube_port *kp, struct kube_port_addrs *a,
+		      struct kube_err *err)
+{
+	int family = kp->vip.family;
+	const char *fam = family == AF_INET ? "IPv4" : "IPv6";
+	unsigned int i, j;
+	bool from_node;
+
+	for (i = 0; i < s->next; i++) {
+		if (s->ext[i].family != family ||
+		    kube_addr_equal(&s->ext[i], &kp->vip))
+			continue;
+		for (j = 0; j < kp->next; j++)
+			if (kube_addr_equal(&a->ext[j], &s->ext[i]))
+				break;
+		if (j < kp->next)
+			continue;
+		if (kp->next == KUBE_MAX_ADDRS)
+			return kube_fail(err, "Service %s: more than %d %s externalIPs",
+					 s->key, KUBE_MAX_ADDRS, fam);
+		a->ext[kp->next++] = s->ext[i];
+	}
+	for (i = 0; i < s->nlb; i++) {
+		if (s->lb[i].family != family ||
+		    kube_addr_equal(&s->lb[i], &kp->vip))
+			continue;
+		for (j = 0; j < kp->next; j++)
+			if (kube_addr_equal(&a->ext[j], &s->lb[i]))
+				break;
+		if (j < kp->next)
+			continue;
+		for (j = 0; j < kp->nlb; j++)
+			if (kube_addr_equal(&a->lb[j], &s->lb[i]))
+				break;
+		if (j < kp->nlb)
+			continue;
+		if (kp->nlb == KUBE_MAX_ADDRS)
+			return kube_fail(err, "Service %s: more than %d %s LoadBalancer ingress IPs",
+					 s->key, KUBE_MAX_ADDRS, fam);
+		a->lb[kp->nlb++] = s->lb[i];
+	}
+	from_node = false;
+	for (i = 0; kp->nlb && i < s->nranges; i++) {
+		if (s->ranges[i].addr.family != family)
+			continue;
+		if (kp->nranges == KUBE_MAX_RANGES)
+			return kube_fail(err, "Service %s: more than %d %s loadBalancerSourceRanges",
+					 s->key, KUBE_MAX_RANGES, fam);
+		a->ranges[kp->nranges++] = s->ranges[i];
+		for (j = 0; j < o->nnode_ips; j++)
+			if (kube_prefix_has(&s->ranges[i], &o->node_ips[j]))
+				from_node = true;
+	}
+	/* allowFromNode: the node reaches its LB IPs from them. */
+	for (i = 0; from_node && i < kp->nlb; i++) {
+		if (kp->nranges == KUBE_MAX_RANGES)
+			return kube_fail(err, "Service %s: more than %d %s loadBalancerSourceRanges",
+					 s->key, KUBE_MAX_RANGES, fam);
+		a->ranges[kp->nranges].addr = a->lb[i];
+		a->ranges[kp->nranges++].len = family == AF_INET ? 32 : 128;
+	}
+	if (!kp->next && !kp->nlb && !kp->nranges)
+		return 0;
+	kp->addrs = malloc(sizeof(*kp->addrs));
+	if (!kp->addrs)
+		return kube_fail(err, "out of memory");
+	*kp->addrs = *a;
+	return 0;
+}
+
 static int service_ports(const struct kube_store *st, const struct kube_service *s,
 			 const struct kube_opts *o, struct kube_ports *out,
 			 struct kube_err *err)
 {
 	struct svc_slices key = { .service = s->key }, **node;
 	const struct svc_slices *ss;
-	unsigned int f, p, i, j;
-	bool from_node;
+	struct kube_port_addrs pa;
+	unsigned int f, p;
 
 	if (s->ignored)
 		return 0;
@@ -356,7 +462,6 @@ static int service_ports(const struct kube_store *st, const struct kube_service 
 	ss = node ? *node : NULL;
 	for (f = 0; f < s->nips; f++) {
 		int family = s->ips[f].family;
-		const char *fam = family == AF_INET ? "IPv4" : "IPv6";
 
 		for (p = 0; p < s->nports; p++) {
 			const struct kube_svc_port *sp = &s->ports[p];
@@ -378,61 +483,12 @@ static int service_ports(const struct kube_store *st, const struct kube_service 
 			kp->ipolicy = s->itp_local ? PODNET_POLICY_LOCAL : PODNET_POLICY_CLUSTER;
 			kp->affinity = s->affinity;
 			kp->flags = o->masquerade_all ? PODNET_SVC_F_MASQUERADE : 0;
-			for (i = 0; i < s->next; i++) {
-				if (s->ext[i].family != family ||
-				    kube_addr_equal(&s->ext[i], &kp->vip))
-					continue;
-				for (j = 0; j < kp->next; j++)
-					if (kube_addr_equal(&kp->ext[j], &s->ext[i]))
-						break;
-				if (j < kp->next)
-					continue;
-				if (kp->next == KUBE_MAX_ADDRS)
-					return kube_fail(err, "Service %s: more than %d %s externalIPs",
-							 s->key, KUBE_MAX_ADDRS, fam);
-				kp->ext[kp->next++] = s->ext[i];
-			}
-			for (i = 0; i < s->nlb; i++) {
-				if (s->lb[i].family != family ||
-				    kube_addr_equal(&s->lb[i], &kp->vip))
-					continue;
-				for (j = 0; j < kp->next; j++)
-					if (kube_addr_equal(&kp->ext[j], &s->lb[i]))
-						break;
-				if (j < kp->next)
-					continue;
-				for (j = 0; j < kp->nlb; j++)
-					if (kube_addr_equal(&kp->lb[j], &s->lb[i]))
-						break;
-				if (j < kp->nlb)
-					continue;
-				if (kp->nlb == KUBE_MAX_ADDRS)
-					return kube_fail(err, "Service %s: more than %d %s LoadBalancer ingress IPs",
-							 s->key, KUBE_MAX_ADDRS, fam);
-				kp->lb[kp->nlb++] = s->lb[i];
-			}
-			from_node = false;
-			for (i = 0; kp->nlb && i < s->nranges; i++) {
-				if (s->ranges[i].addr.family != family)
-					continue;
-				if (kp->nranges == KUBE_MAX_RANGES)
-					return kube_fail(err, "Service %s: more than %d %s loadBalancerSourceRanges",
-							 s->key, KUBE_MAX_RANGES, fam);
-				kp->ranges[kp->nranges++] = s->ranges[i];
-				for (j = 0; j < o->nnode_ips; j++)
-					if (kube_prefix_has(&s->ranges[i], &o->node_ips[j]))
-						from_node = true;
-			}
-			/* allowFromNode: the node reaches its LB IPs from them. */
-			for (i = 0; from_node && i < kp->nlb; i++) {
-				if (kp->nranges == KUBE_MAX_RANGES)
-					return kube_fail(err, "Service %s: more than %d %s loadBalancerSourceRanges",
-							 s->key, KUBE_MAX_RANGES, fam);
-				kp->ranges[kp->nranges].addr = kp->lb[i];
-				kp->ranges[kp->nranges++].len = family == AF_INET ? 32 : 128;
-			}
-			if (port_eps(ss, sp, family, o, kp, err) < 0)
+			if (port_addrs(s, o, kp, &pa, err) < 0)
 				return -1;
+			if (port_eps(ss, sp, family, o, kp, err) < 0) {
+				free(kp->addrs);
+				return -1;
+			}
 			out->n++;
 		}
 	}
@@ -480,8 +536,10 @@ void kube_ports_free(struct kube_ports *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		free(p->v[i].eps);
+		free(p->v[i].addrs);
+	}
 	free(p->v);
 	memset(p, 0, sizeof(*p));
 }

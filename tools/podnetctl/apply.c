@@ -137,16 +137,18 @@ static int port_to_svc(const struct kube_port *kp, struct svc_info *svc)
 	if (kp->next > PODNET_SVC_MAX_EXTERNAL || kp->nlb > PODNET_SVC_MAX_EXTERNAL ||
 	    kp->nranges > PODNET_SVC_MAX_SOURCE_RANGES)
 		return fail("%s: too many addresses", kp->name);
+	if ((kp->next || kp->nlb || kp->nranges) && svc_addrs_get(svc) < 0)
+		return -1;
 	svc->next = kp->next;
 	for (i = 0; i < kp->next; i++)
-		addr_from(&svc->ext[i], &kp->ext[i]);
+		addr_from(&svc->addrs->ext[i], &kp->addrs->ext[i]);
 	svc->nlb = kp->nlb;
 	for (i = 0; i < kp->nlb; i++)
-		addr_from(&svc->lb[i], &kp->lb[i]);
+		addr_from(&svc->addrs->lb[i], &kp->addrs->lb[i]);
 	svc->nranges = kp->nranges;
 	for (i = 0; i < kp->nranges; i++) {
-		addr_from(&svc->ranges[i].addr, &kp->ranges[i].addr);
-		svc->ranges[i].len = kp->ranges[i].len;
+		addr_from(&svc->addrs->ranges[i].addr, &kp->addrs->ranges[i].addr);
+		svc->addrs->ranges[i].len = kp->addrs->ranges[i].len;
 	}
 	snprintf(svc->name, sizeof(svc->name), "%s", kp->name);
 	if (kp->neps) {
@@ -226,12 +228,15 @@ static bool settings_equal(const struct svc_info *a, const struct svc_info *b)
 	    a->ipolicy != b->ipolicy || a->flags != b->flags ||
 	    a->owner != b->owner || a->affinity != b->affinity ||
 	    a->nodeport != b->nodeport || strcmp(a->name, b->name) ||
-	    a->next != b->next || a->nlb != b->nlb || a->nranges != b->nranges ||
-	    !addrs_equal(a->ext, b->ext, a->next) ||
-	    !addrs_equal(a->lb, b->lb, a->nlb))
+	    a->next != b->next || a->nlb != b->nlb || a->nranges != b->nranges)
+		return false;
+	if (!a->next && !a->nlb && !a->nranges)
+		return true;
+	if (!addrs_equal(a->addrs->ext, b->addrs->ext, a->next) ||
+	    !addrs_equal(a->addrs->lb, b->addrs->lb, a->nlb))
 		return false;
 	for (i = 0; i < a->nranges; i++)
-		if (!prefix_equal(&a->ranges[i], &b->ranges[i]))
+		if (!prefix_equal(&a->addrs->ranges[i], &b->addrs->ranges[i]))
 			return false;
 	return true;
 }
@@ -286,8 +291,10 @@ static int push(struct apply *a, enum svc_op op, const struct svc_info *svc,
 	sc = service_cmd_new(op);
 	if (!sc)
 		return -1;
-	sc->svc = *svc;
-	sc->svc.eps = (struct ep_list){ 0 };
+	if (svc_info_copy(&sc->svc, svc) < 0) {
+		svc_cmd_free(&sc->cmd);
+		return -1;
+	}
 	if (op == SVC_ADD || op == SVC_CHANGE) {
 		sc->given = GIVEN_SCHED;
 		if (svc->affinity)
@@ -402,9 +409,9 @@ static int record(struct apply *a, struct svc_info *want, size_t nwant)
 		copy = malloc(sizeof(*copy));
 		if (!copy)
 			return fail("out of memory");
-		*copy = want[i];
-		if (eps_copy(&copy->eps, &want[i].eps) < 0) {
-			free(copy);
+		if (svc_info_copy(copy, &want[i]) < 0 ||
+		    eps_copy(&copy->eps, &want[i].eps) < 0) {
+			info_free(copy);
 			return -1;
 		}
 		slot = tsearch(copy, &a->applied, key_cmp);
@@ -748,7 +755,6 @@ static int parse(struct apply *a, struct kube_reader *in)
 			if (got < 0)
 				return fail("%s", err.msg);
 			got = take(a, v, in[i].name, in[i].value, &service);
-			cJSON_Delete(v);
 			if (got < 0)
 				return -1;
 		}
@@ -809,8 +815,9 @@ static int load(struct apply *a)
 			ret = fail("out of memory");
 			break;
 		}
-		*copy = *svc;
+		*copy = *svc;		/* what it owns moves with it */
 		svc->eps = (struct ep_list){ 0 };
+		svc->addrs = NULL;
 		if (!tsearch(copy, copy->owner == PODNET_OWNER_APPLY ? &a->applied :
 				   &a->foreign, key_cmp)) {
 			info_free(copy);
@@ -908,7 +915,6 @@ static int watch(struct apply *a)
 					continue;
 				}
 				got = take(a, v, in[i].r.name, in[i].r.value, &service);
-				cJSON_Delete(v);
 				if (got < 0)
 					warn("%s", fail_msg());
 				else if (service)

@@ -327,12 +327,12 @@ static void svc_print(const struct cmd *cmd, FILE *f)
 		if (sc->given & GIVEN_NODEPORT)
 			fprintf(f, " nodeport %u", svc->nodeport);
 		for (i = 0; i < svc->next; i++)
-			fprintf(f, " external %s", addr_fmt(&svc->ext[i], buf));
+			fprintf(f, " external %s", addr_fmt(&svc->addrs->ext[i], buf));
 		for (i = 0; i < svc->nlb; i++)
-			fprintf(f, " lb %s", addr_fmt(&svc->lb[i], buf));
+			fprintf(f, " lb %s", addr_fmt(&svc->addrs->lb[i], buf));
 		for (i = 0; i < svc->nranges; i++)
 			fprintf(f, "%s%s", i ? "," : " source-range ",
-				prefix_fmt(&svc->ranges[i], buf));
+				prefix_fmt(&svc->addrs->ranges[i], buf));
 		if (sc->given & GIVEN_POLICY)
 			fprintf(f, " policy %s", word_name(policy_words, svc->policy));
 		if (sc->given & GIVEN_IPOLICY)
@@ -426,12 +426,15 @@ static int parse_external(int argc, char **argv, int *i, struct svc_info *svc)
 {
 	const char *what = argv[*i];
 	bool lb = !strcmp(what, "lb");
-	struct pn_addr *v = lb ? svc->lb : svc->ext;
 	unsigned int *n = lb ? &svc->nlb : &svc->next;
 	int first = *i + 1;
+	struct pn_addr *v;
 
 	if (first == argc || is_keyword(argv[first]))
 		return fail("`%s' needs an address", what);
+	if (svc_addrs_get(svc) < 0)
+		return -1;
+	v = lb ? svc->addrs->lb : svc->addrs->ext;
 	for (; *i + 1 < argc; ++*i) {
 		const char *s = argv[*i + 1];
 		struct pn_addr a;
@@ -451,10 +454,10 @@ static int parse_external(int argc, char **argv, int *i, struct svc_info *svc)
 			return fail("invalid %s address `%s': it is the service's address",
 				    what, s);
 		for (j = 0; j < svc->next; j++)
-			if (addr_equal(&a, &svc->ext[j]))
+			if (addr_equal(&a, &svc->addrs->ext[j]))
 				return fail("duplicate external address `%s'", s);
 		for (j = 0; j < svc->nlb; j++)
-			if (addr_equal(&a, &svc->lb[j]))
+			if (addr_equal(&a, &svc->addrs->lb[j]))
 				return fail("duplicate lb address `%s'", s);
 		if (*n == PODNET_SVC_MAX_EXTERNAL)
 			return fail("too many %s addresses at `%s' (at most %d)",
@@ -471,8 +474,10 @@ static int parse_ranges(const char *s, struct svc_info *svc)
 	struct pn_prefix p;
 	int err = 0;
 
-	if (!dup)
+	if (!dup || svc_addrs_get(svc) < 0) {
+		free(dup);
 		return fail("out of memory");
+	}
 	for (w = strtok_r(dup, ",", &save); w && !err; w = strtok_r(NULL, ",", &save)) {
 		if (prefix_parse(w, &p) < 0)
 			err = -1;
@@ -483,7 +488,7 @@ static int parse_ranges(const char *s, struct svc_info *svc)
 			err = fail("too many source ranges at `%s' (at most %d)",
 				   w, PODNET_SVC_MAX_SOURCE_RANGES);
 		else
-			svc->ranges[svc->nranges++] = p;
+			svc->addrs->ranges[svc->nranges++] = p;
 	}
 	free(dup);
 	return err;

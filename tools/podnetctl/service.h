@@ -47,6 +47,16 @@ struct ep_list {
 };
 
 /*
+ * The addresses few service ports have: external and LoadBalancer IPs,
+ * source ranges. One allocation, made when the first is added.
+ */
+struct svc_addrs {
+	struct pn_addr ext[PODNET_SVC_MAX_EXTERNAL];
+	struct pn_addr lb[PODNET_SVC_MAX_EXTERNAL];	/* LoadBalancer IPs */
+	struct pn_prefix ranges[PODNET_SVC_MAX_SOURCE_RANGES];
+};
+
+/*
  * A service port: as typed for service add (defaults where nothing was
  * given), or as reported by the kernel.
  */
@@ -59,12 +69,8 @@ struct svc_info {
 	uint32_t owner;		/* 0, PODNET_OWNER_APPLY */
 	uint32_t affinity;	/* seconds, 0: none */
 	uint16_t nodeport;	/* 0: none */
-	unsigned int next;
-	struct pn_addr ext[PODNET_SVC_MAX_EXTERNAL];
-	unsigned int nlb;
-	struct pn_addr lb[PODNET_SVC_MAX_EXTERNAL];	/* LoadBalancer IPs */
-	unsigned int nranges;
-	struct pn_prefix ranges[PODNET_SVC_MAX_SOURCE_RANGES];
+	unsigned int next, nlb, nranges;	/* in @addrs */
+	struct svc_addrs *addrs;	/* owned; NULL while all three are 0 */
 	char name[PODNET_SVC_NAME_MAX];	/* "" if none */
 	bool has_stats;
 	uint64_t stats[PODNET_SVC_STATS_A_MAX + 1];	/* by PODNET_SVC_STATS_A_* */
@@ -117,6 +123,13 @@ int prefixes_parse(struct nlattr *nest, struct pn_prefix *p, unsigned int max,
 /* One PODNET_PREFIXES_A_PREFIX. */
 int put_prefix(struct ipc *ipc, struct nl_msg *msg, const struct pn_prefix *p);
 void svc_info_free(struct svc_info *svc);
+/* @svc->addrs, allocated if it is not yet: 0, or -1 with fail() set. */
+int svc_addrs_get(struct svc_info *svc);
+/*
+ * @src into @dst, with a copy of its addresses and without its endpoints
+ * (@dst's are empty): 0, or -1 with fail() set.
+ */
+int svc_info_copy(struct svc_info *dst, const struct svc_info *src);
 
 /*
  * "10.96.0.10:53/udp sched rr affinity 10800 nodeport 30053

@@ -148,14 +148,17 @@ int svc_info_parse(struct nl_msg *msg, struct svc_info *svc)
 	if (sb[PODNET_SVC_A_NAME])
 		nla_strlcpy(svc->name, sb[PODNET_SVC_A_NAME], sizeof(svc->name));
 	svc->has_stats = sb[PODNET_SVC_A_STATS];
+	if ((sb[PODNET_SVC_A_EXTERNAL] || sb[PODNET_SVC_A_LB] ||
+	     sb[PODNET_SVC_A_SOURCE_RANGES]) && svc_addrs_get(svc) < 0)
+		return -1;
 	if ((sb[PODNET_SVC_A_EXTERNAL] &&
-	     ipc_addrs_parse(sb[PODNET_SVC_A_EXTERNAL], svc->ext, PODNET_SVC_MAX_EXTERNAL,
-			     &svc->next, "external addresses") < 0) ||
+	     ipc_addrs_parse(sb[PODNET_SVC_A_EXTERNAL], svc->addrs->ext,
+			     PODNET_SVC_MAX_EXTERNAL, &svc->next, "external addresses") < 0) ||
 	    (sb[PODNET_SVC_A_LB] &&
-	     ipc_addrs_parse(sb[PODNET_SVC_A_LB], svc->lb, PODNET_SVC_MAX_EXTERNAL,
+	     ipc_addrs_parse(sb[PODNET_SVC_A_LB], svc->addrs->lb, PODNET_SVC_MAX_EXTERNAL,
 			     &svc->nlb, "LoadBalancer addresses") < 0) ||
 	    (sb[PODNET_SVC_A_SOURCE_RANGES] &&
-	     prefixes_parse(sb[PODNET_SVC_A_SOURCE_RANGES], svc->ranges,
+	     prefixes_parse(sb[PODNET_SVC_A_SOURCE_RANGES], svc->addrs->ranges,
 			    PODNET_SVC_MAX_SOURCE_RANGES, &svc->nranges) < 0) ||
 	    (sb[PODNET_SVC_A_STATS] &&
 	     ipc_stats_parse(sb[PODNET_SVC_A_STATS], svc_stat_names,
@@ -170,6 +173,32 @@ int svc_info_parse(struct nl_msg *msg, struct svc_info *svc)
 void svc_info_free(struct svc_info *svc)
 {
 	ep_list_free(&svc->eps);
+	free(svc->addrs);
+	svc->addrs = NULL;
+	svc->next = svc->nlb = svc->nranges = 0;
+}
+
+int svc_addrs_get(struct svc_info *svc)
+{
+	if (!svc->addrs)
+		svc->addrs = calloc(1, sizeof(*svc->addrs));
+	return svc->addrs ? 0 : fail("out of memory");
+}
+
+int svc_info_copy(struct svc_info *dst, const struct svc_info *src)
+{
+	*dst = *src;
+	dst->eps = (struct ep_list){ 0 };
+	dst->addrs = NULL;
+	if (!src->addrs)
+		return 0;
+	dst->addrs = malloc(sizeof(*dst->addrs));
+	if (!dst->addrs) {
+		dst->next = dst->nlb = dst->nranges = 0;
+		return fail("out of memory");
+	}
+	*dst->addrs = *src->addrs;
+	return 0;
 }
 
 /*
@@ -334,15 +363,16 @@ static int put_spec(struct ipc *ipc, struct nl_msg *msg, const struct svc_info *
 		if (nla_put_u16(msg, PODNET_SVC_A_NODEPORT, svc->nodeport))
 			return -1;
 	}
-	if (put_addrs(ipc, msg, PODNET_SVC_A_EXTERNAL, svc->ext, svc->next) ||
-	    put_addrs(ipc, msg, PODNET_SVC_A_LB, svc->lb, svc->nlb))
+	if (svc->addrs &&
+	    (put_addrs(ipc, msg, PODNET_SVC_A_EXTERNAL, svc->addrs->ext, svc->next) ||
+	     put_addrs(ipc, msg, PODNET_SVC_A_LB, svc->addrs->lb, svc->nlb)))
 		return -1;
 	if (svc->nranges) {
 		ext = nla_nest_start(msg, PODNET_SVC_A_SOURCE_RANGES);
 		if (!ext)
 			return -1;
 		for (i = 0; i < svc->nranges; i++)
-			if (put_prefix(ipc, msg, &svc->ranges[i]))
+			if (put_prefix(ipc, msg, &svc->addrs->ranges[i]))
 				return -1;
 		nla_nest_end(msg, ext);
 	}

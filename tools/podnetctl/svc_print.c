@@ -30,11 +30,11 @@ void svc_info_print(const struct svc_info *svc, FILE *f)
 	if (svc->nodeport)
 		fprintf(f, " nodeport %u", svc->nodeport);
 	for (i = 0; i < svc->next; i++)
-		fprintf(f, " external %s", addr_fmt(&svc->ext[i], buf));
+		fprintf(f, " external %s", addr_fmt(&svc->addrs->ext[i], buf));
 	for (i = 0; i < svc->nlb; i++)
-		fprintf(f, " lb %s", addr_fmt(&svc->lb[i], buf));
+		fprintf(f, " lb %s", addr_fmt(&svc->addrs->lb[i], buf));
 	for (i = 0; i < svc->nranges; i++)
-		fprintf(f, " source-range %s", prefix_fmt(&svc->ranges[i], buf));
+		fprintf(f, " source-range %s", prefix_fmt(&svc->addrs->ranges[i], buf));
 	if (policy)
 		fprintf(f, " policy %s", policy);
 	else
@@ -127,17 +127,17 @@ cJSON *svc_info_json(const struct svc_info *svc)
 		cJSON_AddNullToObject(o, "nodeport");
 	a = cJSON_AddArrayToObject(o, "external");
 	for (i = 0; a && i < svc->next; i++)
-		cJSON_AddItemToArray(a, json_addr(&svc->ext[i]));
+		cJSON_AddItemToArray(a, json_addr(&svc->addrs->ext[i]));
 	if (policy)
 		cJSON_AddStringToObject(o, "policy", policy);
 	else
 		cJSON_AddNumberToObject(o, "policy", svc->policy);
 	a = cJSON_AddArrayToObject(o, "lb");
 	for (i = 0; a && i < svc->nlb; i++)
-		cJSON_AddItemToArray(a, json_addr(&svc->lb[i]));
+		cJSON_AddItemToArray(a, json_addr(&svc->addrs->lb[i]));
 	a = cJSON_AddArrayToObject(o, "source_ranges");
 	for (i = 0; a && i < svc->nranges; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(prefix_fmt(&svc->ranges[i], buf)));
+		cJSON_AddItemToArray(a, cJSON_CreateString(prefix_fmt(&svc->addrs->ranges[i], buf)));
 	cJSON_AddStringToObject(o, "internal_policy",
 				word_name(policy_words, svc->ipolicy) ?: "?");
 	cJSON_AddBoolToObject(o, "masquerade", !!(svc->flags & PODNET_SVC_F_MASQUERADE));

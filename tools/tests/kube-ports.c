@@ -60,14 +60,14 @@ static void port_print(const struct kube_port *p)
 	       p->policy == PODNET_POLICY_LOCAL ? "local" : "cluster",
 	       p->ipolicy == PODNET_POLICY_LOCAL ? "local" : "cluster",
 	       p->affinity, !!(p->flags & PODNET_SVC_F_MASQUERADE));
-	addrs("ext", p->ext, p->next);
-	addrs("lb", p->lb, p->nlb);
+	addrs("ext", p->addrs ? p->addrs->ext : NULL, p->next);
+	addrs("lb", p->addrs ? p->addrs->lb : NULL, p->nlb);
 	printf(" ranges ");
 	if (!p->nranges)
 		putchar('-');
 	for (i = 0; i < p->nranges; i++)
-		printf("%s%s/%u", i ? "," : "", addr(&p->ranges[i].addr, buf),
-		       p->ranges[i].len);
+		printf("%s%s/%u", i ? "," : "", addr(&p->addrs->ranges[i].addr, buf),
+		       p->addrs->ranges[i].len);
 	printf(" eps ");
 	if (!p->neps)
 		putchar('-');
@@ -158,7 +158,6 @@ static int read_file(struct kube_store *st, const char *path, struct kube_err *e
 			ret = kube_object_parse(v, &kind, &svc, &slice, err);
 			if (ret > 0)
 				ret = other_kind(v, err) < 0 ? -1 : 1;
-			cJSON_Delete(v);
 		}
 		if (ret < 0 && keep_going) {
 			printf("skipped: %s\n", err->msg);
