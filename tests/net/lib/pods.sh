@@ -36,10 +36,10 @@ first_host() {
 	head=${a%%::*} tail=
 	[[ "$a" == *::* ]] && tail=${a#*::}
 	IFS=: read -ra g <<<"$head"
-	local t=()
-	[ -z "$tail" ] || IFS=: read -ra t <<<"$tail"
-	while [ $((${#g[@]} + ${#t[@]})) -lt 8 ]; do g+=(0); done
-	g+=("${t[@]}")
+	local tg=()
+	[ -z "$tail" ] || IFS=: read -ra tg <<<"$tail"
+	while [ $((${#g[@]} + ${#tg[@]})) -lt 8 ]; do g+=(0); done
+	g+=("${tg[@]}")
 	for ((i = len / 16; i < 8; i++)); do g[i]=0; done
 	g[7]=1
 	out=${g[*]}
