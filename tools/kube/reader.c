@@ -114,11 +114,13 @@ void kube_reader_init(struct kube_reader *r, int fd, const char *name)
 
 void kube_reader_free(struct kube_reader *r)
 {
-	if (r->mapped)
+	if (r->mapped && r->buf)
 		munmap(r->buf, r->size);
 	else
 		free(r->buf);
 	r->buf = NULL;
+	r->mapped = false;
+	r->size = r->len = r->off = 0;
 }
 
 static bool is_ws(char c)
@@ -229,9 +231,13 @@ static int fill(struct kube_reader *r, struct kube_err *err)
 
 	if (r->eof)
 		return 0;
-	/* A regular file read whole is mapped, not copied. */
+	/*
+	 * A regular file read whole from its start is mapped, not copied (a
+	 * file cut short while it is read would kill the process: inputs are
+	 * what kubectl wrote).
+	 */
 	if (!r->buf && r->whole && !fstat(r->fd, &st) && S_ISREG(st.st_mode) &&
-	    st.st_size > 0) {
+	    st.st_size > 0 && lseek(r->fd, 0, SEEK_CUR) == 0) {
 		b = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, r->fd, 0);
 		if (b != MAP_FAILED) {
 			r->buf = b;

@@ -801,7 +801,7 @@ static int node_ips(struct kube_opts *o)
 static int load(struct apply *a)
 {
 	struct obj_list l = { .type = &svc_type };
-	struct svc_info *copy;
+	struct svc_info *copy, **slot;
 	size_t i;
 	int ret = 0;
 
@@ -818,10 +818,12 @@ static int load(struct apply *a)
 		*copy = *svc;		/* what it owns moves with it */
 		svc->eps = (struct ep_list){ 0 };
 		svc->addrs = NULL;
-		if (!tsearch(copy, copy->owner == PODNET_OWNER_APPLY ? &a->applied :
-				   &a->foreign, key_cmp)) {
+		slot = tsearch(copy, copy->owner == PODNET_OWNER_APPLY ? &a->applied :
+			       &a->foreign, key_cmp);
+		if (!slot || *slot != copy) {
 			info_free(copy);
-			ret = fail("out of memory");
+			if (!slot)
+				ret = fail("out of memory");
 		}
 	}
 	obj_list_free(&l);

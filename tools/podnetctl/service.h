@@ -70,7 +70,7 @@ struct svc_info {
 	uint32_t affinity;	/* seconds, 0: none */
 	uint16_t nodeport;	/* 0: none */
 	unsigned int next, nlb, nranges;	/* in @addrs */
-	struct svc_addrs *addrs;	/* owned; NULL while all three are 0 */
+	struct svc_addrs *addrs;	/* owned; NULL if none was ever added */
 	char name[PODNET_SVC_NAME_MAX];	/* "" if none */
 	bool has_stats;
 	uint64_t stats[PODNET_SVC_STATS_A_MAX + 1];	/* by PODNET_SVC_STATS_A_* */
