@@ -372,6 +372,16 @@ static int grow(struct kube_ports *out, struct kube_err *err)
 	return 0;
 }
 
+static bool addr_in(const struct kube_addr *v, unsigned int n, const struct kube_addr *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (kube_addr_equal(&v[i], x))
+			return true;
+	return false;
+}
+
 /*
  * The externalIPs, LoadBalancer IPs and source ranges of @kp (of its
  * VIP's family), in @a, then copied to kp->addrs if there are any.
@@ -386,37 +396,26 @@ static int port_addrs(const struct kube_service *s, const struct kube_opts *o,
 	bool from_node;
 
 	for (i = 0; i < s->next; i++) {
-		if (s->ext[i].family != family ||
-		    kube_addr_equal(&s->ext[i], &kp->vip))
-			continue;
-		for (j = 0; j < kp->next; j++)
-			if (kube_addr_equal(&a->ext[j], &s->ext[i]))
-				break;
-		if (j < kp->next)
+		const struct kube_addr *x = &s->ext[i];
+
+		if (x->family != family || kube_addr_equal(x, &kp->vip) ||
+		    addr_in(a->ext, kp->next, x))
 			continue;
 		if (kp->next == KUBE_MAX_ADDRS)
 			return kube_fail(err, "Service %s: more than %d %s externalIPs",
 					 s->key, KUBE_MAX_ADDRS, fam);
-		a->ext[kp->next++] = s->ext[i];
+		a->ext[kp->next++] = *x;
 	}
 	for (i = 0; i < s->nlb; i++) {
-		if (s->lb[i].family != family ||
-		    kube_addr_equal(&s->lb[i], &kp->vip))
-			continue;
-		for (j = 0; j < kp->next; j++)
-			if (kube_addr_equal(&a->ext[j], &s->lb[i]))
-				break;
-		if (j < kp->next)
-			continue;
-		for (j = 0; j < kp->nlb; j++)
-			if (kube_addr_equal(&a->lb[j], &s->lb[i]))
-				break;
-		if (j < kp->nlb)
+		const struct kube_addr *x = &s->lb[i];
+
+		if (x->family != family || kube_addr_equal(x, &kp->vip) ||
+		    addr_in(a->ext, kp->next, x) || addr_in(a->lb, kp->nlb, x))
 			continue;
 		if (kp->nlb == KUBE_MAX_ADDRS)
 			return kube_fail(err, "Service %s: more than %d %s LoadBalancer ingress IPs",
 					 s->key, KUBE_MAX_ADDRS, fam);
-		a->lb[kp->nlb++] = s->lb[i];
+		a->lb[kp->nlb++] = *x;
 	}
 	from_node = false;
 	for (i = 0; kp->nlb && i < s->nranges; i++) {
