@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * JSON values one after another from a file descriptor, parsed by libcjson.
- * A blocking input is read whole first; from a non-blocking one (a watch
- * stream) whole values are found by a scanner that only follows strings
- * and brackets. A top-level object with an "items" array (a List) has its
- * items parsed one at a time, so that the biggest tree in memory is one
- * object, however long the list.
+ * A blocking input is read whole first (a regular file is mapped); from a
+ * non-blocking one (a watch stream) whole values are found by a scanner
+ * that only follows strings and brackets. A top-level object with an
+ * "items" array (a List) has its items parsed one at a time, so that the
+ * biggest tree in memory is one object, however long the list.
  */
 #include <errno.h>
 #include <fcntl.h>
