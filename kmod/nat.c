@@ -183,8 +183,9 @@ static unsigned int podnet_nat_dst(void *priv, struct sk_buff *skb,
 	podnet_ct_addr(&t->src.u3, state->pf, &flow.saddr);
 	flow.sport = t->src.u.all;
 	flow.proto = t->dst.protonum;
-	if (kind == PODNET_FE_LB && svc->nranges &&
-	    !podnet_prefix_match(svc->ranges, svc->nranges, &flow.saddr)) {
+	if (kind == PODNET_FE_LB && svc->more && svc->more->nranges &&
+	    !podnet_prefix_match(svc->more->ranges, svc->more->nranges,
+				 &flow.saddr)) {
 		podnet_svc_count(svc, PODNET_SC_REJECTED, 1);
 		return NF_DROP;
 	}

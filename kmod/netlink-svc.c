@@ -338,6 +338,7 @@ static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 		[PODNET_SC_BYTES] = PODNET_SVC_STATS_A_BYTES,
 		[PODNET_SC_REJECTED] = PODNET_SVC_STATS_A_REJECTED,
 	};
+	const struct podnet_svc_more *more = svc->more;
 	const struct podnet_svc_spec *spec = &svc->spec;
 	const struct podnet_eps *eps;
 	struct nlattr *nest, *n2, *n3;
@@ -355,10 +356,11 @@ static int podnet_nl_put_svc(struct sk_buff *skb, const struct podnet_svc *svc,
 	    nla_put_u32(skb, PODNET_SVC_A_FLAGS, spec->flags) ||
 	    (spec->owner &&
 	     nla_put_u32(skb, PODNET_SVC_A_OWNER, spec->owner)) ||
-	    (svc->name && nla_put_string(skb, PODNET_SVC_A_NAME, svc->name)) ||
-	    (svc->nranges &&
+	    (more && more->name &&
+	     nla_put_string(skb, PODNET_SVC_A_NAME, more->name)) ||
+	    (more && more->nranges &&
 	     podnet_nl_put_prefixes(skb, PODNET_SVC_A_SOURCE_RANGES,
-				    svc->ranges, svc->nranges)) ||
+				    more->ranges, more->nranges)) ||
 	    (spec->affinity &&
 	     nla_put_u32(skb, PODNET_SVC_A_AFFINITY, spec->affinity)) ||
 	    (spec->nodeport &&
@@ -449,7 +451,8 @@ static size_t podnet_nl_svc_size(const struct podnet_svc *svc)
 	 * Generous: a fixed part and at most 64 bytes per endpoint and 40
 	 * per source range.
 	 */
-	return NLMSG_GOODSIZE + (size_t)eps->n * 64 + svc->nranges * 40;
+	return NLMSG_GOODSIZE + (size_t)eps->n * 64 +
+	       (svc->more ? svc->more->nranges * 40 : 0);
 }
 
 /**

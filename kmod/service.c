@@ -176,8 +176,9 @@ static void podnet_svc_free(struct podnet_svc *svc)
 
 	for (i = 0; i < svc->nfes; i++)
 		kfree(svc->fes[i]);
-	kfree(svc->name);
-	kfree(svc->ranges);
+	if (svc->more)
+		kfree(svc->more->name);
+	kfree(svc->more);
 	podnet_eps_free(rcu_dereference_protected(svc->eps, 1));
 	if (!svc->stats_moved)
 		free_percpu(svc->stats);
@@ -377,18 +378,20 @@ static int podnet_svc_new_fes(struct podnet_svc *svc,
 	unsigned int i, next = ext ? ext->n : 0, nlb = ext ? ext->nlb : 0;
 	struct podnet_fe *fe;
 
-	if (ext && ext->name) {
-		svc->name = kstrdup(ext->name, PODNET_GFP_CFG);
-		if (!svc->name)
+	if (ext && (ext->name || ext->nranges)) {
+		svc->more = kzalloc(struct_size(svc->more, ranges, ext->nranges),
+				    PODNET_GFP_CFG);
+		if (!svc->more)
 			return -ENOMEM;
-	}
-	if (ext && ext->nranges) {
-		svc->ranges = kmemdup(ext->ranges,
-				      ext->nranges * sizeof(*ext->ranges),
-				      PODNET_GFP_CFG);
-		if (!svc->ranges)
-			return -ENOMEM;
-		svc->nranges = ext->nranges;
+		if (ext->nranges)
+			memcpy(svc->more->ranges, ext->ranges,
+			       ext->nranges * sizeof(*ext->ranges));
+		svc->more->nranges = ext->nranges;
+		if (ext->name) {
+			svc->more->name = kstrdup(ext->name, PODNET_GFP_CFG);
+			if (!svc->more->name)
+				return -ENOMEM;
+		}
 	}
 	for (i = 0; i < 1 + next + !!spec->nodeport; i++) {
 		fe = kzalloc(sizeof(*fe), PODNET_GFP_CFG);

@@ -189,39 +189,49 @@ struct podnet_svc_ext {
 };
 
 /**
+ * struct podnet_svc_more - what not every service port has
+ * @name: PODNET_SVC_A_NAME, or NULL
+ * @nranges: number of source ranges
+ * @ranges: loadBalancerSourceRanges
+ */
+struct podnet_svc_more {
+	char *name;
+	unsigned int nranges;
+	struct podnet_prefix ranges[];
+};
+
+/**
  * struct podnet_svc - a service port
  * @spec: its settings
  * @id: unique in its namespace, for affinity entries
+ * @rr: round-robin position
  * @node: in podnet_net.svcs (svc_lock)
  * @eps: current endpoint set (RCU; never NULL once added)
- * @rr: round-robin position
  * @stats: per-CPU counters
  * @net: its namespace
  * @rcu: freed after a grace period
+ * @more: its name and source ranges, or NULL if it has neither
+ * @nfes: number of frontends
  * @stats_moved: @stats went to the service that took this one's place
  *	(podnet_svc_change()), or was only borrowed from it: not freed here
- * @name: PODNET_SVC_A_NAME, or NULL
- * @nranges: number of source ranges
- * @ranges: loadBalancerSourceRanges, or NULL
- * @nfes: number of frontends
  * @fes: its frontends: the ClusterIP, the external then LoadBalancer
  *	addresses in the order given, the NodePort (the addresses are read
  *	from here)
+ *
+ * With one frontend (a ClusterIP) it fits kmalloc's 128-byte slots.
  */
 struct podnet_svc {
 	struct podnet_svc_spec spec;
 	u32 id;
+	atomic_t rr;
 	struct list_head node;
 	struct podnet_eps __rcu *eps;
-	atomic_t rr;
 	struct podnet_svc_stats __percpu *stats;
 	struct net *net;
 	struct rcu_head rcu;
+	struct podnet_svc_more *more;
+	u8 nfes;
 	bool stats_moved;
-	char *name;
-	unsigned int nranges;
-	struct podnet_prefix *ranges;
-	unsigned int nfes;
 	struct podnet_fe *fes[];
 };
 
