@@ -44,19 +44,21 @@ static void *arena_malloc(size_t size)
 {
 	struct arena_chunk *c;
 	char *p = arena.free;
+	size_t csize;
 
+	if (!arena.on)
+		return malloc(size);
 	size = (size + 15) & ~(size_t)15;
-	if (arena.on && p && (size_t)(arena.chunks->end - p) >= size) {
+	if (p && (size_t)(arena.chunks->end - p) >= size) {
 		arena.free = p + size;
 		return p;
 	}
-	if (!arena.on)
-		return malloc(size);
 	/* A new chunk, or one of its own for a large string. */
-	c = malloc(sizeof(*c) + (size > ARENA_SIZE ? size : ARENA_SIZE));
+	csize = size > ARENA_SIZE ? size : ARENA_SIZE;
+	c = malloc(sizeof(*c) + csize);
 	if (!c)
 		return NULL;
-	c->end = c->data + (size > ARENA_SIZE ? size : ARENA_SIZE);
+	c->end = c->data + csize;
 	c->next = arena.chunks;
 	arena.chunks = c;
 	arena.free = c->data + size;
