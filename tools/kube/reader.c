@@ -149,10 +149,14 @@ static int value_end(const char *b, size_t i, size_t len, size_t *end)
 	if (i >= len)
 		return 0;
 	if (b[i] != '{' && b[i] != '[' && b[i] != '"') {
-		/* A number, true, false or null. */
+		/* A number, true, false or null; not a stray ',', ']' or '}'. */
+		size_t start = i;
+
 		while (i < len && !is_ws(b[i]) && b[i] != ',' && b[i] != ']' &&
 		       b[i] != '}')
 			i++;
+		if (i == start)
+			return -1;
 		*end = i;
 		return i < len ? 1 : 0;
 	}

@@ -146,10 +146,11 @@ fi
 
 # Malformed values between good ones (as a watch stream may have them):
 # each reported once, the reader resynchronised on the next value.
-got=$(printf '%s\n' '{not json}' '[1, 2' ']' '"x"' "{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}]}}" |
+got=$(printf '%s\n' '{not json}' '[1, 2' ']' ',' '"x"' "{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}]}}" |
 	timeout 10 "$K" --keep-going -)
 want="skipped: -: value 1: not valid JSON
 skipped: a value that is not a JSON object
+skipped: -: value 3: not valid JSON
 skipped: a value that is not a JSON object
 default/bad:80 tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
 if [ "$got" = "$want" ]; then
