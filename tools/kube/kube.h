@@ -221,6 +221,8 @@ struct kube_scan {
 	bool str, esc;		/* in a string, after a backslash */
 };
 
+struct kube_ahead;		/* reader.c */
+
 struct kube_reader {
 	int fd;
 	const char *name;	/* for errors: the file name or "-" */
@@ -234,19 +236,42 @@ struct kube_reader {
 	bool in_list, items_first;
 	size_t list_at, items_at, list_end;
 	struct kube_scan scan;	/* the top-level value being read */
+	/*
+	 * A List read whole whose items take up at least @ahead_min bytes
+	 * (KUBE_AHEAD_MIN unless the caller sets it; SIZE_MAX: never) has
+	 * its second part parsed by a helper thread while the caller takes
+	 * the first (reader.c).
+	 */
+	size_t ahead_min;
+	struct kube_ahead *ahead;
+};
+
+#define KUBE_AHEAD_MIN (1 << 20)
+
+/*
+ * What kube_reader_next() hands over: a JSON value (the reader's: it
+ * lasts until the next call of any reader on this thread, which parse
+ * into one arena; not to be freed), or, for a List's item the helper
+ * thread parsed ahead, what kube_object_parse() made of it (a Service
+ * or an EndpointSlice, now the caller's). Anything else the helper met
+ * (another kind, an invalid object) comes as JSON, for the caller to
+ * judge as it would have without the helper.
+ */
+struct kube_value {
+	cJSON *json;		/* NULL: @obj instead */
+	enum kube_kind kind;
+	void *obj;		/* struct kube_service or kube_slice */
 };
 
 void kube_reader_init(struct kube_reader *r, int fd, const char *name);
 /*
  * The next object: a List's next item, or the next top-level value.
- * 1 with *@obj set (the reader's: it lasts until the next call of any
- * reader, which parse into one arena; not to be freed), 0 at the end,
- * KUBE_AGAIN if @fd is non-blocking and has nothing more yet, -1 with @err
- * set (malformed JSON: the value is skipped, and the reader goes on with
- * the next one).
+ * 1 with *@v set, 0 at the end, KUBE_AGAIN if @fd is non-blocking and has
+ * nothing more yet, -1 with @err set (malformed JSON: the value is
+ * skipped, and the reader goes on with the next one).
  */
 #define KUBE_AGAIN 2
-int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err);
+int kube_reader_next(struct kube_reader *r, struct kube_value *v, struct kube_err *err);
 /*
  * A blocking input read to its end (r->buf, r->len), before
  * kube_reader_next() parses it: 0, or -1 with @err set.

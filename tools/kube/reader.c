@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,7 +26,8 @@
  * looked at it, so the trees come from an arena (chunks of ARENA_SIZE, or
  * of the size asked if larger), taken back whole when the next value is
  * parsed: nobody frees them. Anything else of libcjson's (what podnetctl
- * prints, what it parses itself) goes to malloc() and free().
+ * prints, what it parses itself) goes to malloc() and free(). Each thread
+ * that parses (the caller, the helper that parses ahead) has an arena.
  */
 #define ARENA_SIZE (1 << 20)
 
@@ -34,7 +37,7 @@ struct arena_chunk {
 	char data[];
 };
 
-static struct {
+static __thread struct {
 	struct arena_chunk *chunks;	/* the one in use first */
 	char *free;			/* its first free byte */
 	bool on;			/* while libcjson parses */
@@ -89,6 +92,20 @@ static void arena_reset(void)
 	arena.free = c->data;
 }
 
+/* A thread's arena, all of it (the helper's, when it is done). */
+static void arena_release(void)
+{
+	struct arena_chunk *c, *next;
+
+	for (c = arena.chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	arena.chunks = NULL;
+	arena.free = NULL;
+}
+
+/* Before any thread parses: libcjson's hooks are not to change after. */
 static void arena_init(void)
 {
 	cJSON_Hooks hooks = { .malloc_fn = arena_malloc, .free_fn = arena_free };
@@ -107,6 +124,7 @@ void kube_reader_init(struct kube_reader *r, int fd, const char *name)
 	memset(r, 0, sizeof(*r));
 	r->fd = fd;
 	r->name = name;
+	r->ahead_min = KUBE_AHEAD_MIN;
 	/*
 	 * A blocking input is read to its end before it is parsed: each
 	 * value is then parsed once, by libcjson, with no scan of its own.
@@ -114,8 +132,11 @@ void kube_reader_init(struct kube_reader *r, int fd, const char *name)
 	r->whole = fl >= 0 && !(fl & O_NONBLOCK);
 }
 
+static void ahead_stop(struct kube_reader *r);
+
 void kube_reader_free(struct kube_reader *r)
 {
+	ahead_stop(r);
 	if (r->mapped && r->buf)
 		munmap(r->buf, r->size);
 	else
@@ -319,6 +340,178 @@ static cJSON *parse_at(const char *b, size_t i, size_t len, size_t *end)
 }
 
 /*
+ * Parsing ahead. libcjson's parse is most of what a large List costs (a
+ * List of 10 000 Services and their EndpointSlices, as kubectl indents
+ * it: 0.74 G of the 1.16 G instructions tests/kube-ports spends on it).
+ * A List read whole whose items take up r->ahead_min bytes or more is
+ * parsed by two threads: a helper parses the items of its second part
+ * and makes Services and EndpointSlices of them (kube_object_parse()),
+ * while the caller takes the first part as it would without the helper,
+ * then what the helper made, in the input's order.
+ *
+ * Where the second part starts is a guess, since no item's start is
+ * known without parsing everything before it: the first line after the
+ * caller's share that is indented as the first item is, and opens an
+ * object. A raw newline is never inside a JSON string, so in a List
+ * indented as kubectl indents it, that line is an item. The caller
+ * checks the guess: if one of its items ends exactly there, the helper's
+ * work is what its own would have been, as an item's parse depends on
+ * its own bytes alone. If it gets past that place without an item ending
+ * there, or the List ends or goes wrong before, the helper is stopped and
+ * its work thrown away. A List without newlines is parsed by the caller
+ * alone.
+ *
+ * What the helper cannot make a Service or an EndpointSlice of (another
+ * kind, an invalid object) it hands over as JSON, parsed again by the
+ * caller, who judges it as it would have without the helper. Where it
+ * finds malformed JSON, it stops: the caller goes on from there alone.
+ *
+ * libcjson is thread-safe used as its README says: its hooks are set
+ * before any thread parses (arena_init()), cJSON_GetErrorPtr() is never
+ * called and the locale never set. (Its one shared variable, the place of
+ * the last error, is written by every parse and read by nobody here.)
+ */
+#define AHEAD_SHARE 15		/* the caller's share of the items, in 32nds */
+
+struct ahead_item {
+	size_t at;		/* where it starts in the input */
+	enum kube_kind kind;
+	void *obj;		/* NULL: handed over as JSON */
+};
+
+struct kube_ahead {
+	pthread_t thread;
+	const char *buf;
+	size_t from, len;	/* the helper's first item; the List's end */
+	atomic_bool stop;	/* the helper's work is not wanted */
+	bool joined;		/* the helper is done, and its work taken */
+	/* Written by the helper; read by the caller once joined. */
+	struct ahead_item *items;
+	size_t n, size;
+	size_t rest;		/* where the caller goes on after @items */
+	size_t next;		/* the caller's: the next item to hand over */
+};
+
+static void ahead_item_free(struct ahead_item *it)
+{
+	if (it->obj && it->kind == KUBE_SERVICE)
+		kube_service_free(it->obj);
+	else if (it->obj)
+		kube_slice_free(it->obj);
+	it->obj = NULL;
+}
+
+static void *ahead_run(void *arg)
+{
+	struct kube_ahead *h = arg;
+	size_t i = h->from, end;
+	struct kube_service *svc;
+	struct kube_slice *slice;
+	struct ahead_item *it;
+	struct kube_err err;
+	cJSON *v;
+
+	while (!atomic_load_explicit(&h->stop, memory_order_relaxed)) {
+		if (h->n == h->size) {
+			size_t size = h->size * 2 + 1024;
+
+			it = realloc(h->items, size * sizeof(*it));
+			if (!it)
+				break;	/* the caller goes on from @i */
+			h->items = it;
+			h->size = size;
+		}
+		v = parse_at(h->buf, i, h->len, &end);
+		if (!v)
+			break;
+		it = &h->items[h->n++];
+		*it = (struct ahead_item){ .at = i };
+		if (!kube_object_parse(v, &it->kind, &svc, &slice, &err))
+			it->obj = it->kind == KUBE_SERVICE ? (void *)svc : (void *)slice;
+		i = skip_ws(h->buf, end, h->len);
+		if (i >= h->len || h->buf[i] != ',') {
+			i = end;	/* the List's end, or what is wrong after it */
+			break;
+		}
+		i = skip_ws(h->buf, i + 1, h->len);
+	}
+	h->rest = i;
+	arena_release();
+	return NULL;
+}
+
+/* Into a List whose items start at r->items_at: a helper, if it is worth one. */
+static void ahead_start(struct kube_reader *r)
+{
+	size_t first = skip_ws(r->buf, r->items_at, r->list_end), len = r->list_end;
+	size_t ind = first, mid;
+	struct kube_ahead *h;
+	const char *p;
+
+	if (!r->whole || first >= len || len - first < r->ahead_min)
+		return;
+	/* "\n", the first item's indentation and its '{'. */
+	while (ind > r->items_at && (r->buf[ind - 1] == ' ' || r->buf[ind - 1] == '\t'))
+		ind--;
+	if (ind == r->items_at || r->buf[ind - 1] != '\n' || r->buf[first] != '{')
+		return;
+	mid = first + (len - first) / 32 * AHEAD_SHARE;
+	p = memmem(r->buf + mid, len - mid, r->buf + ind - 1, first - ind + 2);
+	if (!p)
+		return;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return;
+	h->buf = r->buf;
+	h->from = p - r->buf + (first - ind + 1);
+	h->len = len;
+	atomic_init(&h->stop, false);
+	if (pthread_create(&h->thread, NULL, ahead_run, h)) {
+		free(h);
+		return;
+	}
+	r->ahead = h;
+}
+
+/* The helper stopped and its work, what is left of it, thrown away. */
+static void ahead_stop(struct kube_reader *r)
+{
+	struct kube_ahead *h = r->ahead;
+	size_t i;
+
+	if (!h)
+		return;
+	if (!h->joined) {
+		atomic_store_explicit(&h->stop, true, memory_order_relaxed);
+		pthread_join(h->thread, NULL);
+		h->next = 0;
+	}
+	for (i = h->next; i < h->n; i++)
+		ahead_item_free(&h->items[i]);
+	free(h->items);
+	free(h);
+	r->ahead = NULL;
+}
+
+/*
+ * The caller's parse has got to the next item at @i: the helper's items
+ * from here on, if the guess was right (1: @h->joined), or nothing more
+ * of the helper's (0).
+ */
+static int ahead_reached(struct kube_reader *r, size_t i)
+{
+	struct kube_ahead *h = r->ahead;
+
+	if (i != h->from) {
+		ahead_stop(r);
+		return 0;
+	}
+	pthread_join(h->thread, NULL);
+	h->joined = true;
+	return 1;
+}
+
+/*
  * Walk the members of the object whose '{' or last member ends before
  * @i, up to its "items" array or its end (@len bounds it): 1 with
  * r->items_at on the array's first item, 0 at the object's end (r->off
@@ -364,13 +557,37 @@ static int walk_members(struct kube_reader *r, size_t i, size_t len, bool first)
  * done (r->off past the List), -1 if malformed (the rest of the List is
  * skipped).
  */
-static int next_item(struct kube_reader *r, cJSON **obj, struct kube_err *err)
+static int next_item(struct kube_reader *r, struct kube_value *v, struct kube_err *err)
 {
-	size_t len = r->list_end, i = skip_ws(r->buf, r->items_at, len), end;
+	size_t len = r->list_end, i, end;
+	struct kube_ahead *h = r->ahead;
 
+	v->obj = NULL;
+	if (h && h->joined) {
+		if (h->next < h->n) {
+			struct ahead_item *it = &h->items[h->next++];
+
+			if (it->obj) {
+				v->json = NULL;
+				v->kind = it->kind;
+				v->obj = it->obj;
+				it->obj = NULL;
+				return 1;
+			}
+			i = it->at;
+			goto parse;
+		}
+		r->items_at = h->rest;
+		r->items_first = false;
+		ahead_stop(r);
+	}
+	i = skip_ws(r->buf, r->items_at, len);
 	if (!r->items_first && i < len && r->buf[i] == ',')
 		i = skip_ws(r->buf, i + 1, len);
+	if (r->ahead && i >= r->ahead->from && ahead_reached(r, i))
+		return next_item(r, v, err);
 	if (i < len && r->buf[i] == ']') {
+		ahead_stop(r);
 		r->in_list = false;
 		/* The members after the items (kind, metadata), to its end. */
 		if (walk_members(r, i + 1, len, false) < 0)
@@ -378,13 +595,16 @@ static int next_item(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 		return 0;
 	}
 	r->items_first = false;
-	*obj = i < len ? parse_at(r->buf, i, len, &end) : NULL;
-	if (!*obj)
+parse:
+	v->json = i < len ? parse_at(r->buf, i, len, &end) : NULL;
+	if (!v->json)
 		goto bad;
-	r->items_at = end;
+	if (!r->ahead || !r->ahead->joined)
+		r->items_at = end;
 	return 1;
 bad:
 	/* The rest of the List is lost. */
+	ahead_stop(r);
 	r->in_list = false;
 	r->off = len;
 	if (r->whole && value_end(r->buf, r->list_at, len, &end) > 0)
@@ -392,14 +612,15 @@ bad:
 	return malformed(r, err);
 }
 
-int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
+int kube_reader_next(struct kube_reader *r, struct kube_value *v, struct kube_err *err)
 {
 	size_t i, end;
 	int ret;
 
+	v->obj = NULL;
 	for (;;) {
 		if (r->in_list) {
-			ret = next_item(r, obj, err);
+			ret = next_item(r, v, err);
 			if (ret)
 				return ret;
 		}
@@ -444,6 +665,7 @@ int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 			ret = walk_members(r, i + 1, end, true);
 			if (ret > 0) {
 				r->in_list = true;
+				ahead_start(r);
 				continue;
 			}
 			if (ret < 0 && !r->whole) {
@@ -451,8 +673,8 @@ int kube_reader_next(struct kube_reader *r, cJSON **obj, struct kube_err *err)
 				return malformed(r, err);
 			}
 		}
-		*obj = parse_at(r->buf, i, end, &end);
-		if (*obj) {
+		v->json = parse_at(r->buf, i, end, &end);
+		if (v->json) {
 			r->off = end;
 			return 1;
 		}

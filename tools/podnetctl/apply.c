@@ -619,6 +619,15 @@ static int converge_nodes(struct apply *a, const char *only)
 
 /* Reading */
 
+/* A Service or an EndpointSlice into the store (which owns it): 0, or -1. */
+static int put(struct apply *a, enum kube_kind kind, void *obj, bool del,
+	       const char **service)
+{
+	if (kube_store_put(&a->st, kind, obj, del, service) < 0)
+		return fail("out of memory");
+	return 0;
+}
+
 /*
  * A value of an input: a watch event ({"type": ..., "object": ...}) or an
  * object (as ADDED). Put in the store; *@service is the service it
@@ -662,10 +671,7 @@ static int take(struct apply *a, const cJSON *v, const char *name,
 		return fail("%s", err.msg);
 	if (ret > 0)
 		return take_node(a, v, del);
-	if (kube_store_put(&a->st, kind, kind == KUBE_SERVICE ? (void *)svc : (void *)slice,
-			   del, service) < 0)
-		return fail("out of memory");
-	return 0;
+	return put(a, kind, kind == KUBE_SERVICE ? (void *)svc : (void *)slice, del, service);
 }
 
 static int input_open(const char *path, bool nonblock)
@@ -744,17 +750,20 @@ static int load_inputs(struct apply *a, struct kube_reader *in, uint64_t *mark)
 /* The inputs loaded, into the store: 0, or -1 with fail() set. */
 static int parse(struct apply *a, struct kube_reader *in)
 {
+	struct kube_value v;
 	const char *service;
 	struct kube_err err;
 	unsigned int i;
-	cJSON *v;
 	int got;
 
 	for (i = 0; i < a->ac->ninputs; i++) {
 		while ((got = kube_reader_next(&in[i], &v, &err)) != 0) {
 			if (got < 0)
 				return fail("%s", err.msg);
-			got = take(a, v, in[i].name, in[i].value, &service);
+			if (v.json)
+				got = take(a, v.json, in[i].name, in[i].value, &service);
+			else
+				got = put(a, v.kind, v.obj, false, &service);
 			if (got < 0)
 				return -1;
 		}
@@ -860,10 +869,10 @@ static int watch(struct apply *a)
 	unsigned int i, n = a->ac->ninputs, open = 0;
 	struct signalfd_siginfo si;
 	const char *service;
+	struct kube_value v;
 	struct kube_err err;
 	sigset_t sigs;
 	int fd, ret = 0;
-	cJSON *v;
 
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -884,6 +893,7 @@ static int watch(struct apply *a)
 			goto out;
 		}
 		kube_reader_init(&in[i].r, fd, a->ac->inputs[i]);
+		in[i].r.ahead_min = SIZE_MAX;	/* every object as JSON: events */
 		pfd[i].fd = fd;
 		pfd[i].events = POLLIN;
 		open++;
@@ -916,7 +926,7 @@ static int watch(struct apply *a)
 					warn("%s", err.msg);
 					continue;
 				}
-				got = take(a, v, in[i].r.name, in[i].r.value, &service);
+				got = take(a, v.json, in[i].r.name, in[i].r.value, &service);
 				if (got < 0)
 					warn("%s", fail_msg());
 				else if (service)

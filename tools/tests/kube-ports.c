@@ -5,14 +5,18 @@
  * line each, in a fixed order, for tools/tests/kube.sh to compare; and of
  * Node objects, a line each as they are read.
  *
- *   kube-ports [--node-name N] [--zone Z] [--node-ip A]... [--masquerade-all] FILE...
+ *   kube-ports [--node-name N] [--zone Z] [--node-ip A]... [--masquerade-all]
+ *              [--keep-going] [--ahead-min BYTES|never] FILE...
  *
  *   default/web:http tcp 10.96.0.10:80 nodeport 30080 policy local
  *   internal cluster affinity 0 masq 0 ext - lb - ranges - eps
  *   10.244.1.2:8080 local,10.244.2.3:8080 terminating
  *
  * An error (a bad object, malformed JSON) is printed as "error: <line>"
- * and the exit status is 1.
+ * and the exit status is 1 (with --keep-going, as "skipped: <line>", and
+ * the reading goes on). --ahead-min sets how large a List must be for the
+ * reader to parse it with a helper thread (struct kube_reader's
+ * ahead_min): 0 for every List, "never" for none.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -97,6 +101,7 @@ static int cmp(const void *a, const void *b)
 
 /* --keep-going: a bad value is printed ("skipped: ...") and reading goes on. */
 static bool keep_going;
+static size_t ahead_min = KUBE_AHEAD_MIN;
 
 /*
  * "node NAME ips A[,B] podcidrs P[,Q] encap vxlan|none|- vtep-mac MAC|-",
@@ -146,18 +151,25 @@ static int read_file(struct kube_store *st, const char *path, struct kube_err *e
 	struct kube_service *svc;
 	struct kube_slice *slice;
 	struct kube_reader r;
+	struct kube_value v;
 	const char *service;
 	enum kube_kind kind;
-	cJSON *v;
+	void *obj;
 
 	if (fd < 0)
 		return kube_fail(err, "%s: cannot open", path);
 	kube_reader_init(&r, fd, path);
+	r.ahead_min = ahead_min;
 	while ((ret = kube_reader_next(&r, &v, err)) != 0) {
-		if (ret > 0) {
-			ret = kube_object_parse(v, &kind, &svc, &slice, err);
+		if (ret > 0 && v.json) {
+			ret = kube_object_parse(v.json, &kind, &svc, &slice, err);
 			if (ret > 0)
-				ret = other_kind(v, err) < 0 ? -1 : 1;
+				ret = other_kind(v.json, err) < 0 ? -1 : 1;
+			obj = kind == KUBE_SERVICE ? (void *)svc : (void *)slice;
+		} else if (ret > 0) {
+			kind = v.kind;	/* parsed ahead, by the reader's helper */
+			obj = v.obj;
+			ret = 0;
 		}
 		if (ret < 0 && keep_going) {
 			printf("skipped: %s\n", err->msg);
@@ -165,9 +177,7 @@ static int read_file(struct kube_store *st, const char *path, struct kube_err *e
 		}
 		if (ret < 0)
 			break;
-		if (ret == 0 && kube_store_put(st, kind, kind == KUBE_SERVICE ?
-					       (void *)svc : (void *)slice,
-					       false, &service) < 0) {
+		if (ret == 0 && kube_store_put(st, kind, obj, false, &service) < 0) {
 			ret = kube_fail(err, "out of memory");
 			break;
 		}
@@ -186,12 +196,14 @@ int main(int argc, char **argv)
 		{ "node-ip", required_argument, NULL, 'i' },
 		{ "masquerade-all", no_argument, NULL, 'm' },
 		{ "keep-going", no_argument, NULL, 'k' },
+		{ "ahead-min", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kube_store st = { 0 };
 	struct kube_ports ports = { 0 };
 	struct kube_opts o = { 0 };
 	struct kube_err err;
+	char *end;
 	size_t i;
 	int c;
 
@@ -215,6 +227,17 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			keep_going = true;
+			break;
+		case 'a':
+			if (!strcmp(optarg, "never")) {
+				ahead_min = SIZE_MAX;
+				break;
+			}
+			ahead_min = strtoul(optarg, &end, 10);
+			if (!*optarg || *end) {
+				fprintf(stderr, "kube-ports: bad --ahead-min %s\n", optarg);
+				return 2;
+			}
 			break;
 		default:
 			return 2;

@@ -193,5 +193,51 @@ bad "a flannel VtepMAC that is no unicast MAC" \
 	"{$NODE,\"metadata\":{\"name\":\"n\",\"annotations\":{\"flannel.alpha.coreos.com/backend-type\":\"vxlan\",\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VtepMAC\\\":\\\"ff:ff:ff:ff:ff:ff\\\"}\"}}}" \
 	"Node n: metadata.annotations: flannel.alpha.coreos.com/backend-data: VtepMAC is not a unicast MAC address"
 
+# Parsing ahead (a helper thread takes a List's second part; --ahead-min 0
+# for any List): the same lines as the reader alone, for the fixtures, for
+# a List with other kinds, invalid objects and malformed JSON in its second
+# part, and for a List whose indentation misleads the helper's guess of
+# where an item starts.
+same() {
+	local name=$1 alone ahead
+	shift
+	alone=$("$K" --ahead-min never "$@" 2>&1; echo "exit $?")
+	ahead=$("$K" --ahead-min 0 "$@" 2>&1; echo "exit $?")
+	if [ "$ahead" = "$alone" ] && [ "$(grep -c . <<<"$alone")" -gt 2 ]; then
+		ok "parsed ahead: $name"
+	else
+		not_ok "parsed ahead: $name" "alone: $alone" "ahead: $ahead"
+	fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+same "the fixtures" --node-name node1 --zone a "$here/kube/services.json" "$here/kube/slices.json"
+svc() { printf '{%s,"spec":{"clusterIP":"10.96.1.%d","ports":[{"port":%d}]}}\n' "${SVC/bad/s$1}" "$1" "$1"; }
+{
+	for i in 1 2 3 4 5 6; do svc $i; done
+	echo '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}'
+	echo "{$NODE,\"metadata\":{\"name\":\"n1\"},\"spec\":{\"podCIDRs\":[\"10.244.1.0/24\"]}}"
+	svc 7
+	echo "{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":\"80\"}]}}"
+	for i in 8 9 10; do svc $i; done
+} | jq -s '{apiVersion: "v1", kind: "List", items: .}' >"$tmp/mixed.json"
+same "other kinds and an invalid object" --keep-going "$tmp/mixed.json"
+same "an invalid object: the error" "$tmp/mixed.json"
+# Malformed JSON after the middle: the rest of the List is lost, alike.
+sed 's/"10.96.1.9"/10.96.1.9/' "$tmp/mixed.json" >"$tmp/cut.json"
+same "malformed JSON" --keep-going "$tmp/cut.json"
+# Each item's spec on a line of its own, indented as the first item, and
+# the other items on no line of their own: the guess (the first such line
+# past the middle) is no item's start.
+{
+	printf '{"kind": "List", "items": [\n  '
+	for i in 1 2 3 4 5 6 7 8; do
+		[ $i -eq 1 ] || printf ', '
+		printf '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s%d", "namespace": "default"}, "spec":\n  {"clusterIP": "10.96.2.%d", "ports": [{"port": 80}]}}' $i $i
+	done
+	printf '\n]}\n'
+} >"$tmp/indent.json"
+same "an indentation that misleads" "$tmp/indent.json"
+
 echo "1..$n"
 [ $failed -eq 0 ]
