@@ -118,7 +118,7 @@ static int mac_parse(const char *s, uint8_t mac[6])
 /* flannel's annotations: its underlay addresses first, its backend. */
 static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 {
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const cJSON *meta = kube_member(obj, "metadata");
 	const char *ip4, *ip6, *type, *data4, *data6, *data, *key;
 	const cJSON *ann, *mac;
 	struct kube_addr a;
@@ -167,7 +167,7 @@ static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 	if (!data || n->encap != KUBE_ENCAP_VXLAN)
 		return 0;
 	d = cJSON_Parse(data);
-	mac = d ? cJSON_GetObjectItemCaseSensitive(d, "VtepMAC") : NULL;
+	mac = d ? kube_member(d, "VtepMAC") : NULL;
 	if (mac && (!cJSON_IsString(mac) || mac_parse(mac->valuestring, n->mac) < 0)) {
 		cJSON_Delete(d);
 		return kube_bad(c, "metadata.annotations", "%s: VtepMAC is not a unicast MAC address",
@@ -188,10 +188,10 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 	struct kube_node *n;
 
 	*node = NULL;
-	v = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+	v = kube_member(obj, "kind");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "Node"))
 		return 1;
-	v = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");
+	v = kube_member(obj, "apiVersion");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "v1"))
 		return 1;
 	snprintf(c.key, sizeof(c.key), "?");

@@ -127,10 +127,22 @@ int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 	return kube_fail(c->err, "%s %s: %s: %s", c->kind, c->key, path, what);
 }
 
+const cJSON *kube_member(const cJSON *o, const char *name)
+{
+	const cJSON *m;
+
+	if (!o || !name)
+		return NULL;
+	for (m = o->child; m; m = m->next)
+		if (m->string && m->string[0] == name[0] && !strcmp(m->string, name))
+			return m;
+	return NULL;
+}
+
 int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
 		 const char *field, const char **out)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = kube_member(o, name);
 
 	*out = NULL;
 	if (!v || cJSON_IsNull(v))
@@ -145,7 +157,7 @@ int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
 static int get_int(struct ctx *c, const cJSON *o, const char *name,
 		   const char *field, long min, long max, long def, long *out)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = kube_member(o, name);
 
 	*out = def;
 	if (!v || cJSON_IsNull(v))
@@ -161,7 +173,7 @@ static int get_int(struct ctx *c, const cJSON *o, const char *name,
 static int get_bool(struct ctx *c, const cJSON *o, const char *name,
 		    const char *field, int *out)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = kube_member(o, name);
 
 	*out = -1;
 	if (!v || cJSON_IsNull(v))
@@ -175,7 +187,7 @@ static int get_bool(struct ctx *c, const cJSON *o, const char *name,
 int kube_get_node(struct ctx *c, const cJSON *o, const char *name,
 		  const char *field, bool array, const cJSON **out)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = kube_member(o, name);
 
 	*out = NULL;
 	if (!v || cJSON_IsNull(v))
@@ -226,7 +238,7 @@ static int meta_parse(struct ctx *c, const cJSON *obj, const cJSON **labels)
 
 static bool has_label(const cJSON *labels, const char *name)
 {
-	return labels && cJSON_GetObjectItemCaseSensitive(labels, name);
+	return labels && kube_member(labels, name);
 }
 
 /* An array of address strings into a new array of @max at most. */
@@ -519,7 +531,7 @@ static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 		f = kube_at(c, "ports[%u]", s->nports++);
 		if (!cJSON_IsObject(p))
 			return kube_bad(c, f, "not an object");
-		name = cJSON_GetObjectItemCaseSensitive(p, "name");
+		name = kube_member(p, "name");
 		if (name && !cJSON_IsNull(name) && !cJSON_IsString(name))
 			return kube_bad(c, f, "name is not a string");
 		if (name && cJSON_IsString(name)) {
@@ -626,7 +638,7 @@ static int slice_parse(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 		s->family = AF_INET6;
 	else if (strcmp(type, "FQDN"))
 		return kube_bad(c, "addressType", "`%s' is not IPv4, IPv6 or FQDN", type);
-	svc = labels ? cJSON_GetObjectItemCaseSensitive(labels, "kubernetes.io/service-name") :
+	svc = labels ? kube_member(labels, "kubernetes.io/service-name") :
 		       NULL;
 	if (svc && !cJSON_IsString(svc))
 		return kube_bad(c, "metadata.labels", "kubernetes.io/service-name is not a string");
@@ -674,9 +686,9 @@ int kube_object_parse(const cJSON *obj, enum kube_kind *kind,
 	*slice = NULL;
 	if (!cJSON_IsObject(obj))
 		return kube_fail(err, "a value that is not a JSON object");
-	v = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+	v = kube_member(obj, "kind");
 	k = cJSON_IsString(v) ? v->valuestring : NULL;
-	v = cJSON_GetObjectItemCaseSensitive(obj, "apiVersion");
+	v = kube_member(obj, "apiVersion");
 	api = cJSON_IsString(v) ? v->valuestring : NULL;
 	if (!k || !api)
 		return kube_fail(err, "an object without kind or apiVersion");

@@ -22,6 +22,12 @@ struct ctx {
 	struct kube_err *err;
 };
 
+/*
+ * Member @name of object @o, the first of that name, as
+ * cJSON_GetObjectItemCaseSensitive() finds it; a member's first byte is
+ * compared before the rest (the library calls strcmp() on each member).
+ */
+const cJSON *kube_member(const cJSON *o, const char *name);
 /* "<kind> <key>: <field, @idx in it>: <what>" into c->err; returns -1. */
 int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
