@@ -19,7 +19,10 @@
 # of the apply process (getrusage's ru_maxrss) against the size of its
 # input.
 #
-# Times are wall seconds of the command, process start included.
+# Times are wall seconds of the command, process start included. Each
+# round runs apply, its re-applies and the batch one after another, so
+# that under --wall (where the host's load moves every figure) the two
+# being compared see the same conditions.
 #
 # Environment: BENCH_SVCS (10000), BENCH_ROUNDS (3: apply and the no-op
 # re-apply, each a median of this many runs).
@@ -64,7 +67,7 @@ print(len(s), sum(len(x["endpoints"]) for x in s))'
 
 declare -A RUNS T
 
-step "apply"
+step "apply and batch"
 for ((r = 1; r <= ROUNDS; r++)); do
 	setup_ns P
 	timed t podnetctl -n "$P" apply -f "$F/kube.json" ||
@@ -82,22 +85,20 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	[ -z "$out" ] || die "apply: a re-apply would still change: $(head -n 3 <<<"$out")"
 	timed t2 podnetctl -n "$P" apply -f "$F/kube.json" || die "apply: the re-apply failed"
 	RUNS[diff]+=" $t2"
-	echo "apply round $r: load $(awk '{ print $NF }' <<<"${RUNS[apply]}") s, no-op re-apply $t s," \
-		"re-apply after another change $t2 s"
 	cleanup_ns "$P"
+	# The batch in the same round, so that both see the host alike (--wall).
+	setup_ns P
+	timed t podnetctl -n "$P" -b "$F/podnet" || die "batch: podnetctl -b of $N services failed"
+	RUNS[batch]+=" $t"
+	cleanup_ns "$P"
+	echo "round $r: apply $(awk '{ print $NF }' <<<"${RUNS[apply]}") s, no-op re-apply" \
+		"$(awk '{ print $NF }' <<<"${RUNS[noop]}") s, re-apply after another change $t2 s," \
+		"batch $t s"
 done
 setup_ns P
 maxrss RSS_LOAD podnetctl -n "$P" apply -f "$F/kube.json" || die "apply (maxrss) failed"
 maxrss RSS_NOOP podnetctl -n "$P" apply -f "$F/kube.json" || die "re-apply (maxrss) failed"
 cleanup_ns "$P"
-
-step "batch"
-for ((r = 1; r <= ROUNDS; r++)); do
-	setup_ns P
-	timed t podnetctl -n "$P" -b "$F/podnet" || die "batch: podnetctl -b of $N services failed"
-	RUNS[batch]+=" $t"
-	cleanup_ns "$P"
-done
 
 step "nftables"
 setup_ns X
