@@ -265,4 +265,17 @@ check "watch: the end of the input ends it, exit 0" \
 WATCH=
 sed 's/^/# /' "$tmp.werr"
 
+# --- a large List ---
+# 300 Services with their slices, each with the 4 KB annotation kubectl
+# apply leaves (1.5 MB in all): read by two threads (tools/kube/reader.c),
+# the second part's items handed over already parsed.
+kube '{apiVersion: "v1", kind: "List", items: [range(300) as $i |
+	(svc($cip; "big\($i)"; "10.96.\(2 + ($i / 250 | floor)).\($i % 250 + 1)") |
+		.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"] =
+		("x" * 4000)), slice("big\($i)"; 8080; [$a1])]}' --argjson a1 "$a1" >"$tmp.big"
+check "a List of 1.5 MB: every service applied, the last reached" \
+	eval 'papply -f "$tmp.big" &&
+	[ "$(pctl -j service show | jq "map(select(.owner == \"apply\")) | length")" -eq 300 ] &&
+	get_is "$A3" 10.96.3.50 80 "A1 *"'
+
 exit_tests
