@@ -273,7 +273,10 @@ kube '{apiVersion: "v1", kind: "List", items: [range(300) as $i |
 	(svc($cip; "big\($i)"; "10.96.\(2 + ($i / 250 | floor)).\($i % 250 + 1)") |
 		.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"] =
 		("x" * 4000)), slice("big\($i)"; 8080; [$a1])]}' --argjson a1 "$a1" >"$tmp.big"
-check "a List of 1.5 MB: every service applied, the last reached" \
+jq '.items[560].type = "ClusterIP"' "$tmp.big" >"$tmp.bigbad"
+check "a List of 1.5 MB, a Service late in it with a watch event's \"type\": refused, exit 1" errline -s 1 \
+	"podnetctl: $tmp.bigbad: value 1: unknown event type \`ClusterIP'" papply -f "$tmp.bigbad"
+check "... without it: every service applied, the last reached" \
 	eval 'papply -f "$tmp.big" &&
 	[ "$(pctl -j service show | jq "map(select(.owner == \"apply\")) | length")" -eq 300 ] &&
 	get_is "$A3" 10.96.3.50 80 "A1 *"'

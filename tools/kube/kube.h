@@ -237,10 +237,10 @@ struct kube_reader {
 	size_t list_at, items_at, list_end;
 	struct kube_scan scan;	/* the top-level value being read */
 	/*
-	 * A List read whole whose items take up at least @ahead_min bytes
-	 * (KUBE_AHEAD_MIN unless the caller sets it; SIZE_MAX: never) has
-	 * its second part parsed by a helper thread while the caller takes
-	 * the first (reader.c).
+	 * A List read whole whose items, and what follows them in the
+	 * input, take up at least @ahead_min bytes (KUBE_AHEAD_MIN unless
+	 * the caller sets it; SIZE_MAX: never) has its second part parsed
+	 * by a helper thread while the caller takes the first (reader.c).
 	 */
 	size_t ahead_min;
 	struct kube_ahead *ahead;
@@ -254,8 +254,9 @@ struct kube_reader {
  * into one arena; not to be freed), or, for a List's item the helper
  * thread parsed ahead, what kube_object_parse() made of it (a Service
  * or an EndpointSlice, now the caller's). Anything else the helper met
- * (another kind, an invalid object) comes as JSON, for the caller to
- * judge as it would have without the helper.
+ * (another kind, an invalid object, an object with a watch event's
+ * "type" or "object" member) comes as JSON, for the caller to judge as
+ * it would have without the helper.
  */
 struct kube_value {
 	cJSON *json;		/* NULL: @obj instead */

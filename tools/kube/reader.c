@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "kube.h"
+#include "parse.h"
 
 /*
  * libcjson allocates every node and string of a tree apart, and frees
@@ -362,14 +363,23 @@ static cJSON *parse_at(const char *b, size_t i, size_t len, size_t *end)
  * alone.
  *
  * What the helper cannot make a Service or an EndpointSlice of (another
- * kind, an invalid object) it hands over as JSON, parsed again by the
- * caller, who judges it as it would have without the helper. Where it
- * finds malformed JSON, it stops: the caller goes on from there alone.
+ * kind, an invalid object, an object with a watch event's "type" or
+ * "object") it hands over as JSON, parsed again by the caller, who judges
+ * it as it would have without the helper. Where it finds malformed JSON,
+ * it stops: the caller goes on alone from the end of the last item the
+ * helper took, as it would have.
+ *
+ * The helper starts before the List's end is known (finding it is
+ * parsing it): for an input read whole, the List is taken to run to the
+ * input's end. A small List followed by other large values can so get a
+ * helper whose guess lies past the List, and whose work is thrown away.
  *
  * libcjson is thread-safe used as its README says: its hooks are set
  * before any thread parses (arena_init()), cJSON_GetErrorPtr() is never
- * called and the locale never set. (Its one shared variable, the place of
- * the last error, is written by every parse and read by nobody here.)
+ * called and the locale never set. Each parse still writes two things
+ * every thread shares, read by nobody here: libcjson's place of the last
+ * error, and glibc's struct lconv (localeconv(), called for each number),
+ * which gets the same values each time.
  */
 #define AHEAD_SHARE 15		/* the caller's share of the items, in 32nds */
 
@@ -404,7 +414,7 @@ static void ahead_item_free(struct ahead_item *it)
 static void *ahead_run(void *arg)
 {
 	struct kube_ahead *h = arg;
-	size_t i = h->from, end;
+	size_t i = h->from, end, rest = h->from;
 	struct kube_service *svc;
 	struct kube_slice *slice;
 	struct ahead_item *it;
@@ -417,7 +427,7 @@ static void *ahead_run(void *arg)
 
 			it = realloc(h->items, size * sizeof(*it));
 			if (!it)
-				break;	/* the caller goes on from @i */
+				break;
 			h->items = it;
 			h->size = size;
 		}
@@ -426,16 +436,18 @@ static void *ahead_run(void *arg)
 			break;
 		it = &h->items[h->n++];
 		*it = (struct ahead_item){ .at = i };
-		if (!kube_object_parse(v, &it->kind, &svc, &slice, &err))
+		/* A watch event's members: the caller's to judge. */
+		if (!kube_member(v, "type") && !kube_member(v, "object") &&
+		    !kube_object_parse(v, &it->kind, &svc, &slice, &err))
 			it->obj = it->kind == KUBE_SERVICE ? (void *)svc : (void *)slice;
+		rest = end;
 		i = skip_ws(h->buf, end, h->len);
-		if (i >= h->len || h->buf[i] != ',') {
-			i = end;	/* the List's end, or what is wrong after it */
+		if (i >= h->len || h->buf[i] != ',')
 			break;
-		}
 		i = skip_ws(h->buf, i + 1, h->len);
 	}
-	h->rest = i;
+	/* After the last item taken, before its comma: the caller reads that. */
+	h->rest = rest;
 	arena_release();
 	return NULL;
 }

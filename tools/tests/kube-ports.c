@@ -165,7 +165,8 @@ static int read_file(struct kube_store *st, const char *path, struct kube_err *e
 			ret = kube_object_parse(v.json, &kind, &svc, &slice, err);
 			if (ret > 0)
 				ret = other_kind(v.json, err) < 0 ? -1 : 1;
-			obj = kind == KUBE_SERVICE ? (void *)svc : (void *)slice;
+			if (ret == 0)
+				obj = kind == KUBE_SERVICE ? (void *)svc : (void *)slice;
 		} else if (ret > 0) {
 			kind = v.kind;	/* parsed ahead, by the reader's helper */
 			obj = v.obj;
@@ -234,7 +235,7 @@ int main(int argc, char **argv)
 				break;
 			}
 			ahead_min = strtoul(optarg, &end, 10);
-			if (!*optarg || *end) {
+			if (*optarg < '0' || *optarg > '9' || *end) {
 				fprintf(stderr, "kube-ports: bad --ahead-min %s\n", optarg);
 				return 2;
 			}

@@ -226,6 +226,16 @@ same "an invalid object: the error" "$tmp/mixed.json"
 # Malformed JSON after the middle: the rest of the List is lost, alike.
 sed 's/"10.96.1.9"/10.96.1.9/' "$tmp/mixed.json" >"$tmp/cut.json"
 same "malformed JSON" --keep-going "$tmp/cut.json"
+# Two commas between two items after the middle: not JSON, alike.
+{
+	printf '{"kind": "List", "items": [\n'
+	for i in 1 2 3 4 5 6 7 8; do
+		case $i in 1) ;; 7) printf ',,\n' ;; *) printf ',\n' ;; esac
+		printf '  %s' "$(svc $i)"
+	done
+	printf '\n]}\n'
+} >"$tmp/commas.json"
+same "two commas" --keep-going "$tmp/commas.json"
 # Each item's spec on a line of its own, indented as the first item, and
 # the other items on no line of their own: the guess (the first such line
 # past the middle) is no item's start.
