@@ -496,7 +496,6 @@ static void ahead_stop(struct kube_reader *r)
 	if (!h->joined) {
 		atomic_store_explicit(&h->stop, true, memory_order_relaxed);
 		pthread_join(h->thread, NULL);
-		h->next = 0;
 	}
 	for (i = h->next; i < h->n; i++)
 		ahead_item_free(&h->items[i]);
@@ -521,6 +520,26 @@ static int ahead_reached(struct kube_reader *r, size_t i)
 	pthread_join(h->thread, NULL);
 	h->joined = true;
 	return 1;
+}
+
+/*
+ * The helper's next item, once joined: 1 with *@v set, 0 when all are
+ * handed over, -1 if one handed over as JSON does not parse (it did).
+ */
+static int ahead_next(struct kube_reader *r, struct kube_value *v)
+{
+	struct kube_ahead *h = r->ahead;
+	struct ahead_item *it;
+	size_t end;
+
+	if (h->next == h->n)
+		return 0;
+	it = &h->items[h->next++];
+	v->kind = it->kind;
+	v->obj = it->obj;
+	it->obj = NULL;
+	v->json = v->obj ? NULL : parse_at(r->buf, it->at, r->list_end, &end);
+	return v->obj || v->json ? 1 : -1;
 }
 
 /*
@@ -572,24 +591,16 @@ static int walk_members(struct kube_reader *r, size_t i, size_t len, bool first)
 static int next_item(struct kube_reader *r, struct kube_value *v, struct kube_err *err)
 {
 	size_t len = r->list_end, i, end;
-	struct kube_ahead *h = r->ahead;
+	int ret;
 
 	v->obj = NULL;
-	if (h && h->joined) {
-		if (h->next < h->n) {
-			struct ahead_item *it = &h->items[h->next++];
-
-			if (it->obj) {
-				v->json = NULL;
-				v->kind = it->kind;
-				v->obj = it->obj;
-				it->obj = NULL;
-				return 1;
-			}
-			i = it->at;
-			goto parse;
-		}
-		r->items_at = h->rest;
+	if (r->ahead && r->ahead->joined) {
+		ret = ahead_next(r, v);
+		if (ret > 0)
+			return 1;
+		if (ret < 0)
+			goto bad;
+		r->items_at = r->ahead->rest;
 		r->items_first = false;
 		ahead_stop(r);
 	}
@@ -607,12 +618,10 @@ static int next_item(struct kube_reader *r, struct kube_value *v, struct kube_er
 		return 0;
 	}
 	r->items_first = false;
-parse:
 	v->json = i < len ? parse_at(r->buf, i, len, &end) : NULL;
 	if (!v->json)
 		goto bad;
-	if (!r->ahead || !r->ahead->joined)
-		r->items_at = end;
+	r->items_at = end;
 	return 1;
 bad:
 	/* The rest of the List is lost. */
