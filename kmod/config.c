@@ -60,14 +60,29 @@ bool podnet_prefix_match(const struct podnet_prefix *p, unsigned int n,
 	return false;
 }
 
+/*
+ * A list is per family, as kube-proxy's --cluster-cidr and
+ * --nodeport-addresses are: prefixes of IPv4 alone say nothing of IPv6.
+ */
 bool podnet_cfg_match(const struct net *net, enum podnet_cfg_list l,
 		      const struct in6_addr *addr, bool none)
 {
 	const struct podnet_cfg *cfg = rcu_dereference(podnet_net(net)->cfg);
+	bool v4 = ipv6_addr_v4mapped(addr), family = false;
+	unsigned int i;
 
-	if (!cfg || !cfg->n[l])
+	if (!cfg)
 		return none;
-	return podnet_prefix_match(cfg->pfx[l], cfg->n[l], addr);
+	for (i = 0; i < cfg->n[l]; i++) {
+		const struct podnet_prefix *p = &cfg->pfx[l][i];
+
+		if (ipv6_addr_v4mapped(&p->addr) != v4)
+			continue;
+		if (ipv6_prefix_equal(&p->addr, addr, p->len))
+			return true;
+		family = true;
+	}
+	return !family && none;
 }
 
 static int podnet_nl_parse_prefix(const struct nlattr *nest, int family,

@@ -240,11 +240,11 @@ static unsigned int podnet_nat_masq(void *priv, struct sk_buff *skb,
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	podnet_ct_addr(&orig->src.u3, state->pf, &saddr);
-	if (svc->spec.flags & PODNET_SVC_F_MASQUERADE ||
-	    nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3))
-		masq = true;	/* masquerade-all, hairpin */
-	else if (kind == PODNET_FE_CLUSTERIP)
-		masq = !podnet_cfg_match(state->net, PODNET_CFG_CLUSTER,
+	if (nf_inet_addr_cmp(&orig->src.u3, &reply->src.u3))
+		masq = true;	/* hairpin */
+	else if (kind == PODNET_FE_CLUSTERIP)	/* masquerade-all, off-cluster */
+		masq = svc->spec.flags & PODNET_SVC_F_MASQUERADE ||
+		       !podnet_cfg_match(state->net, PODNET_CFG_CLUSTER,
 					 &saddr, true);
 	else if (svc->spec.policy == PODNET_POLICY_CLUSTER)
 		masq = true;

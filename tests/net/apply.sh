@@ -96,9 +96,10 @@ objects() {
 	slice("itp"; 8080; [$b1]),
 	# No endpoint at all.
 	svc($cip; "empty"; "10.96.0.40"),
-	# LoadBalancer, its IP open to $range only.
+	# LoadBalancer, its IP (an externalIP too) open to $range only.
 	(svc($lb; "lb"; "10.96.0.50") | .spec.ports[0].nodePort = 30050 |
 		.spec.loadBalancerSourceRanges = [$range] |
+		.spec.externalIPs = ["203.0.113.10"] |
 		.status.loadBalancer.ingress = [{ip: "203.0.113.10", ipMode: "VIP"}]),
 	slice("lb"; 8080; [$a1]),
 	# Only a serving, terminating endpoint: KEP-1669'"'"'s fallback.
@@ -153,7 +154,7 @@ check "ETP Local, none local: outside -> NodePort dropped" \
 check "... pod -> NodePort goes to the cluster's endpoints" get_is "$A3" 10.244.1.1 30081 "B1 *"
 check "internalTrafficPolicy Local, none local: pod -> ClusterIP dropped" \
 	get_is "$A3" 10.96.0.30 80 "ERR ETIMEDOUT" tcp ctimeout=1500
-check "LoadBalancer IP from outside its source ranges: dropped" \
+check "LoadBalancer IP (an externalIP too) from outside its source ranges: dropped" \
 	get_is "$EXT" 203.0.113.10 80 "ERR ETIMEDOUT" tcp ctimeout=1500
 check "... its NodePort is not restricted" get_is "$EXT" 192.0.2.1 30050 "A1 10.244.1.1"
 check "only a serving terminating endpoint: it serves" get_is "$A3" 10.96.0.60 80 "A1 *"
@@ -162,8 +163,18 @@ OPTS+=(--zone a)
 check "... with --zone a the hints are used" eval 'papply -f "$tmp.all" && only A1 "$A3" 10.96.0.70 80 8'
 check "ClientIP affinity: one client, one endpoint" \
 	eval 'tally "$A3" 10.96.0.80 80 8 && [[ "$TALLY" =~ ^A[12]\ 8$ ]]'
-check "dual-stack: the IPv6 ClusterIP reaches the IPv6 endpoint" get_is "$A3" fd00:96::90 80 "A1 *"
+check "dual-stack: the IPv6 ClusterIP reaches the IPv6 endpoint, client kept (no IPv6 --cluster-cidr)" \
+	get_is "$A3" fd00:96::90 80 "A1 fd00:244:1::4"
 check "UDP, targetPort as the slice gives it" get_is "$A3" 10.96.0.53 53 "A2 *" udp
+check "--masquerade-all: pod -> ClusterIP masqueraded" \
+	eval 'papply --masquerade-all --nodeport-addresses 192.0.2.0/24 -f "$tmp.all" &&
+	get_is "$A3" 10.96.0.10 80 "A[12] 10.244.1.1"'
+check "... outside -> NodePort of policy Local: client kept (ClusterIP traffic only)" \
+	get_is "$EXT" 192.0.2.1 30080 "A1 192.0.2.2"
+check "--nodeport-addresses 192.0.2.0/24: no NodePort on the node's other addresses" \
+	get_is "$A3" 10.244.1.1 30080 "ERR ECONNREFUSED" tcp ctimeout=10000
+check "... and without them again, the pod's address is kept" \
+	eval 'papply -f "$tmp.all" && get_is "$A3" 10.96.0.10 80 "A[12] 10.244.1.4"'
 
 # --- declarative: only what differs ---
 # monitor_during CMD...: the kernel's events while CMD runs, in $tmp.ev.

@@ -240,11 +240,12 @@
  *    PODNET_A_CONFIG: NLA_NESTED
  *        PODNET_CFG_A_CLUSTER_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
  *            the pods' addresses across the cluster (kube-proxy's
- *            --cluster-cidr, its local traffic detector)
+ *            --cluster-cidr, its local traffic detector; a family with
+ *            no prefix here has none)
  *        PODNET_CFG_A_NODEPORT_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
  *            NodePorts answer on the node's addresses in these prefixes
- *            only (kube-proxy's --nodeport-addresses); none: on every
- *            local address but loopback
+ *            only (kube-proxy's --nodeport-addresses); none of a family:
+ *            on every local address of it but loopback
  *        PODNET_CFG_A_SERVICE_CIDRS: NLA_NESTED, PODNET_PREFIXES_A_PREFIX:
  *            new connections to an address in these prefixes that is no
  *            ClusterIP are dropped (kube-proxy's --service-cluster-ip-range)
@@ -572,7 +573,11 @@ enum podnet_policy {
 };
 #define PODNET_POLICY_MAX (__PODNET_POLICY_MAX - 1)
 
-/* PODNET_SVC_A_FLAGS: masquerade every connection to the service. */
+/*
+ * PODNET_SVC_A_FLAGS: masquerade every connection to the service's
+ * ClusterIP (kube-proxy's --masquerade-all; external traffic is
+ * masqueraded as its policy says).
+ */
 #define PODNET_SVC_F_MASQUERADE (1U << 0)
 #define PODNET_SVC_F_ALL PODNET_SVC_F_MASQUERADE
 
@@ -581,9 +586,10 @@ enum podnet_policy {
 /* PODNET_EP_A_FLAGS: the endpoint is terminating (serving, not ready). */
 #define PODNET_EP_F_TERMINATING (1U << 1)
 /*
- * PODNET_EP_A_FLAGS: the endpoint's topology hints are for other zones: it
- * takes no connection of policy cluster while a ready endpoint without
- * this flag exists (local traffic policies ignore it).
+ * PODNET_EP_A_FLAGS: the endpoint's topology hints are for other zones (or,
+ * where every ready endpoint has node hints, for other nodes): it takes no
+ * connection of policy cluster while a ready endpoint without this flag
+ * exists (local traffic policies ignore it).
  */
 #define PODNET_EP_F_OTHER_ZONE (1U << 2)
 #define PODNET_EP_F_ALL (PODNET_EP_F_LOCAL | PODNET_EP_F_TERMINATING | \
