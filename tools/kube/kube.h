@@ -92,8 +92,9 @@ struct kube_endpoint {
 	struct kube_addr addr;
 	bool ready, serving, terminating;
 	char *node;			/* nodeName or NULL */
-	unsigned int nzones;
+	unsigned int nzones, nnodes;
 	char **zones;			/* hints.forZones[].name */
+	char **nodes;			/* hints.forNodes[].name */
 };
 
 struct kube_slice_port {

@@ -27,10 +27,34 @@ int kube_fail(struct kube_err *err, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * An IPv4 address whose numbers have leading zeros, read as decimal, as
+ * Kubernetes reads the addresses the API server took before it refused
+ * them (k8s.io/utils/net ParseIPSloppy(); kube-proxy's TestBadIPs).
+ */
+static int ipv4_sloppy(const char *s, uint8_t *b)
+{
+	unsigned int i, v;
+
+	for (i = 0; i < 4; i++) {
+		if (i && *s++ != '.')
+			return -1;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		for (v = 0; isdigit((unsigned char)*s); s++) {
+			v = v * 10 + (*s - '0');
+			if (v > 255)
+				return -1;
+		}
+		b[i] = v;
+	}
+	return *s ? -1 : 0;
+}
+
 int kube_addr_parse(const char *s, struct kube_addr *a)
 {
 	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, a->b) == 1) {
+	if (inet_pton(AF_INET, s, a->b) == 1 || !ipv4_sloppy(s, a->b)) {
 		a->family = AF_INET;
 		return 0;
 	}
@@ -327,38 +351,52 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 	return 0;
 }
 
+/*
+ * As kube-proxy: a service without a clusterIP ("" or None) is skipped
+ * (ShouldSkipService()); without ipFamilies its clusterIP is its one
+ * address, with them clusterIPs[i] is its address of ipFamilies[i]
+ * (GetClusterIPByFamily()).
+ */
 static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 {
-	const cJSON *ips, *v;
-	const char *ip;
-	const char *f;
+	const cJSON *ips, *fams, *fam, *v;
+	const char *ip, *f;
 	unsigned int i = 0;
+	int family;
 
 	if (kube_get_node(c, spec, "clusterIPs", "spec.clusterIPs", true, &ips) < 0 ||
+	    kube_get_node(c, spec, "ipFamilies", "spec.ipFamilies", true, &fams) < 0 ||
 	    kube_get_str(c, spec, "clusterIP", "spec.clusterIP", &ip) < 0)
 		return -1;
-	if (!ips) {
-		if (!ip || !*ip || !strcmp(ip, "None")) {
-			s->ignored = true;	/* headless, or none yet */
-			return 0;
-		}
+	if (!ip || !*ip || !strcmp(ip, "None")) {
+		s->ignored = true;	/* headless, or none yet */
+		return 0;
+	}
+	if (!fams || !cJSON_GetArraySize(fams)) {
 		if (kube_addr_parse(ip, &s->ips[0]) < 0)
 			return kube_bad(c, "spec.clusterIP", "`%s' is not an IP address", ip);
 		s->nips = 1;
 		return 0;
 	}
-	cJSON_ArrayForEach(v, ips) {
+	cJSON_ArrayForEach(fam, fams) {
+		f = kube_at(c, "spec.ipFamilies[%u]", i);
+		if (!cJSON_IsString(fam) || (strcmp(fam->valuestring, "IPv4") &&
+					     strcmp(fam->valuestring, "IPv6")))
+			return kube_bad(c, f, "not IPv4 or IPv6");
+		family = strcmp(fam->valuestring, "IPv4") ? AF_INET6 : AF_INET;
+		v = cJSON_GetArrayItem(ips, i);
 		f = kube_at(c, "spec.clusterIPs[%u]", i++);
+		if (!v)
+			continue;	/* none of that family yet */
 		if (!cJSON_IsString(v))
 			return kube_bad(c, f, "not a string");
-		if (!strcmp(v->valuestring, "None") || !*v->valuestring) {
-			s->ignored = true;
-			return 0;
-		}
 		if (s->nips == 2)
 			return kube_bad(c, f, "more than two cluster IPs");
 		if (kube_addr_parse(v->valuestring, &s->ips[s->nips]) < 0)
 			return kube_bad(c, f, "`%s' is not an IP address", v->valuestring);
+		if (s->ips[s->nips].family != family)
+			return kube_bad(c, f, "`%s' is not of spec.ipFamilies[%u]",
+					v->valuestring, i - 1);
 		if (s->nips && s->ips[0].family == s->ips[1].family)
 			return kube_bad(c, f, "two cluster IPs of one family");
 		s->nips++;
@@ -484,6 +522,14 @@ static int service_parse(struct ctx *c, const cJSON *obj, struct kube_service *s
 			return -1;
 		s->affinity = cip ? timeout : KUBE_AFFINITY_DEFAULT;
 	}
+	/*
+	 * apiservice.ExternalPolicyLocal(): Local only where the service is
+	 * reachable otherwise than by its ClusterIP (an absent type is no
+	 * ClusterIP there).
+	 */
+	if (!type || (strcmp(type, "NodePort") && strcmp(type, "LoadBalancer") &&
+		      (strcmp(type, "ClusterIP") || !s->next)))
+		s->etp_local = false;
 	if ((type && !strcmp(type, "ExternalName")) ||
 	    has_label(labels, "service.kubernetes.io/service-proxy-name") ||
 	    has_label(labels, "service.kubernetes.io/headless"))
@@ -504,6 +550,9 @@ void kube_slice_free(struct kube_slice *s)
 		for (j = 0; j < s->eps[i].nzones; j++)
 			free(s->eps[i].zones[j]);
 		free(s->eps[i].zones);
+		for (j = 0; j < s->eps[i].nnodes; j++)
+			free(s->eps[i].nodes[j]);
+		free(s->eps[i].nodes);
 	}
 	free(s->ports);
 	free(s->eps);
@@ -549,11 +598,35 @@ static int slice_ports(struct ctx *c, const cJSON *obj, struct kube_slice *s)
 	return 0;
 }
 
+/* hints.forZones or hints.forNodes (@field) of endpoint @i: their names. */
+static int hints_parse(struct ctx *c, const cJSON *hints, const char *name,
+		       const char *field, unsigned int i, char ***names,
+		       unsigned int *n)
+{
+	const char *f = kube_at(c, field, i), *hname;
+	const cJSON *arr, *h;
+
+	if (kube_get_node(c, hints, name, f, true, &arr) < 0)
+		return -1;
+	if (!arr)
+		return 0;
+	*names = calloc(cJSON_GetArraySize(arr) + 1, sizeof(char *));
+	if (!*names)
+		return kube_fail(c->err, "out of memory");
+	cJSON_ArrayForEach(h, arr) {
+		if (!cJSON_IsObject(h) || kube_get_str(c, h, "name", f, &hname) < 0 || !hname)
+			return kube_bad(c, f, "a hint without a name");
+		if (!((*names)[(*n)++] = strdup(hname)))
+			return kube_fail(c->err, "out of memory");
+	}
+	return 0;
+}
+
 static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 			  int family, struct kube_endpoint *ep, bool *skip)
 {
-	const cJSON *addrs, *cond, *hints, *zones, *z;
-	const char *node, *zname;
+	const cJSON *addrs, *cond, *hints, *z;
+	const char *node;
 	int ready, serving, term;
 	const char *f;
 
@@ -599,20 +672,11 @@ static int endpoint_parse(struct ctx *c, const cJSON *e, unsigned int i,
 		return -1;
 	if (!hints)
 		return 0;
-	f = kube_at(c, "endpoints[%u].hints.forZones", i);
-	if (kube_get_node(c, hints, "forZones", f, true, &zones) < 0)
+	if (hints_parse(c, hints, "forZones", "endpoints[%u].hints.forZones", i,
+			&ep->zones, &ep->nzones) < 0 ||
+	    hints_parse(c, hints, "forNodes", "endpoints[%u].hints.forNodes", i,
+			&ep->nodes, &ep->nnodes) < 0)
 		return -1;
-	if (!zones)
-		return 0;
-	ep->zones = calloc(cJSON_GetArraySize(zones) + 1, sizeof(char *));
-	if (!ep->zones)
-		return kube_fail(c->err, "out of memory");
-	cJSON_ArrayForEach(z, zones) {
-		if (!cJSON_IsObject(z) || kube_get_str(c, z, "name", f, &zname) < 0 || !zname)
-			return kube_bad(c, f, "a zone without a name");
-		if (!(ep->zones[ep->nzones++] = strdup(zname)))
-			return kube_fail(c->err, "out of memory");
-	}
 	return 0;
 }
 

@@ -11,10 +11,13 @@
  *  - ready endpoints are used, serving and terminating ones are flagged
  *    (the kernel falls back to them, KEP-1669), others are left out;
  *    nodeName == --node-name flags an endpoint local;
- *  - zone hints: when every ready endpoint has some and one is for
- *    --zone, ready endpoints for other zones are flagged other-zone;
+ *  - topology hints: when every ready endpoint has node hints and one is
+ *    for --node-name, ready endpoints for other nodes are flagged
+ *    other-zone; else when every ready endpoint has zone hints and one is
+ *    for --zone, those for other zones are;
  *  - externalIPs and LoadBalancer ingress IPs (not ipMode Proxy) of the
- *    family, loadBalancerSourceRanges of the family when it has LB IPs
+ *    family (an address that is both is an LB IP, its source ranges
+ *    checked), loadBalancerSourceRanges of the family when it has LB IPs
  *    (the LB IPs themselves allowed when a range holds a node address).
  */
 #include <search.h>
@@ -255,14 +258,50 @@ static int ep_cmp(const void *a, const void *b)
 	return (int)x->port - (int)y->port;
 }
 
-static bool has_zone(const struct kube_endpoint *e, const char *zone)
+static bool has_name(char *const *v, unsigned int n, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < e->nzones; i++)
-		if (!strcmp(e->zones[i], zone))
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(v[i], name))
 			return true;
 	return false;
+}
+
+enum topo { TOPO_NONE, TOPO_NODE, TOPO_ZONE };
+
+/*
+ * topology.go, topologyModeFromHints() (PreferSameTrafficDistribution on,
+ * as it is by default since Kubernetes 1.34): same node if every ready
+ * endpoint has node hints and one is for this node, else same zone if
+ * every ready one has zone hints and one is for this zone.
+ */
+static enum topo topo_mode(const struct cand *c, size_t n, const struct kube_opts *o)
+{
+	bool ready = false, all_node = true, for_node = false;
+	bool all_zone = true, for_zone = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct kube_endpoint *e = c[i].src;
+
+		if (!e->ready)
+			continue;
+		ready = true;
+		if (!e->nnodes)
+			all_node = false;
+		else if (has_name(e->nodes, e->nnodes, o->node_name))
+			for_node = true;
+		if (!e->nzones)
+			all_zone = false;
+		else if (o->zone && *o->zone && has_name(e->zones, e->nzones, o->zone))
+			for_zone = true;
+	}
+	if (ready && all_node && for_node)
+		return TOPO_NODE;
+	if (ready && all_zone && for_zone)
+		return TOPO_ZONE;
+	return TOPO_NONE;
 }
 
 static int port_eps(const struct svc_slices *ss, const struct kube_svc_port *sp,
@@ -271,7 +310,7 @@ static int port_eps(const struct svc_slices *ss, const struct kube_svc_port *sp,
 {
 	struct cand *c = NULL, *tmp;
 	size_t n = 0, size = 0, i, j, k, out;
-	bool topo = false, ready_any = false, zone_any = false;
+	enum topo topo;
 
 	for (i = 0; ss && i < ss->n; i++) {
 		const struct kube_slice *sl = ss->v[i];
@@ -316,20 +355,7 @@ static int port_eps(const struct svc_slices *ss, const struct kube_svc_port *sp,
 			c[n++].src = e;
 		}
 	}
-	if (o->zone && *o->zone) {
-		/* topology.go: every ready endpoint hinted, one for our zone. */
-		topo = true;
-		for (i = 0; i < n; i++) {
-			if (!c[i].src->ready)
-				continue;
-			ready_any = true;
-			if (!c[i].src->nzones)
-				topo = false;
-			if (has_zone(c[i].src, o->zone))
-				zone_any = true;
-		}
-		topo = topo && ready_any && zone_any;
-	}
+	topo = topo_mode(c, n, o);
 	kp->eps = calloc(n + 1, sizeof(*kp->eps));
 	if (!kp->eps) {
 		free(c);
@@ -340,7 +366,10 @@ static int port_eps(const struct svc_slices *ss, const struct kube_svc_port *sp,
 		struct kube_ep *ep = &kp->eps[out];
 
 		if (e->ready)
-			ep->flags = topo && !has_zone(e, o->zone) ?
+			ep->flags = (topo == TOPO_NODE &&
+				     !has_name(e->nodes, e->nnodes, o->node_name)) ||
+				    (topo == TOPO_ZONE &&
+				     !has_name(e->zones, e->nzones, o->zone)) ?
 				    PODNET_EP_F_OTHER_ZONE : 0;
 		else if (e->serving && e->terminating)
 			ep->flags = PODNET_EP_F_TERMINATING;
@@ -395,27 +424,31 @@ static int port_addrs(const struct kube_service *s, const struct kube_opts *o,
 	unsigned int i, j;
 	bool from_node;
 
-	for (i = 0; i < s->next; i++) {
-		const struct kube_addr *x = &s->ext[i];
-
-		if (x->family != family || kube_addr_equal(x, &kp->vip) ||
-		    addr_in(a->ext, kp->next, x))
-			continue;
-		if (kp->next == KUBE_MAX_ADDRS)
-			return kube_fail(err, "Service %s: more than %d %s externalIPs",
-					 s->key, KUBE_MAX_ADDRS, fam);
-		a->ext[kp->next++] = *x;
-	}
 	for (i = 0; i < s->nlb; i++) {
 		const struct kube_addr *x = &s->lb[i];
 
 		if (x->family != family || kube_addr_equal(x, &kp->vip) ||
-		    addr_in(a->ext, kp->next, x) || addr_in(a->lb, kp->nlb, x))
+		    addr_in(a->lb, kp->nlb, x))
 			continue;
 		if (kp->nlb == KUBE_MAX_ADDRS)
 			return kube_fail(err, "Service %s: more than %d %s LoadBalancer ingress IPs",
 					 s->key, KUBE_MAX_ADDRS, fam);
 		a->lb[kp->nlb++] = *x;
+	}
+	/*
+	 * An externalIP that is also an LB IP is one frontend: kube-proxy's
+	 * firewall checks its LB IPs' sources before the address is looked up.
+	 */
+	for (i = 0; i < s->next; i++) {
+		const struct kube_addr *x = &s->ext[i];
+
+		if (x->family != family || kube_addr_equal(x, &kp->vip) ||
+		    addr_in(a->ext, kp->next, x) || addr_in(a->lb, kp->nlb, x))
+			continue;
+		if (kp->next == KUBE_MAX_ADDRS)
+			return kube_fail(err, "Service %s: more than %d %s externalIPs",
+					 s->key, KUBE_MAX_ADDRS, fam);
+		a->ext[kp->next++] = *x;
 	}
 	from_node = false;
 	for (i = 0; kp->nlb && i < s->nranges; i++) {

@@ -96,10 +96,68 @@ else
 fi
 out=$("$K" --masquerade-all "$here/kube/services.json" "$here/kube/slices.json")
 if [ "$(grep -c 'masq 1' <<<"$out")" -eq 9 ]; then
-	ok "--masquerade-all: every port masquerades"
+	ok "--masquerade-all: every port masquerades (its ClusterIP traffic)"
 else
-	not_ok "--masquerade-all: every port masquerades" "$out"
+	not_ok "--masquerade-all: every port masquerades (its ClusterIP traffic)" "$out"
 fi
+
+# Cases of kube-proxy's own tests (pkg/proxy: topology_test.go,
+# servicechangetracker_test.go, nftables/proxier_test.go TestBadIPs),
+# objects one after another. kobj NAME JSON... EXPECTED-LINES: the ports
+# tests/kube-ports prints for the objects, as node1 in zone a.
+kobj() {
+	local name=$1 want=${*: -1} got
+	got=$(printf '%s\n' "${@:2:$#-2}" | "$K" --node-name node1 --zone a -)
+	if [ "$got" = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "want: $want" "got:  $got"
+	fi
+}
+S='"apiVersion":"v1","kind":"Service","metadata":{"name":"t","namespace":"default"}'
+P='"ports":[{"name":"p","port":80}]'
+ES() { # ENDPOINTS-JSON: t's slice
+	printf '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"t-1","namespace":"default","labels":{"kubernetes.io/service-name":"t"}},"addressType":"IPv4","ports":[{"name":"p","port":8080}],"endpoints":[%s]}' "$1"
+}
+E() { # ADDR NODE-HINTS ZONE-HINTS: a ready endpoint with hints ("-": none)
+	local h='' n z
+	n=$(sed -E 's/([^,]+)/{"name":"\1"}/g' <<<"$2")
+	z=$(sed -E 's/([^,]+)/{"name":"\1"}/g' <<<"$3")
+	[ "$2" = - ] || h="\"forNodes\":[$n]"
+	[ "$3" = - ] || h="$h${h:+,}\"forZones\":[$z]"
+	printf '{"addresses":["%s"],"conditions":{"ready":true}%s}' "$1" "${h:+,\"hints\":{$h\}}"
+}
+CIP="{$S,\"spec\":{\"clusterIP\":\"10.96.0.1\",$P}}"
+L="default/t:p tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps"
+kobj "node hints, one for this node: the others flagged (PreferSameNode)" "$CIP" \
+	"$(ES "$(E 10.0.1.1 node1 b),$(E 10.0.1.2 node2 a),$(E 10.0.1.3 node1,node2 a)")" \
+	"$L 10.0.1.1:8080,10.0.1.2:8080 other-zone,10.0.1.3:8080"
+kobj "node hints, none for this node: the zone hints are used" "$CIP" \
+	"$(ES "$(E 10.0.1.1 node2 a),$(E 10.0.1.2 node3 b)")" \
+	"$L 10.0.1.1:8080,10.0.1.2:8080 other-zone"
+kobj "one ready endpoint without node hints: the zone hints are used" "$CIP" \
+	"$(ES "$(E 10.0.1.1 node1 b),$(E 10.0.1.2 - a)")" \
+	"$L 10.0.1.1:8080 other-zone,10.0.1.2:8080"
+kobj "an LB IP that is also an externalIP keeps its source ranges" \
+	"{$S,\"spec\":{\"type\":\"LoadBalancer\",\"clusterIP\":\"10.96.0.1\",\"externalIPs\":[\"8.8.8.8\"],\"loadBalancerSourceRanges\":[\"0.0.0.0/1\"],$P},\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"8.8.8.8\"}]}}}" \
+	"default/t:p tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb 8.8.8.8 ranges 0.0.0.0/1 eps -"
+kobj "externalTrafficPolicy Local: only where the service is reached otherwise than by its ClusterIP" \
+	"{$S,\"spec\":{\"type\":\"ClusterIP\",\"clusterIP\":\"10.96.0.1\",\"externalTrafficPolicy\":\"Local\",$P}}" \
+	"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"u\",\"namespace\":\"default\"},\"spec\":{\"type\":\"ClusterIP\",\"clusterIP\":\"10.96.0.2\",\"externalIPs\":[\"192.0.2.9\"],\"externalTrafficPolicy\":\"Local\",$P}}" \
+	"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"v\",\"namespace\":\"default\"},\"spec\":{\"clusterIP\":\"10.96.0.3\",\"externalTrafficPolicy\":\"Local\",\"ports\":[{\"name\":\"p\",\"port\":80,\"nodePort\":30001}]}}" \
+	"$L -
+default/u:p tcp 10.96.0.2:80 policy local internal cluster affinity 0 masq 0 ext 192.0.2.9 lb - ranges - eps -
+default/v:p tcp 10.96.0.3:80 nodeport 30001 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
+kobj "cluster IPs: without ipFamilies clusterIP alone, with them clusterIPs by family" \
+	"{$S,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"clusterIPs\":[\"10.96.0.1\",\"fd00::1\"],$P}}" \
+	"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"u\",\"namespace\":\"default\"},\"spec\":{\"clusterIP\":\"fd00::2\",\"clusterIPs\":[\"fd00::2\",\"10.96.0.2\"],\"ipFamilies\":[\"IPv6\",\"IPv4\"],$P}}" \
+	"$L -
+default/u:p tcp 10.96.0.2:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -
+default/u:p tcp [fd00::2]:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
+kobj "addresses with leading zeros read as decimal, as the API server once took them" \
+	"{$S,\"spec\":{\"type\":\"LoadBalancer\",\"clusterIP\":\"172.30.0.041\",\"externalIPs\":[\"192.168.099.022\"],\"loadBalancerSourceRanges\":[\"203.0.113.000/025\"],$P},\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.004\"}]}}}" \
+	"$(ES '{"addresses":["10.180.00.001"]}')" \
+	"default/t:p tcp 172.30.0.41:80 policy cluster internal cluster affinity 0 masq 0 ext 192.168.99.22 lb 1.2.3.4 ranges 203.0.113.0/25 eps 10.180.0.1:8080"
 
 # bad NAME JSON EXPECTED: one error line, exit 1.
 bad() {
@@ -130,6 +188,9 @@ bad "an unknown protocol" \
 bad "an affinity timeout that is a string" \
 	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}],\"sessionAffinity\":\"ClientIP\",\"sessionAffinityConfig\":{\"clientIP\":{\"timeoutSeconds\":\"x\"}}}}" \
 	"Service default/bad: spec.sessionAffinityConfig.clientIP.timeoutSeconds: not an integer from 1 to 86400"
+bad "a cluster IP of another family than its ipFamilies entry" \
+	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"clusterIPs\":[\"10.96.0.1\",\"10.96.0.2\"],\"ipFamilies\":[\"IPv4\",\"IPv6\"],\"ports\":[{\"port\":80}]}}" \
+	"Service default/bad: spec.clusterIPs[1]: \`10.96.0.2' is not of spec.ipFamilies[1]"
 bad "truncated JSON" \
 	"{$SVC,\"spec\":{\"clusterIP\":\"10.96.0.1\",\"ports\":[{\"port\":80}]}" \
 	"-: value 1: truncated JSON"
