@@ -25,7 +25,7 @@ source "$(dirname "$0")/lib/pods.sh"
 source "$(dirname "$0")/lib/svc.sh"
 
 require_podnet
-require_cmd podnetctl kubectl jq
+require_cmd podnetctl kubectl jq curl
 echo "TAP version 13"
 
 svc_topology
@@ -260,6 +260,24 @@ check "watch: a slice, then its service (and bad events): applied" \
 	busywait 20000 get_is "$A3" 10.96.0.12 80 "A1 *"
 event MODIFIED 'slice("w"; 8080; [$a1, $b1])' --argjson a1 "$a1" --argjson b1 "$b1" >&7
 check "watch: an endpoint added" busywait 20000 svc_jq 10.96.0.12:80/tcp '(.endpoints | length) == 2'
+# kube-proxy's health checks: a LoadBalancer service of policy Local
+# answers on its healthCheckNodePort whether this node has ready endpoints.
+event ADDED '(svc($lb; "hc"; "10.96.0.14") | .spec.ports[0].nodePort = 30014 |
+	.spec.externalTrafficPolicy = "Local" | .spec.healthCheckNodePort = 30914)' >&7
+event ADDED 'slice("hc"; 8080; [$a1, $b1])' --argjson a1 "$a1" --argjson b1 "$b1" >&7
+hc() { ip netns exec "$EXT" curl -s -i --max-time 5 http://192.0.2.1:30914/healthz | tr -d '\r'; }
+check "watch: healthCheckNodePort from outside: 200, one local endpoint, kube-proxy's body" \
+	busywait 20000 eval 'out=$(hc) && [[ "$out" == "HTTP/1.1 200 OK"* ]] &&
+	grep -qx "X-Load-Balancing-Endpoint-Weight: 1" <<<"$out" &&
+	[[ "$out" == *"{\"service\":{\"namespace\":\"default\",\"name\":\"hc\"},\"localEndpoints\":1,\"serviceProxyHealthy\":true}" ]]'
+event MODIFIED 'slice("hc"; 8080; [$b1, $t1])' --argjson b1 "$b1" \
+	--argjson t1 "$(ep 10.244.1.2 node1 '{"ready":false,"serving":true,"terminating":true}')" >&7
+check "watch: ... only a terminating endpoint here: 503, none counted" \
+	busywait 20000 eval 'out=$(hc) && [[ "$out" == "HTTP/1.1 503 Service Unavailable"* ]] &&
+	[[ "$out" == *"\"localEndpoints\":0,"* ]]'
+event DELETED 'svc($lb; "hc"; "10.96.0.14")' >&7
+check "watch: ... the service deleted: its port closed" \
+	busywait 20000 eval 'ip netns exec "$EXT" curl -s --max-time 5 http://192.0.2.1:30914/; [ $? -eq 7 ]'
 event DELETED 'svc($cip; "web"; "10.96.0.10")' >&7
 check "watch: a service deleted" busywait 20000 eval '! pctl service show 10.96.0.10:80/tcp'
 # exited PID: the process has ended (a zombie until it is waited for).

@@ -86,6 +86,7 @@ struct kube_service {
 	struct kube_prefix *ranges;	/* loadBalancerSourceRanges */
 	bool etp_local, itp_local;
 	uint32_t affinity;		/* seconds, 0: none */
+	uint16_t hc_port;		/* healthCheckNodePort, 0: none */
 };
 
 struct kube_endpoint {
@@ -182,6 +183,8 @@ struct kube_port_addrs {
 
 struct kube_port {
 	char name[KUBE_NAME_MAX];	/* "namespace/name:port" */
+	const char *service;		/* "namespace/name", the store's */
+	uint16_t hc_port;		/* the service's healthCheckNodePort */
 	struct kube_addr vip;
 	uint8_t proto;
 	uint16_t port, nodeport;

@@ -481,7 +481,7 @@ static int service_parse(struct ctx *c, const cJSON *obj, struct kube_service *s
 {
 	const cJSON *labels, *spec, *cfg = NULL, *cip = NULL, *ext;
 	const char *type, *aff;
-	long timeout;
+	long timeout, hc;
 
 	if (meta_parse(c, obj, &labels) < 0)
 		return -1;
@@ -530,6 +530,12 @@ static int service_parse(struct ctx *c, const cJSON *obj, struct kube_service *s
 	if (!type || (strcmp(type, "NodePort") && strcmp(type, "LoadBalancer") &&
 		      (strcmp(type, "ClusterIP") || !s->next)))
 		s->etp_local = false;
+	/* apiservice.NeedsHealthCheck(): LoadBalancer and Local. */
+	if (get_int(c, spec, "healthCheckNodePort", "spec.healthCheckNodePort",
+		    1, 65535, 0, &hc) < 0)
+		return -1;
+	if (type && !strcmp(type, "LoadBalancer") && s->etp_local)
+		s->hc_port = hc;
 	if ((type && !strcmp(type, "ExternalName")) ||
 	    has_label(labels, "service.kubernetes.io/service-proxy-name") ||
 	    has_label(labels, "service.kubernetes.io/headless"))

@@ -507,6 +507,8 @@ static int service_ports(const struct kube_store *st, const struct kube_service 
 				snprintf(kp->name, sizeof(kp->name), "%s:%s", s->key, sp->name);
 			else
 				snprintf(kp->name, sizeof(kp->name), "%s:%u", s->key, sp->port);
+			kp->service = s->key;
+			kp->hc_port = s->hc_port;
 			kp->vip = s->ips[f];
 			kp->proto = sp->proto;
 			kp->port = sp->port;

@@ -36,6 +36,7 @@
 #include <sys/signalfd.h>
 
 #include "config.h"
+#include "healthcheck.h"
 #include "ipc.h"
 #include "kube.h"
 #include "node.h"
@@ -70,6 +71,7 @@ struct apply_cmd {
  * @nodes_seen: the input had Node objects: the kernel's nodes are made
  *	what they say
  * @node_event: --watch: the name of the node the last event was about
+ * @hc: --watch: the services' health check servers (healthcheck.c)
  */
 struct apply {
 	struct ipc *ipc;
@@ -82,6 +84,7 @@ struct apply {
 	void *nodes;
 	bool nodes_seen;
 	char *node_event;
+	struct hc *hc;
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -455,10 +458,12 @@ static int converge(struct apply *a, const char *service)
 	}
 	ret = ports_to_svcs(&ports, &want);
 	nwant = ports.n;
-	kube_ports_free(&ports);
-	if (ret < 0)
+	if (ret < 0) {
+		kube_ports_free(&ports);
 		goto err;
+	}
 	if (diff(a, service, want, nwant) < 0) {
+		kube_ports_free(&ports);
 		cmds_clear(a);
 		svcs_free(want, nwant);
 		goto err;
@@ -477,6 +482,9 @@ static int converge(struct apply *a, const char *service)
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 		ret = EXIT_FAILED;
 	}
+	if (!ret && a->hc)
+		hc_sync(a->hc, service, &ports);
+	kube_ports_free(&ports);
 	cmds_clear(a);
 	svcs_free(want, nwant);
 	return ret;
@@ -865,8 +873,8 @@ struct input {
 static int watch(struct apply *a)
 {
 	struct input in[APPLY_MAX_INPUTS] = { 0 };
-	struct pollfd pfd[APPLY_MAX_INPUTS + 1];
-	unsigned int i, n = a->ac->ninputs, open = 0;
+	struct pollfd pfd[APPLY_MAX_INPUTS + 1], *all = NULL;
+	unsigned int i, n = a->ac->ninputs, open = 0, nh = 0;
 	struct signalfd_siginfo si;
 	const char *service;
 	struct kube_value v;
@@ -898,18 +906,42 @@ static int watch(struct apply *a)
 		pfd[i].events = POLLIN;
 		open++;
 	}
+	if (!a->ac->dry_run) {
+		a->hc = hc_new();
+		if (!a->hc) {
+			fprintf(stderr, PROG ": out of memory\n");
+			ret = EXIT_FAILED;
+			goto out;
+		}
+	}
 	while (open) {
-		if (poll(pfd, n + 1, -1) < 0) {
+		/*
+		 * The inputs and the signals (pfd), then the sockets of the
+		 * health check servers, which come and go.
+		 */
+		free(all);
+		all = calloc(n + 1 + (a->hc ? hc_nfds(a->hc) : 0), sizeof(*all));
+		if (!all) {
+			fprintf(stderr, PROG ": out of memory\n");
+			ret = EXIT_FAILED;
+			break;
+		}
+		memcpy(all, pfd, (n + 1) * sizeof(*pfd));
+		nh = a->hc ? hc_pollfds(a->hc, all + n + 1) : 0;
+		if (poll(all, n + 1 + nh, a->hc ? hc_timeout(a->hc) : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
 			ret = EXIT_FAILED;
 			break;
 		}
+		memcpy(pfd, all, (n + 1) * sizeof(*pfd));
 		if (pfd[n].revents) {
 			if (read(pfd[n].fd, &si, sizeof(si)) > 0)
 				break;
 		}
+		if (a->hc)
+			hc_serve(a->hc, all + n + 1, nh);
 		for (i = 0; i < n; i++) {
 			int got;
 
@@ -945,6 +977,9 @@ out:
 		kube_reader_free(&in[i].r);
 	}
 	close(pfd[n].fd);
+	free(all);
+	hc_free(a->hc);
+	a->hc = NULL;
 	return ret;
 }
 

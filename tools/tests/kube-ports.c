@@ -60,6 +60,8 @@ static void port_print(const struct kube_port *p)
 	       p->vip.family == AF_INET6 ? "]" : "", p->port);
 	if (p->nodeport)
 		printf(" nodeport %u", p->nodeport);
+	if (p->hc_port)
+		printf(" healthcheck %u", p->hc_port);
 	printf(" policy %s internal %s affinity %u masq %u",
 	       p->policy == PODNET_POLICY_LOCAL ? "local" : "cluster",
 	       p->ipolicy == PODNET_POLICY_LOCAL ? "local" : "cluster",

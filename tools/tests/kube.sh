@@ -154,6 +154,11 @@ kobj "cluster IPs: without ipFamilies clusterIP alone, with them clusterIPs by f
 	"$L -
 default/u:p tcp 10.96.0.2:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -
 default/u:p tcp [fd00::2]:80 policy cluster internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
+kobj "healthCheckNodePort: a LoadBalancer service of policy Local has one, others none" \
+	"{$S,\"spec\":{\"type\":\"LoadBalancer\",\"clusterIP\":\"10.96.0.1\",\"externalTrafficPolicy\":\"Local\",\"healthCheckNodePort\":32000,$P}}" \
+	"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"u\",\"namespace\":\"default\"},\"spec\":{\"type\":\"NodePort\",\"clusterIP\":\"10.96.0.2\",\"externalTrafficPolicy\":\"Local\",\"healthCheckNodePort\":32001,$P}}" \
+	"default/t:p tcp 10.96.0.1:80 healthcheck 32000 policy local internal cluster affinity 0 masq 0 ext - lb - ranges - eps -
+default/u:p tcp 10.96.0.2:80 policy local internal cluster affinity 0 masq 0 ext - lb - ranges - eps -"
 kobj "addresses with leading zeros read as decimal, as the API server once took them" \
 	"{$S,\"spec\":{\"type\":\"LoadBalancer\",\"clusterIP\":\"172.30.0.041\",\"externalIPs\":[\"192.168.099.022\"],\"loadBalancerSourceRanges\":[\"203.0.113.000/025\"],$P},\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.004\"}]}}}" \
 	"$(ES '{"addresses":["10.180.00.001"]}')" \

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Service health checks, as kube-proxy serves them
+ * (pkg/proxy/healthcheck/service_health.go): each LoadBalancer Service
+ * with externalTrafficPolicy Local has a healthCheckNodePort, on which
+ * every node answers HTTP: 200 while the node has ready endpoints of the
+ * service, 503 while it has none (terminating ones do not count), with
+ * their number in the X-Load-Balancing-Endpoint-Weight header and in a
+ * JSON body. A cloud load balancer sends the service's traffic to the
+ * nodes that answer 200.
+ *
+ * The servers live in podnetctl apply --watch, in the node's namespace,
+ * on every address of it. Requests are read without blocking the watch
+ * loop: a connection is answered once its request's header has come, and
+ * closed unanswered after HC_TIMEOUT_MS or when HC_MAX_CONNS others wait.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <cjson/cJSON.h>
+#include <linux/podnet.h>
+
+#include "err.h"
+#include "healthcheck.h"
+
+#define HC_MAX_CONNS 32
+#define HC_TIMEOUT_MS 5000
+#define HC_REQ_MAX 4096		/* a request's header, at most */
+
+struct hc_server {
+	char *service;		/* "namespace/name" */
+	uint16_t port;
+	unsigned int local;	/* ready endpoints on this node */
+	int fd;			/* -1: the port could not be listened on */
+	bool seen;		/* hc_sync(): still wanted */
+};
+
+struct hc_conn {
+	int fd;
+	uint16_t port;		/* the server's, looked up when answering */
+	size_t got;
+	long long deadline;	/* ms, CLOCK_MONOTONIC */
+	char req[HC_REQ_MAX];
+};
+
+struct hc {
+	struct hc_server *v;
+	size_t n, size;
+	struct hc_conn *conn[HC_MAX_CONNS];
+	unsigned int nconn;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+struct hc *hc_new(void)
+{
+	return calloc(1, sizeof(struct hc));
+}
+
+static void conn_close(struct hc *hc, unsigned int i)
+{
+	close(hc->conn[i]->fd);
+	free(hc->conn[i]);
+	hc->conn[i] = hc->conn[--hc->nconn];
+}
+
+static void server_close(struct hc_server *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->service);
+}
+
+void hc_free(struct hc *hc)
+{
+	size_t i;
+
+	if (!hc)
+		return;
+	while (hc->nconn)
+		conn_close(hc, 0);
+	for (i = 0; i < hc->n; i++)
+		server_close(&hc->v[i]);
+	free(hc->v);
+	free(hc);
+}
+
+/* A socket listening on every address of the namespace, or -1. */
+static int listen_on(uint16_t port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd, one = 1, zero = 0;
+
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!bind(fd, (struct sockaddr *)&a6, sizeof(a6)) && !listen(fd, 16))
+			return fd;
+		if (errno != EADDRNOTAVAIL) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	} else if (errno != EAFNOSUPPORT) {
+		return -1;
+	}
+	/* No IPv6 in this namespace. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!bind(fd, (struct sockaddr *)&a4, sizeof(a4)) && !listen(fd, 16))
+		return fd;
+	close(fd);
+	return -1;
+}
+
+static bool ep_seen(const struct kube_ep *v, unsigned int n, const struct kube_ep *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].port == e->port && kube_addr_equal(&v[i].addr, &e->addr))
+			return true;
+	return false;
+}
+
+/*
+ * The ready endpoints on this node of @kp's service, each address and
+ * port once across its ports (EndpointsMap.LocalReadyEndpoints()): into
+ * @seen (of @size), their number.
+ */
+static unsigned int count_local(const struct kube_ports *ports, const char *service,
+				struct kube_ep *seen, unsigned int size)
+{
+	unsigned int n = 0, j;
+	size_t i;
+
+	for (i = 0; i < ports->n; i++) {
+		const struct kube_port *kp = &ports->v[i];
+
+		if (strcmp(kp->service, service))
+			continue;
+		for (j = 0; j < kp->neps && n < size; j++) {
+			const struct kube_ep *e = &kp->eps[j];
+
+			if ((e->flags & PODNET_EP_F_LOCAL) &&
+			    !(e->flags & PODNET_EP_F_TERMINATING) && !ep_seen(seen, n, e))
+				seen[n++] = *e;
+		}
+	}
+	return n;
+}
+
+static struct hc_server *server_find(struct hc *hc, const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < hc->n; i++)
+		if (!strcmp(hc->v[i].service, service))
+			return &hc->v[i];
+	return NULL;
+}
+
+static int server_add(struct hc *hc, const char *service, uint16_t port)
+{
+	struct hc_server *s;
+
+	if (hc->n == hc->size) {
+		size_t size = hc->size * 2 + 8;
+
+		s = realloc(hc->v, size * sizeof(*s));
+		if (!s)
+			return -1;
+		hc->v = s;
+		hc->size = size;
+	}
+	s = &hc->v[hc->n];
+	memset(s, 0, sizeof(*s));
+	s->service = strdup(service);
+	if (!s->service)
+		return -1;
+	s->port = port;
+	s->fd = listen_on(port);
+	if (s->fd < 0)
+		warn("%s: cannot serve health checks on port %u: %s", service, port,
+		     strerror(errno));
+	hc->n++;
+	return 0;
+}
+
+void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
+{
+	struct kube_ep seen[1024];	/* a service's count stops there */
+	struct hc_server *s;
+	size_t i;
+
+	for (i = 0; i < hc->n; i++)
+		hc->v[i].seen = false;
+	for (i = 0; i < ports->n; i++) {
+		const struct kube_port *kp = &ports->v[i];
+
+		if (!kp->hc_port || (service && strcmp(kp->service, service)))
+			continue;
+		s = server_find(hc, kp->service);
+		if (s && s->port != kp->hc_port) {
+			server_close(s);
+			*s = hc->v[--hc->n];
+			s = NULL;
+		}
+		if (!s) {
+			if (server_add(hc, kp->service, kp->hc_port) < 0) {
+				warn("out of memory");
+				return;
+			}
+			s = &hc->v[hc->n - 1];
+		}
+		if (s->fd < 0)	/* tried again at each change */
+			s->fd = listen_on(s->port);
+		s->seen = true;
+		s->local = count_local(ports, kp->service, seen,
+				       sizeof(seen) / sizeof(seen[0]));
+	}
+	for (i = 0; i < hc->n;) {
+		s = &hc->v[i];
+		if (!s->seen && (!service || !strcmp(s->service, service))) {
+			server_close(s);
+			*s = hc->v[--hc->n];
+			continue;
+		}
+		i++;
+	}
+}
+
+unsigned int hc_nfds(const struct hc *hc)
+{
+	return hc->n + hc->nconn;
+}
+
+unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < hc->n; i++) {
+		if (hc->v[i].fd < 0)
+			continue;
+		pfd[n].fd = hc->v[i].fd;
+		pfd[n++].events = POLLIN;
+	}
+	for (i = 0; i < hc->nconn; i++) {
+		pfd[n].fd = hc->conn[i]->fd;
+		pfd[n++].events = POLLIN;
+	}
+	return n;
+}
+
+int hc_timeout(const struct hc *hc)
+{
+	long long first = -1, now = now_ms();
+	unsigned int i;
+
+	for (i = 0; i < hc->nconn; i++)
+		if (first < 0 || hc->conn[i]->deadline < first)
+			first = hc->conn[i]->deadline;
+	if (first < 0)
+		return -1;
+	return first > now ? (int)(first - now) : 0;
+}
+
+static void accept_all(struct hc *hc, const struct hc_server *s)
+{
+	struct hc_conn *c;
+	int fd;
+
+	while ((fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (hc->nconn == HC_MAX_CONNS)
+			conn_close(hc, 0);	/* the oldest, or near it */
+		c = malloc(sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->port = s->port;
+		c->got = 0;
+		c->deadline = now_ms() + HC_TIMEOUT_MS;
+		hc->conn[hc->nconn++] = c;
+	}
+}
+
+/* The answer to a request on @s's port: 0, or -1 if it cannot be made. */
+static int answer(const struct hc_server *s, int fd)
+{
+	const char *slash = strchr(s->service, '/');
+	char head[512], ns[256], *body = NULL;
+	cJSON *o, *svc;
+	int len;
+
+	if (!slash)
+		return -1;
+	snprintf(ns, sizeof(ns), "%.*s", (int)(slash - s->service), s->service);
+	o = cJSON_CreateObject();
+	svc = cJSON_AddObjectToObject(o, "service");
+	if (svc && cJSON_AddStringToObject(svc, "namespace", ns) &&
+	    cJSON_AddStringToObject(svc, "name", slash + 1) &&
+	    cJSON_AddNumberToObject(o, "localEndpoints", s->local) &&
+	    cJSON_AddTrueToObject(o, "serviceProxyHealthy"))
+		body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!body)
+		return -1;
+	len = snprintf(head, sizeof(head),
+		       "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+		       "X-Content-Type-Options: nosniff\r\n"
+		       "X-Load-Balancing-Endpoint-Weight: %u\r\n"
+		       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		       s->local ? "200 OK" : "503 Service Unavailable", s->local,
+		       strlen(body));
+	/* Small enough for any socket's send buffer: no partial write. */
+	send(fd, head, len, MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
+	send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
+	cJSON_free(body);
+	return 0;
+}
+
+/* Read what @c has sent; true once it is to be closed (answered or not). */
+static bool conn_read(struct hc *hc, struct hc_conn *c)
+{
+	const struct hc_server *s;
+	ssize_t n;
+	size_t i;
+
+	n = recv(c->fd, c->req + c->got, sizeof(c->req) - 1 - c->got, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return false;
+	if (n <= 0)
+		return true;
+	c->got += n;
+	c->req[c->got] = '\0';
+	if (!strstr(c->req, "\r\n\r\n") && !strstr(c->req, "\n\n") &&
+	    c->got < sizeof(c->req) - 1)
+		return false;	/* the header is not all there yet */
+	for (i = 0; i < hc->n; i++) {
+		s = &hc->v[i];
+		if (s->port == c->port && s->fd >= 0) {
+			answer(s, c->fd);
+			break;
+		}
+	}
+	return true;
+}
+
+void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
+{
+	long long now = now_ms();
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		bool conn = false;
+
+		if (!pfd[i].revents)
+			continue;
+		for (j = 0; j < hc->nconn && !conn; j++) {
+			if (hc->conn[j]->fd != pfd[i].fd)
+				continue;
+			conn = true;
+			if (conn_read(hc, hc->conn[j]))
+				conn_close(hc, j);
+		}
+		for (j = 0; j < hc->n && !conn; j++)
+			if (hc->v[j].fd == pfd[i].fd)
+				accept_all(hc, &hc->v[j]);
+	}
+	for (i = 0; i < hc->nconn;) {
+		if (hc->conn[i]->deadline <= now)
+			conn_close(hc, i);
+		else
+			i++;
+	}
+}

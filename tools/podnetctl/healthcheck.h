@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kube-proxy's service health checks, for podnetctl apply --watch: an HTTP
+ * server on the healthCheckNodePort of each LoadBalancer Service with
+ * externalTrafficPolicy Local, which tells the load balancer whether this
+ * node has a ready endpoint of the service.
+ */
+#ifndef PODNETCTL_HEALTHCHECK_H
+#define PODNETCTL_HEALTHCHECK_H
+
+#include <poll.h>
+#include <stdint.h>
+
+#include "kube.h"
+
+struct hc;
+
+struct hc *hc_new(void);
+void hc_free(struct hc *hc);
+/*
+ * Make the servers of @service (every service if NULL) those @ports say:
+ * new ones listen, gone ones close, the others answer with the new
+ * counts. A port that cannot be listened on is reported with warn().
+ */
+void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports);
+/* The descriptors to poll: at most hc_nfds() of them, into @pfd. */
+unsigned int hc_nfds(const struct hc *hc);
+unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd);
+/* Serve what @pfd (as hc_pollfds() filled them, after poll()) say. */
+void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n);
+/* The poll() timeout until the next pending request times out (ms, -1). */
+int hc_timeout(const struct hc *hc);
+
+#endif /* PODNETCTL_HEALTHCHECK_H */
