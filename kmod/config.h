@@ -45,8 +45,8 @@ bool podnet_prefix_match(const struct podnet_prefix *p, unsigned int n,
 			 const struct in6_addr *addr);
 
 /*
- * Whether @addr is in list @l of @net's settings; @none if the list is
- * empty. Context: RCU read-side section.
+ * Whether @addr is in list @l of @net's settings; @none if the list has no
+ * prefix of @addr's family. Context: RCU read-side section.
  */
 bool podnet_cfg_match(const struct net *net, enum podnet_cfg_list l,
 		      const struct in6_addr *addr, bool none);

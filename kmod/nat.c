@@ -15,8 +15,9 @@
  *  - masquerade (POST_ROUTING): hairpin connections (a pod reaching itself
  *    through its service), external traffic under policy cluster, the
  *    node's own external traffic under policy local, ClusterIP traffic
- *    from outside the cluster CIDRs (when the namespace has some), and
- *    every connection of a service with the masquerade flag.
+ *    from outside the cluster CIDRs (when the namespace has some of its
+ *    family), and all ClusterIP traffic of a service with the masquerade
+ *    flag.
  *
  * Which traffic is which, and what each policy does, is kube-proxy's
  * nftables mode (pkg/proxy/nftables/proxier.go, syncProxyRules()): see

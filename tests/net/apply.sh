@@ -110,8 +110,8 @@ objects() {
 	(svc($cip; "aff"; "10.96.0.80") | .spec.sessionAffinity = "ClientIP" |
 		.spec.sessionAffinityConfig.clientIP.timeoutSeconds = 60),
 	slice("aff"; 8080; [$a1, $a2]),
-	(svc($cip; "dual"; "10.96.0.90") | .spec.clusterIPs = ["10.96.0.90", "fd00:96::90"] |
-		.spec.ipFamilies = ["IPv4", "IPv6"]),
+	(svc($np; "dual"; "10.96.0.90") | .spec.clusterIPs = ["10.96.0.90", "fd00:96::90"] |
+		.spec.ipFamilies = ["IPv4", "IPv6"] | .spec.ports[0].nodePort = 30090),
 	slice("dual"; 8080; [$a1v6]; "IPv6"),
 	# UDP, the slice'"'"'s port (targetPort) differs from the service'"'"'s.
 	(svc($cip; "dns"; "10.96.0.53") | .spec.ports[0] |= (.protocol = "UDP" | .port = 53)),
@@ -173,6 +173,8 @@ check "... outside -> NodePort of policy Local: client kept (ClusterIP traffic o
 	get_is "$EXT" 192.0.2.1 30080 "A1 192.0.2.2"
 check "--nodeport-addresses 192.0.2.0/24: no NodePort on the node's other addresses" \
 	get_is "$A3" 10.244.1.1 30080 "ERR ECONNREFUSED" tcp ctimeout=10000
+check "... but IPv6 NodePorts on every IPv6 address (no IPv6 prefix given)" \
+	get_is "$A3" fd00:244:1::1 30090 "A1 *"
 check "... and without them again, the pod's address is kept" \
 	eval 'papply -f "$tmp.all" && get_is "$A3" 10.96.0.10 80 "A[12] 10.244.1.4"'
 

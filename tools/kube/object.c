@@ -390,6 +390,8 @@ static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 			continue;	/* none of that family yet */
 		if (!cJSON_IsString(v))
 			return kube_bad(c, f, "not a string");
+		if (!*v->valuestring || !strcmp(v->valuestring, "None"))
+			continue;	/* none of that family */
 		if (s->nips == 2)
 			return kube_bad(c, f, "more than two cluster IPs");
 		if (kube_addr_parse(v->valuestring, &s->ips[s->nips]) < 0)
