@@ -534,7 +534,7 @@ static int service_parse(struct ctx *c, const cJSON *obj, struct kube_service *s
 		s->etp_local = false;
 	/* apiservice.NeedsHealthCheck(): LoadBalancer and Local. */
 	if (get_int(c, spec, "healthCheckNodePort", "spec.healthCheckNodePort",
-		    1, 65535, 0, &hc) < 0)
+		    0, 65535, 0, &hc) < 0)
 		return -1;
 	if (type && !strcmp(type, "LoadBalancer") && s->etp_local)
 		s->hc_port = hc;

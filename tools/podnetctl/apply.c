@@ -482,7 +482,8 @@ static int converge(struct apply *a, const char *service)
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 		ret = EXIT_FAILED;
 	}
-	if (!ret && a->hc)
+	/* The objects' view, as kube-proxy's, whatever the kernel said. */
+	if (a->hc)
 		hc_sync(a->hc, service, &ports);
 	kube_ports_free(&ports);
 	cmds_clear(a);

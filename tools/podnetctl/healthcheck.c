@@ -10,12 +10,18 @@
  * nodes that answer 200.
  *
  * The servers live in podnetctl apply --watch, in the node's namespace,
- * on every address of it. Requests are read without blocking the watch
- * loop: a connection is answered once its request's header has come, and
- * closed unanswered after HC_TIMEOUT_MS or when HC_MAX_CONNS others wait.
+ * on every address of it (kube-proxy narrows them to --nodeport-addresses;
+ * here they are not). Requests are read without blocking the watch loop:
+ * the kernel hands a connection over once it has data (TCP_DEFER_ACCEPT),
+ * it is answered once its request's header has come, and closed
+ * unanswered after HC_TIMEOUT_MS, or when HC_MAX_CONNS others wait and it
+ * is the oldest. A port that cannot be listened on is tried again every
+ * HC_RETRY_MS, and a listener whose accept() fails for want of memory or
+ * descriptors rests as long, instead of waking the loop at once again.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 #include <linux/podnet.h>
 
 #include "err.h"
 #include "healthcheck.h"
 
-#define HC_MAX_CONNS 32
+#define HC_MAX_CONNS 128
 #define HC_TIMEOUT_MS 5000
+#define HC_RETRY_MS 1000
 #define HC_REQ_MAX 4096		/* a request's header, at most */
 
 struct hc_server {
@@ -38,6 +45,7 @@ struct hc_server {
 	uint16_t port;
 	unsigned int local;	/* ready endpoints on this node */
 	int fd;			/* -1: the port could not be listened on */
+	long long rest;		/* ms: not polled until then (accept failed) */
 	bool seen;		/* hc_sync(): still wanted */
 };
 
@@ -54,6 +62,7 @@ struct hc {
 	size_t n, size;
 	struct hc_conn *conn[HC_MAX_CONNS];
 	unsigned int nconn;
+	long long retry;	/* ms: when to listen again where it failed */
 };
 
 static long long now_ms(void)
@@ -102,12 +111,13 @@ static int listen_on(uint16_t port)
 {
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd, one = 1, zero = 0;
+	int fd, one = 1, zero = 0, defer = HC_TIMEOUT_MS / 1000;
 
 	fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd >= 0) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer));
 		if (!bind(fd, (struct sockaddr *)&a6, sizeof(a6)) && !listen(fd, 16))
 			return fd;
 		if (errno != EADDRNOTAVAIL) {
@@ -123,31 +133,34 @@ static int listen_on(uint16_t port)
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer));
 	if (!bind(fd, (struct sockaddr *)&a4, sizeof(a4)) && !listen(fd, 16))
 		return fd;
 	close(fd);
 	return -1;
 }
 
-static bool ep_seen(const struct kube_ep *v, unsigned int n, const struct kube_ep *e)
+static bool addr_seen(const struct kube_addr *v, unsigned int n,
+		      const struct kube_addr *a)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (v[i].port == e->port && kube_addr_equal(&v[i].addr, &e->addr))
+		if (kube_addr_equal(&v[i], a))
 			return true;
 	return false;
 }
 
 /*
- * The ready endpoints on this node of @kp's service, each address and
- * port once across its ports (EndpointsMap.LocalReadyEndpoints()): into
- * @seen (of @size), their number.
+ * The ready endpoints on this node of @service: addresses, each once
+ * across its ports (kube-proxy's getLocalReadyEndpointIPs(): a pod is one
+ * endpoint whatever its ports), of the family that has more (kube-proxy
+ * counts per family). @seen (of @size) is scratch.
  */
 static unsigned int count_local(const struct kube_ports *ports, const char *service,
-				struct kube_ep *seen, unsigned int size)
+				struct kube_addr *seen, unsigned int size)
 {
-	unsigned int n = 0, j;
+	unsigned int n = 0, n4 = 0, j;
 	size_t i;
 
 	for (i = 0; i < ports->n; i++) {
@@ -159,11 +172,14 @@ static unsigned int count_local(const struct kube_ports *ports, const char *serv
 			const struct kube_ep *e = &kp->eps[j];
 
 			if ((e->flags & PODNET_EP_F_LOCAL) &&
-			    !(e->flags & PODNET_EP_F_TERMINATING) && !ep_seen(seen, n, e))
-				seen[n++] = *e;
+			    !(e->flags & PODNET_EP_F_TERMINATING) &&
+			    !addr_seen(seen, n, &e->addr)) {
+				seen[n++] = e->addr;
+				n4 += e->addr.family == AF_INET;
+			}
 		}
 	}
-	return n;
+	return n4 > n - n4 ? n4 : n - n4;
 }
 
 static struct hc_server *server_find(struct hc *hc, const char *service)
@@ -205,7 +221,7 @@ static int server_add(struct hc *hc, const char *service, uint16_t port)
 
 void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
 {
-	struct kube_ep seen[1024];	/* a service's count stops there */
+	struct kube_addr seen[1024];	/* a service's count stops there */
 	struct hc_server *s;
 	size_t i;
 
@@ -255,8 +271,10 @@ unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
 {
 	unsigned int i, n = 0;
 
+	long long now = now_ms();
+
 	for (i = 0; i < hc->n; i++) {
-		if (hc->v[i].fd < 0)
+		if (hc->v[i].fd < 0 || hc->v[i].rest > now)
 			continue;
 		pfd[n].fd = hc->v[i].fd;
 		pfd[n++].events = POLLIN;
@@ -268,27 +286,57 @@ unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
 	return n;
 }
 
+static void first(long long *at, long long t)
+{
+	if (*at < 0 || t < *at)
+		*at = t;
+}
+
 int hc_timeout(const struct hc *hc)
 {
-	long long first = -1, now = now_ms();
+	long long at = -1, now = now_ms();
 	unsigned int i;
 
 	for (i = 0; i < hc->nconn; i++)
-		if (first < 0 || hc->conn[i]->deadline < first)
-			first = hc->conn[i]->deadline;
-	if (first < 0)
+		first(&at, hc->conn[i]->deadline);
+	for (i = 0; i < hc->n; i++) {
+		if (hc->v[i].fd < 0)
+			first(&at, hc->retry);
+		else if (hc->v[i].rest > now)
+			first(&at, hc->v[i].rest);
+	}
+	if (at < 0)
 		return -1;
-	return first > now ? (int)(first - now) : 0;
+	return at > now ? (int)(at - now) : 0;
 }
 
-static void accept_all(struct hc *hc, const struct hc_server *s)
+/* The connection that has waited longest. */
+static unsigned int oldest(const struct hc *hc)
+{
+	unsigned int i, o = 0;
+
+	for (i = 1; i < hc->nconn; i++)
+		if (hc->conn[i]->deadline < hc->conn[o]->deadline)
+			o = i;
+	return o;
+}
+
+static bool conn_read(struct hc *hc, struct hc_conn *c);
+
+static void accept_all(struct hc *hc, struct hc_server *s)
 {
 	struct hc_conn *c;
 	int fd;
 
-	while ((fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		if (hc->nconn == HC_MAX_CONNS)
-			conn_close(hc, 0);	/* the oldest, or near it */
+	for (;;) {
+		fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				s->rest = now_ms() + HC_RETRY_MS;
+			return;
+		}
 		c = malloc(sizeof(*c));
 		if (!c) {
 			close(fd);
@@ -298,12 +346,23 @@ static void accept_all(struct hc *hc, const struct hc_server *s)
 		c->port = s->port;
 		c->got = 0;
 		c->deadline = now_ms() + HC_TIMEOUT_MS;
+		/* Its request has come with it, as a rule (TCP_DEFER_ACCEPT). */
+		if (conn_read(hc, c)) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		if (hc->nconn == HC_MAX_CONNS)
+			conn_close(hc, oldest(hc));
 		hc->conn[hc->nconn++] = c;
 	}
 }
 
-/* The answer to a request on @s's port: 0, or -1 if it cannot be made. */
-static int answer(const struct hc_server *s, int fd)
+/*
+ * The answer to a request on @s's port (without its body to a HEAD): 0,
+ * or -1 if it cannot be made.
+ */
+static int answer(const struct hc_server *s, int fd, bool head_only)
 {
 	const char *slash = strchr(s->service, '/');
 	char head[512], ns[256], *body = NULL;
@@ -331,8 +390,9 @@ static int answer(const struct hc_server *s, int fd)
 		       s->local ? "200 OK" : "503 Service Unavailable", s->local,
 		       strlen(body));
 	/* Small enough for any socket's send buffer: no partial write. */
-	send(fd, head, len, MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
-	send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
+	send(fd, head, len, MSG_NOSIGNAL | MSG_DONTWAIT | (head_only ? 0 : MSG_MORE));
+	if (!head_only)
+		send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
 	cJSON_free(body);
 	return 0;
 }
@@ -357,10 +417,13 @@ static bool conn_read(struct hc *hc, struct hc_conn *c)
 	for (i = 0; i < hc->n; i++) {
 		s = &hc->v[i];
 		if (s->port == c->port && s->fd >= 0) {
-			answer(s, c->fd);
+			answer(s, c->fd, !strncmp(c->req, "HEAD ", 5));
 			break;
 		}
 	}
+	/* What is left of the request, so that closing sends no reset. */
+	for (i = 0; i < 16 && recv(c->fd, c->req, sizeof(c->req), MSG_DONTWAIT) > 0; i++)
+		;
 	return true;
 }
 
@@ -391,4 +454,10 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 		else
 			i++;
 	}
+	if (now < hc->retry)
+		return;
+	for (i = 0; i < hc->n; i++)
+		if (hc->v[i].fd < 0)
+			hc->v[i].fd = listen_on(hc->v[i].port);
+	hc->retry = now + HC_RETRY_MS;
 }
