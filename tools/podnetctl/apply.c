@@ -968,6 +968,7 @@ static int watch(struct apply *a)
 					converge_nodes(a, a->node_event);
 				free(a->node_event);
 				a->node_event = NULL;
+				hc_between(a->hc);
 			}
 		}
 	}

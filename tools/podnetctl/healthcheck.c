@@ -39,6 +39,7 @@
 #define HC_TIMEOUT_MS 5000
 #define HC_RETRY_MS 1000
 #define HC_REQ_MAX 4096		/* a request's header, at most */
+#define HC_BETWEEN_MS 200
 
 struct hc_server {
 	char *service;		/* "namespace/name" */
@@ -63,6 +64,7 @@ struct hc {
 	struct hc_conn *conn[HC_MAX_CONNS];
 	unsigned int nconn;
 	long long retry;	/* ms: when to listen again where it failed */
+	long long served;	/* ms: the last hc_serve() */
 };
 
 static long long now_ms(void)
@@ -432,6 +434,7 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 	long long now = now_ms();
 	unsigned int i, j;
 
+	hc->served = now;
 	for (i = 0; i < n; i++) {
 		bool conn = false;
 
@@ -460,4 +463,20 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 		if (hc->v[i].fd < 0)
 			hc->v[i].fd = listen_on(hc->v[i].port);
 	hc->retry = now + HC_RETRY_MS;
+}
+
+void hc_between(struct hc *hc)
+{
+	struct pollfd *pfd;
+	unsigned int n;
+
+	if (!hc || now_ms() - hc->served < HC_BETWEEN_MS)
+		return;
+	pfd = calloc(hc_nfds(hc) + 1, sizeof(*pfd));
+	if (!pfd)
+		return;
+	n = hc_pollfds(hc, pfd);
+	if (poll(pfd, n, 0) >= 0)
+		hc_serve(hc, pfd, n);
+	free(pfd);
 }

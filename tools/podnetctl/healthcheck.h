@@ -30,5 +30,11 @@ unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd);
 void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n);
 /* The poll() timeout until the next pending request times out (ms, -1). */
 int hc_timeout(const struct hc *hc);
+/*
+ * Between two events of a long run of them (a relist): serve what is
+ * waiting, at most every HC_BETWEEN_MS, so that health checks are not
+ * left unanswered while the events are applied. @hc may be NULL.
+ */
+void hc_between(struct hc *hc);
 
 #endif /* PODNETCTL_HEALTHCHECK_H */
