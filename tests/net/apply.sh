@@ -159,6 +159,11 @@ check "LoadBalancer IP (an externalIP too) from outside its source ranges: dropp
 check "... its NodePort is not restricted" get_is "$EXT" 192.0.2.1 30050 "A1 10.244.1.1"
 check "only a serving terminating endpoint: it serves" get_is "$A3" 10.96.0.60 80 "A1 *"
 check "zone hints without --zone: not used" both_seen "$A3" 10.96.0.70 80 20
+kube '{apiVersion: "v1", kind: "Node", metadata: {name: "node1",
+	labels: {"topology.kubernetes.io/zone": "a"}}}' >"$tmp.node1"
+check "... with node1's Node object, labelled zone a, the hints are used" \
+	eval 'papply -f "$tmp.all" -f "$tmp.node1" && only A1 "$A3" 10.96.0.70 80 8'
+OPTS0=("${OPTS[@]}")
 OPTS+=(--zone a)
 check "... with --zone a the hints are used" eval 'papply -f "$tmp.all" && only A1 "$A3" 10.96.0.70 80 8'
 check "ClientIP affinity: one client, one endpoint" \
@@ -243,7 +248,7 @@ check "a NodePort taken twice: the kernel refuses, the batch is put back" \
 
 # --- watch ---
 mkfifo "$tmp.fifo"
-podnetctl -n "$NODE" apply "${OPTS[@]}" --watch -f "$tmp.fifo" 2>"$tmp.werr" &
+podnetctl -n "$NODE" apply "${OPTS0[@]}" --watch -f "$tmp.fifo" 2>"$tmp.werr" &
 WATCH=$!
 exec 7>"$tmp.fifo"
 # event TYPE JQ [JQ ARGS...]: a watch event of the object JQ makes, on one line.
@@ -262,6 +267,12 @@ check "watch: a slice, then its service (and bad events): applied" \
 	busywait 20000 get_is "$A3" 10.96.0.12 80 "A1 *"
 event MODIFIED 'slice("w"; 8080; [$a1, $b1])' --argjson a1 "$a1" --argjson b1 "$b1" >&7
 check "watch: an endpoint added" busywait 20000 svc_jq 10.96.0.12:80/tcp '(.endpoints | length) == 2'
+event MODIFIED 'slice("w"; 8080; [$za, $zb])' \
+	--argjson za "$(ep 10.244.1.2 node1 '{"ready":true}' a)" \
+	--argjson zb "$(ep 10.244.2.2 node2 '{"ready":true}' b)" >&7
+jq -c '{type: "ADDED", object: .}' "$tmp.node1" >&7
+check "watch: node1's Node object labelled zone a: its services follow their zone hints" \
+	busywait 20000 svc_jq 10.96.0.12:80/tcp '[.endpoints[] | select(.other_zone)] | length == 1'
 # kube-proxy's health checks: a LoadBalancer service of policy Local
 # answers on its healthCheckNodePort whether this node has ready endpoints.
 event ADDED '(svc($lb; "hc"; "10.96.0.14") | .spec.ports[0].nodePort = 30014 |

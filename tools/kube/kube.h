@@ -134,6 +134,7 @@ enum { KUBE_ENCAP_VXLAN, KUBE_ENCAP_NONE };	/* enum podnet_encap */
 
 struct kube_node {
 	char *name;
+	char *zone;			/* label topology.kubernetes.io/zone */
 	unsigned int naddr, ncidr;
 	struct kube_addr addr[2];	/* one of each family */
 	struct kube_prefix cidr[2];	/* the same */
@@ -209,6 +210,9 @@ int kube_service_ports(const struct kube_store *st, const char *key,
 		       const struct kube_opts *o, struct kube_ports *out,
 		       struct kube_err *err);
 /* The same for every service of the store. */
+/* @fn for the key ("namespace/name") of every Service of the store. */
+void kube_store_each(const struct kube_store *st,
+		     void (*fn)(const char *key, void *arg), void *arg);
 int kube_all_ports(const struct kube_store *st, const struct kube_opts *o,
 		   struct kube_ports *out, struct kube_err *err);
 void kube_ports_free(struct kube_ports *p);

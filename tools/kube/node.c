@@ -22,6 +22,7 @@ void kube_node_free(struct kube_node *n)
 {
 	if (n) {
 		free(n->name);
+		free(n->zone);
 		free(n);
 	}
 }
@@ -183,8 +184,8 @@ static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *err)
 {
 	struct ctx c = { .kind = "Node", .err = err };
-	const cJSON *v, *meta, *spec;
-	const char *name;
+	const cJSON *v, *meta, *spec, *labels;
+	const char *name, *zone = NULL;
 	struct kube_node *n;
 
 	*node = NULL;
@@ -210,6 +211,17 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 		return kube_fail(err, "out of memory");
 	}
 	n->encap = -1;
+	/* The zone kube-proxy takes its topology from (topologyLabels). */
+	if (kube_get_node(&c, meta, "labels", "metadata.labels", false, &labels) < 0 ||
+	    (labels && kube_get_str(&c, labels, "topology.kubernetes.io/zone",
+				    "metadata.labels", &zone) < 0)) {
+		kube_node_free(n);
+		return -1;
+	}
+	if (zone && *zone && !(n->zone = strdup(zone))) {
+		kube_node_free(n);
+		return kube_fail(err, "out of memory");
+	}
 	if (kube_get_node(&c, obj, "spec", "spec", false, &spec) < 0 ||
 	    (spec && node_cidrs(&c, spec, n) < 0) ||
 	    node_addrs(&c, obj, n) < 0 || node_flannel(&c, obj, n) < 0) {

@@ -557,6 +557,27 @@ static void walk_one(const void *node, VISIT which, void *arg)
 			       w->out, w->err);
 }
 
+struct each {
+	void (*fn)(const char *key, void *arg);
+	void *arg;
+};
+
+static void each_one(const void *node, VISIT which, void *arg)
+{
+	struct each *e = arg;
+
+	if (which == postorder || which == leaf)
+		e->fn((*(struct kube_service *const *)node)->key, e->arg);
+}
+
+void kube_store_each(const struct kube_store *st,
+		     void (*fn)(const char *key, void *arg), void *arg)
+{
+	struct each e = { fn, arg };
+
+	twalk_r(st->services, each_one, &e);
+}
+
 int kube_all_ports(const struct kube_store *st, const struct kube_opts *o,
 		   struct kube_ports *out, struct kube_err *err)
 {

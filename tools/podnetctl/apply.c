@@ -437,6 +437,8 @@ static void cmds_clear(struct apply *a)
 	a->ncmds = a->size = 0;
 }
 
+static const char *zone_of(const struct apply *a);
+
 /*
  * Make the ports of @service (every service if NULL) what the store says:
  * 0, or an exit status with the error reported.
@@ -450,6 +452,7 @@ static int converge(struct apply *a, const char *service)
 	size_t nwant;
 	int ret;
 
+	a->o.zone = zone_of(a);
 	if ((service ? kube_service_ports(&a->st, service, &a->o, &ports, &err) :
 		       kube_all_ports(&a->st, &a->o, &ports, &err)) < 0) {
 		kube_ports_free(&ports);
@@ -505,6 +508,25 @@ static int node_cmp(const void *a, const void *b)
 static void node_free(void *p)
 {
 	kube_node_free(p);
+}
+
+/*
+ * This node's zone: --zone, else the topology.kubernetes.io/zone label of
+ * its Node object (kube-proxy's topologyLabels), if the input has it.
+ */
+static const char *zone_of(const struct apply *a)
+{
+	struct kube_node key = { .name = a->ac->node_name }, **found;
+
+	if (a->ac->zone || !a->ac->node_name)
+		return a->ac->zone;
+	found = tfind(&key, &a->nodes, node_cmp);
+	return found ? (*found)->zone : NULL;
+}
+
+static void converge_cb(const char *key, void *arg)
+{
+	converge(arg, key);	/* reports its errors */
 }
 
 /* A Node object (or anything else, ignored) into @a->nodes. */
@@ -876,6 +898,7 @@ static int watch(struct apply *a)
 	struct input in[APPLY_MAX_INPUTS] = { 0 };
 	struct pollfd pfd[APPLY_MAX_INPUTS + 1], *all = NULL;
 	unsigned int i, n = a->ac->ninputs, open = 0, nh = 0;
+	char *zone;
 	struct signalfd_siginfo si;
 	const char *service;
 	struct kube_value v;
@@ -959,6 +982,7 @@ static int watch(struct apply *a)
 					warn("%s", err.msg);
 					continue;
 				}
+				zone = zone_of(a) ? strdup(zone_of(a)) : NULL;
 				got = take(a, v.json, in[i].r.name, in[i].r.value, &service);
 				if (got < 0)
 					warn("%s", fail_msg());
@@ -966,6 +990,11 @@ static int watch(struct apply *a)
 					converge(a, service);	/* reports its errors */
 				else if (a->node_event)
 					converge_nodes(a, a->node_event);
+				/* This node's zone changed: every service again. */
+				if (got >= 0 && !service && a->node_event &&
+				    strcmp(zone ?: "", zone_of(a) ?: ""))
+					kube_store_each(&a->st, converge_cb, a);
+				free(zone);
 				free(a->node_event);
 				a->node_event = NULL;
 				hc_between(a->hc);
