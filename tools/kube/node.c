@@ -214,7 +214,7 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 	/* The zone kube-proxy takes its topology from (topologyLabels). */
 	if (kube_get_node(&c, meta, "labels", "metadata.labels", false, &labels) < 0 ||
 	    (labels && kube_get_str(&c, labels, "topology.kubernetes.io/zone",
-				    "metadata.labels", &zone) < 0)) {
+				    "metadata.labels[topology.kubernetes.io/zone]", &zone) < 0)) {
 		kube_node_free(n);
 		return -1;
 	}
