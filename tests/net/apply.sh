@@ -273,6 +273,15 @@ event MODIFIED 'slice("w"; 8080; [$za, $zb])' \
 jq -c '{type: "ADDED", object: .}' "$tmp.node1" >&7
 check "watch: node1's Node object labelled zone a: its services follow their zone hints" \
 	busywait 20000 svc_jq 10.96.0.12:80/tcp '[.endpoints[] | select(.other_zone)] | length == 1'
+hz() { ip netns exec "$EXT" curl -s -i --max-time 5 "http://192.0.2.1:10256$1" | tr -d '\r'; }
+check "watch: kube-proxy's /healthz on 10256 from outside: 200, the node eligible" \
+	busywait 20000 eval 'out=$(hz /healthz) && [[ "$out" == "HTTP/1.1 200 OK"* ]] &&
+	[[ "$out" == *"\"nodeEligible\": true}" ]]'
+jq -c '{type: "MODIFIED", object: (.spec.taints = [{key: "ToBeDeletedByClusterAutoscaler",
+	effect: "NoSchedule"}])}' "$tmp.node1" >&7
+check "watch: ... node1 tainted to be deleted: 503, not eligible; /livez 200" \
+	busywait 20000 eval 'out=$(hz /healthz) && [[ "$out" == "HTTP/1.1 503 "* ]] &&
+	[[ "$out" == *"\"nodeEligible\": false}" ]] && [[ "$(hz /livez)" == "HTTP/1.1 200 OK"* ]]'
 # kube-proxy's health checks: a LoadBalancer service of policy Local
 # answers on its healthCheckNodePort whether this node has ready endpoints.
 event ADDED '(svc($lb; "hc"; "10.96.0.14") | .spec.ports[0].nodePort = 30014 |

@@ -135,6 +135,7 @@ enum { KUBE_ENCAP_VXLAN, KUBE_ENCAP_NONE };	/* enum podnet_encap */
 struct kube_node {
 	char *name;
 	char *zone;			/* label topology.kubernetes.io/zone */
+	bool leaving;			/* deleted, or tainted to be (autoscaler) */
 	unsigned int naddr, ncidr;
 	struct kube_addr addr[2];	/* one of each family */
 	struct kube_prefix cidr[2];	/* the same */

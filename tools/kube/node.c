@@ -181,6 +181,37 @@ static int node_flannel(struct ctx *c, const cJSON *obj, struct kube_node *n)
 	return 0;
 }
 
+/*
+ * Whether the node is on its way out, as kube-proxy's /healthz tells load
+ * balancers (nodeEligible, KEP-3836): deleted, or tainted by the cluster
+ * autoscaler to be.
+ */
+static int node_leaving(struct ctx *c, const cJSON *meta, const cJSON *spec,
+			struct kube_node *n)
+{
+	const cJSON *taints, *t;
+	const char *del, *key;
+	unsigned int i = 0;
+
+	if (kube_get_str(c, meta, "deletionTimestamp", "metadata.deletionTimestamp", &del) < 0 ||
+	    (spec && kube_get_node(c, spec, "taints", "spec.taints", true, &taints) < 0))
+		return -1;
+	n->leaving = del && *del;
+	if (!spec || !taints)
+		return 0;
+	cJSON_ArrayForEach(t, taints) {
+		const char *f = kube_at(c, "spec.taints[%u]", i++);
+
+		if (!cJSON_IsObject(t))
+			return kube_bad(c, f, "not an object");
+		if (kube_get_str(c, t, "key", f, &key) < 0)
+			return -1;
+		if (key && !strcmp(key, "ToBeDeletedByClusterAutoscaler"))
+			n->leaving = true;
+	}
+	return 0;
+}
+
 int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *err)
 {
 	struct ctx c = { .kind = "Node", .err = err };
@@ -224,7 +255,8 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 	}
 	if (kube_get_node(&c, obj, "spec", "spec", false, &spec) < 0 ||
 	    (spec && node_cidrs(&c, spec, n) < 0) ||
-	    node_addrs(&c, obj, n) < 0 || node_flannel(&c, obj, n) < 0) {
+	    node_addrs(&c, obj, n) < 0 || node_flannel(&c, obj, n) < 0 ||
+	    node_leaving(&c, meta, spec, n) < 0) {
 		kube_node_free(n);
 		return -1;
 	}

@@ -53,6 +53,9 @@ struct apply_cmd {
 	char *inputs[APPLY_MAX_INPUTS];
 	char *node_name, *zone;
 	bool masquerade_all;
+	bool healthz_off;	/* --healthz-bind-address "" */
+	struct kube_addr healthz_addr;	/* --watch: kube-proxy's own health */
+	uint16_t healthz_port;
 	int encap;		/* --encap: enum podnet_encap */
 	struct pn_cfg cfg;
 };
@@ -524,6 +527,15 @@ static const char *zone_of(const struct apply *a)
 	return found ? (*found)->zone : NULL;
 }
 
+/* This node's Node object is there, and not leaving. */
+static bool node_eligible(const struct apply *a)
+{
+	struct kube_node key = { .name = a->ac->node_name }, **found;
+
+	found = tfind(&key, &a->nodes, node_cmp);
+	return found && !(*found)->leaving;
+}
+
 static void converge_cb(const char *key, void *arg)
 {
 	converge(arg, key);	/* reports its errors */
@@ -937,6 +949,8 @@ static int watch(struct apply *a)
 			ret = EXIT_FAILED;
 			goto out;
 		}
+		if (!a->ac->healthz_off)	/* reported; tried again */
+			hc_proxy(a->hc, &a->ac->healthz_addr, a->ac->healthz_port);
 	}
 	while (open) {
 		/*
@@ -990,6 +1004,10 @@ static int watch(struct apply *a)
 					converge(a, service);	/* reports its errors */
 				else if (a->node_event)
 					converge_nodes(a, a->node_event);
+				/* This node leaving: load balancers are told. */
+				if (got >= 0 && a->node_event && a->ac->node_name &&
+				    !strcmp(a->node_event, a->ac->node_name))
+					hc_node_eligible(a->hc, node_eligible(a));
 				/* This node's zone changed: every service again. */
 				if (got >= 0 && !service && a->node_event &&
 				    strcmp(zone ?: "", zone_of(a) ?: ""))
@@ -1139,8 +1157,36 @@ static const struct option apply_options[] = {
 	{ "masquerade-all", no_argument, NULL, 'm' },
 	{ "encap", required_argument, NULL, 'e' },
 	{ "dry-run", no_argument, NULL, 'D' },
+	{ "healthz-bind-address", required_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --healthz-bind-address: "ADDR:PORT", "[ADDR]:PORT", or "" for none. */
+static int healthz_parse(struct apply_cmd *ac, const char *arg)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(arg, ':'), *given = arg;
+	unsigned long port;
+	size_t len;
+
+	ac->healthz_off = !*arg;
+	if (!*arg)
+		return 0;
+	len = colon ? (size_t)(colon - arg) : 0;
+	if (len && arg[0] == '[' && arg[len - 1] == ']') {
+		arg++;
+		len -= 2;
+	}
+	if (!colon || !len || len >= sizeof(buf) || !num_parse(colon + 1, 65535, &port))
+		return fail("apply: --healthz-bind-address `%s': ADDR:PORT, e.g. 0.0.0.0:10256",
+			    given);
+	memcpy(buf, arg, len);
+	buf[len] = '\0';
+	if (kube_addr_parse(buf, &ac->healthz_addr) < 0)
+		return fail("apply: --healthz-bind-address: `%s' is not an IP address", buf);
+	ac->healthz_port = port;
+	return 0;
+}
 
 static int apply_opt(struct apply_cmd *ac, int c, const char *arg, char **argv)
 {
@@ -1185,6 +1231,8 @@ static int apply_opt(struct apply_cmd *ac, int c, const char *arg, char **argv)
 	case 'D':
 		ac->dry_run = true;
 		return 0;
+	case 'H':
+		return healthz_parse(ac, arg);
 	case ':':
 		return fail("apply: option `%s' needs an argument", argv[optind - 1]);
 	default:
@@ -1201,6 +1249,9 @@ int apply_parse(int argc, char **argv, struct cmd **cmdp)
 	if (!ac)
 		return fail("out of memory");
 	ac->cmd.ops = &apply_ops;
+	/* kube-proxy's default --healthz-bind-address, 0.0.0.0:10256. */
+	ac->healthz_addr.family = AF_INET;
+	ac->healthz_port = 10256;
 	if (argc == 1 && !strcmp(argv[0], "help")) {
 		ac->help = true;
 		ac->cmd.ops = &apply_help_ops;
@@ -1239,7 +1290,7 @@ void apply_usage(FILE *f)
 	fputs("Usage: " PROG " apply -f FILE|- [-f FILE]... [--watch] [--node-name NAME]\n"
 	      "           [--zone ZONE] [--cluster-cidr P[,P]...] [--nodeport-addresses P[,P]...]\n"
 	      "           [--service-cidr P[,P]...] [--masquerade-all] [--encap vxlan|none]\n"
-	      "           [--dry-run]\n"
+	      "           [--healthz-bind-address ADDR:PORT] [--dry-run]\n"
 	      "Make the services what the Service and EndpointSlice objects in FILE say,\n"
 	      "as kube-proxy (nftables mode) would: FILE holds what `kubectl get\n"
 	      "nodes,services,endpointslices -A -o json' prints (a List, objects one after\n"
@@ -1255,5 +1306,7 @@ void apply_usage(FILE *f)
 	      "settings (" PROG " help config) when given.\n"
 	      "--watch: then apply each watch event (kubectl get --watch\n"
 	      "--output-watch-events -o json) as it comes, until every input ends or\n"
-	      "SIGTERM; a bad event is reported and skipped.\n", f);
+	      "SIGTERM; a bad event is reported and skipped. Meanwhile it answers\n"
+	      "health checks as kube-proxy does: on each healthCheckNodePort, and\n"
+	      "/healthz, /livez on --healthz-bind-address (0.0.0.0:10256; \"\": none).\n", f);
 }

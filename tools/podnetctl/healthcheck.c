@@ -61,6 +61,9 @@ struct hc_conn {
 struct hc {
 	struct hc_server *v;
 	size_t n, size;
+	struct hc_server proxy;	/* /healthz, /livez; port 0: none */
+	struct kube_addr proxy_addr;	/* family 0: every address */
+	bool eligible;		/* nodeEligible */
 	struct hc_conn *conn[HC_MAX_CONNS];
 	unsigned int nconn;
 	long long retry;	/* ms: when to listen again where it failed */
@@ -77,7 +80,13 @@ static long long now_ms(void)
 
 struct hc *hc_new(void)
 {
-	return calloc(1, sizeof(struct hc));
+	struct hc *hc = calloc(1, sizeof(struct hc));
+
+	if (hc) {
+		hc->proxy.fd = -1;
+		hc->eligible = true;
+	}
+	return hc;
 }
 
 static void conn_close(struct hc *hc, unsigned int i)
@@ -104,30 +113,39 @@ void hc_free(struct hc *hc)
 		conn_close(hc, 0);
 	for (i = 0; i < hc->n; i++)
 		server_close(&hc->v[i]);
+	if (hc->proxy.fd >= 0)
+		close(hc->proxy.fd);
 	free(hc->v);
 	free(hc);
 }
 
 /* A socket listening on every address of the namespace, or -1. */
-static int listen_on(uint16_t port)
+static int listen_on(uint16_t port, const struct kube_addr *addr)
 {
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
 	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
 	int fd, one = 1, zero = 0, defer = HC_TIMEOUT_MS / 1000;
 
-	fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (addr && addr->family == AF_INET6)
+		memcpy(&a6.sin6_addr, addr->b, 16);
+	else if (addr)
+		memcpy(&a4.sin_addr, addr->b, 4);
+	fd = addr && addr->family == AF_INET ? -1 :
+	     socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd >= 0) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer));
 		if (!bind(fd, (struct sockaddr *)&a6, sizeof(a6)) && !listen(fd, 16))
 			return fd;
-		if (errno != EADDRNOTAVAIL) {
+		if (errno != EADDRNOTAVAIL || addr) {
 			close(fd);
 			return -1;
 		}
 		close(fd);
-	} else if (errno != EAFNOSUPPORT) {
+	} else if (!addr && errno != EAFNOSUPPORT) {
+		return -1;
+	} else if (addr && addr->family == AF_INET6) {
 		return -1;
 	}
 	/* No IPv6 in this namespace. */
@@ -140,6 +158,29 @@ static int listen_on(uint16_t port)
 		return fd;
 	close(fd);
 	return -1;
+}
+
+static int proxy_listen(struct hc *hc)
+{
+	return listen_on(hc->proxy.port, hc->proxy_addr.family ? &hc->proxy_addr : NULL);
+}
+
+int hc_proxy(struct hc *hc, const struct kube_addr *addr, uint16_t port)
+{
+	hc->proxy.port = port;
+	if (addr)
+		hc->proxy_addr = *addr;
+	hc->proxy.fd = proxy_listen(hc);
+	if (hc->proxy.fd < 0)
+		warn("cannot serve kube-proxy's health checks on port %u: %s", port,
+		     strerror(errno));
+	return hc->proxy.fd < 0 ? -1 : 0;
+}
+
+void hc_node_eligible(struct hc *hc, bool eligible)
+{
+	if (hc)
+		hc->eligible = eligible;
 }
 
 static bool addr_seen(const struct kube_addr *v, unsigned int n,
@@ -213,7 +254,7 @@ static int server_add(struct hc *hc, const char *service, uint16_t port)
 	if (!s->service)
 		return -1;
 	s->port = port;
-	s->fd = listen_on(port);
+	s->fd = listen_on(port, NULL);
 	if (s->fd < 0)
 		warn("%s: cannot serve health checks on port %u: %s", service, port,
 		     strerror(errno));
@@ -248,7 +289,7 @@ void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
 			s = &hc->v[hc->n - 1];
 		}
 		if (s->fd < 0)	/* tried again at each change */
-			s->fd = listen_on(s->port);
+			s->fd = listen_on(s->port, NULL);
 		s->seen = true;
 		s->local = count_local(ports, kp->service, seen,
 				       sizeof(seen) / sizeof(seen[0]));
@@ -266,7 +307,7 @@ void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
 
 unsigned int hc_nfds(const struct hc *hc)
 {
-	return hc->n + hc->nconn;
+	return hc->n + 1 + hc->nconn;
 }
 
 unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
@@ -279,6 +320,10 @@ unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
 		if (hc->v[i].fd < 0 || hc->v[i].rest > now)
 			continue;
 		pfd[n].fd = hc->v[i].fd;
+		pfd[n++].events = POLLIN;
+	}
+	if (hc->proxy.fd >= 0 && hc->proxy.rest <= now) {
+		pfd[n].fd = hc->proxy.fd;
 		pfd[n++].events = POLLIN;
 	}
 	for (i = 0; i < hc->nconn; i++) {
@@ -307,6 +352,10 @@ int hc_timeout(const struct hc *hc)
 		else if (hc->v[i].rest > now)
 			first(&at, hc->v[i].rest);
 	}
+	if (hc->proxy.port && hc->proxy.fd < 0)
+		first(&at, hc->retry);
+	else if (hc->proxy.port && hc->proxy.rest > now)
+		first(&at, hc->proxy.rest);
 	if (at < 0)
 		return -1;
 	return at > now ? (int)(at - now) : 0;
@@ -399,6 +448,66 @@ static int answer(const struct hc_server *s, int fd, bool head_only)
 	return 0;
 }
 
+/* Go's time.Time.String() of now, in UTC: what kube-proxy's times look like. */
+static void go_time(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char frac[16];
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(frac, sizeof(frac), ".%09ld", ts.tv_nsec);
+	for (i = strlen(frac) - 1; i > 0 && frac[i] == '0'; i--)
+		frac[i] = '\0';
+	if (i == 0)
+		frac[0] = '\0';
+	i = strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + i, size - i, "%s +0000 UTC", frac);
+}
+
+/*
+ * kube-proxy's own health server (pkg/proxy/healthcheck/proxy_health.go):
+ * /healthz, 200 while this node takes load balancer traffic (503 once it
+ * is leaving), /livez, 200; anything else 404. Its changes are applied as
+ * they come, so it is up to date whenever it can answer.
+ */
+static void answer_proxy(const struct hc *hc, int fd, const char *req)
+{
+	const char *path = strchr(req, ' ');
+	char head[256], body[256], now[64];
+	const char *status = "200 OK";
+	size_t len;
+	int n;
+
+	path = path ? path + 1 : "";
+	len = strcspn(path, " ?\r\n");
+	go_time(now, sizeof(now));
+	if (len == 8 && !strncmp(path, "/healthz", 8)) {
+		if (!hc->eligible)
+			status = "503 Service Unavailable";
+		snprintf(body, sizeof(body),
+			 "{\"lastUpdated\": \"%s\",\"currentTime\": \"%s\", \"nodeEligible\": %s}",
+			 now, now, hc->eligible ? "true" : "false");
+	} else if (len == 6 && !strncmp(path, "/livez", 6)) {
+		snprintf(body, sizeof(body), "{\"lastUpdated\": \"%s\",\"currentTime\": \"%s\"}",
+			 now, now);
+	} else {
+		status = "404 Not Found";
+		snprintf(body, sizeof(body), "404 page not found\n");
+	}
+	n = snprintf(head, sizeof(head),
+		     "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
+		     "X-Content-Type-Options: nosniff\r\n"
+		     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		     status, *status == '4' ? "text/plain; charset=utf-8" : "application/json",
+		     strlen(body));
+	send(fd, head, n, MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
+	if (strncmp(req, "HEAD ", 5))
+		send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 /* Read what @c has sent; true once it is to be closed (answered or not). */
 static bool conn_read(struct hc *hc, struct hc_conn *c)
 {
@@ -423,6 +532,8 @@ static bool conn_read(struct hc *hc, struct hc_conn *c)
 			break;
 		}
 	}
+	if (i == hc->n && hc->proxy.fd >= 0 && c->port == hc->proxy.port)
+		answer_proxy(hc, c->fd, c->req);
 	/* What is left of the request, so that closing sends no reset. */
 	for (i = 0; i < 16 && recv(c->fd, c->req, sizeof(c->req), MSG_DONTWAIT) > 0; i++)
 		;
@@ -450,6 +561,8 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 		for (j = 0; j < hc->n && !conn; j++)
 			if (hc->v[j].fd == pfd[i].fd)
 				accept_all(hc, &hc->v[j]);
+		if (!conn && hc->proxy.fd >= 0 && hc->proxy.fd == pfd[i].fd)
+			accept_all(hc, &hc->proxy);
 	}
 	for (i = 0; i < hc->nconn;) {
 		if (hc->conn[i]->deadline <= now)
@@ -461,7 +574,9 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 		return;
 	for (i = 0; i < hc->n; i++)
 		if (hc->v[i].fd < 0)
-			hc->v[i].fd = listen_on(hc->v[i].port);
+			hc->v[i].fd = listen_on(hc->v[i].port, NULL);
+	if (hc->proxy.port && hc->proxy.fd < 0)
+		hc->proxy.fd = proxy_listen(hc);
 	hc->retry = now + HC_RETRY_MS;
 }
 

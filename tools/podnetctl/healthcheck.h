@@ -9,6 +9,7 @@
 #define PODNETCTL_HEALTHCHECK_H
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kube.h"
@@ -23,6 +24,14 @@ void hc_free(struct hc *hc);
  * counts. A port that cannot be listened on is reported with warn().
  */
 void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports);
+/*
+ * kube-proxy's own health server (its --healthz-bind-address): /healthz
+ * and /livez on @addr (NULL: every address of the namespace), @port. A
+ * port that cannot be listened on is reported with warn() and tried again.
+ */
+int hc_proxy(struct hc *hc, const struct kube_addr *addr, uint16_t port);
+/* Whether this node takes load balancer traffic (/healthz's nodeEligible). */
+void hc_node_eligible(struct hc *hc, bool eligible);
 /* The descriptors to poll: at most hc_nfds() of them, into @pfd. */
 unsigned int hc_nfds(const struct hc *hc);
 unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd);
