@@ -279,9 +279,10 @@ check "watch: kube-proxy's /healthz on 10256 from outside: 200, the node eligibl
 	[[ "$out" == *"\"nodeEligible\": true}" ]]'
 jq -c '{type: "MODIFIED", object: (.spec.taints = [{key: "ToBeDeletedByClusterAutoscaler",
 	effect: "NoSchedule"}])}' "$tmp.node1" >&7
-check "watch: ... node1 tainted to be deleted: 503, not eligible; /livez 200" \
+check "watch: ... node1 tainted to be deleted: 503, not eligible; /livez 200, over IPv6 too" \
 	busywait 20000 eval 'out=$(hz /healthz) && [[ "$out" == "HTTP/1.1 503 "* ]] &&
-	[[ "$out" == *"\"nodeEligible\": false}" ]] && [[ "$(hz /livez)" == "HTTP/1.1 200 OK"* ]]'
+	[[ "$out" == *"\"nodeEligible\": false}" ]] &&
+	[[ "$(ip netns exec "$A3" curl -s -i -g --max-time 5 "http://[fd00:244:1::1]:10256/livez")" == "HTTP/1.1 200 OK"* ]]'
 # kube-proxy's health checks: a LoadBalancer service of policy Local
 # answers on its healthCheckNodePort whether this node has ready endpoints.
 event ADDED '(svc($lb; "hc"; "10.96.0.14") | .spec.ports[0].nodePort = 30014 |

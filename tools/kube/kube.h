@@ -210,10 +210,10 @@ struct kube_ports {
 int kube_service_ports(const struct kube_store *st, const char *key,
 		       const struct kube_opts *o, struct kube_ports *out,
 		       struct kube_err *err);
-/* The same for every service of the store. */
 /* @fn for the key ("namespace/name") of every Service of the store. */
 void kube_store_each(const struct kube_store *st,
 		     void (*fn)(const char *key, void *arg), void *arg);
+/* kube_service_ports() for every service of the store. */
 int kube_all_ports(const struct kube_store *st, const struct kube_opts *o,
 		   struct kube_ports *out, struct kube_err *err);
 void kube_ports_free(struct kube_ports *p);

@@ -494,8 +494,10 @@ static int converge(struct apply *a, const char *service)
 	kube_ports_free(&ports);
 	cmds_clear(a);
 	svcs_free(want, nwant);
+	a->o.zone = NULL;	/* a Node object's, which the next event may free */
 	return ret;
 err:
+	a->o.zone = NULL;
 	fprintf(stderr, PROG ": %s\n", fail_msg());
 	return EXIT_FAILED;
 }
@@ -538,7 +540,10 @@ static bool node_eligible(const struct apply *a)
 
 static void converge_cb(const char *key, void *arg)
 {
-	converge(arg, key);	/* reports its errors */
+	struct apply *a = arg;
+
+	converge(a, key);	/* reports its errors */
+	hc_between(a->hc);
 }
 
 /* A Node object (or anything else, ignored) into @a->nodes. */
@@ -1161,7 +1166,10 @@ static const struct option apply_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* --healthz-bind-address: "ADDR:PORT", "[ADDR]:PORT", or "" for none. */
+/*
+ * --healthz-bind-address: "ADDR:PORT", "[ADDR]:PORT", or ADDR alone (port
+ * 10256), as kube-proxy reads it; "" for none (podnet's).
+ */
 static int healthz_parse(struct apply_cmd *ac, const char *arg)
 {
 	char buf[INET6_ADDRSTRLEN + 2];
@@ -1172,6 +1180,10 @@ static int healthz_parse(struct apply_cmd *ac, const char *arg)
 	ac->healthz_off = !*arg;
 	if (!*arg)
 		return 0;
+	if (!kube_addr_parse(arg, &ac->healthz_addr)) {
+		ac->healthz_port = 10256;
+		return 0;
+	}
 	len = colon ? (size_t)(colon - arg) : 0;
 	if (len && arg[0] == '[' && arg[len - 1] == ']') {
 		arg++;

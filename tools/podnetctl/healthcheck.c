@@ -19,6 +19,7 @@
  * HC_RETRY_MS, and a listener whose accept() fails for want of memory or
  * descriptors rests as long, instead of waking the loop at once again.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -119,7 +120,10 @@ void hc_free(struct hc *hc)
 	free(hc);
 }
 
-/* A socket listening on every address of the namespace, or -1. */
+/*
+ * A socket listening on @addr, or on every address of the namespace if
+ * NULL (IPv6 and IPv4, or IPv4 alone where there is no IPv6), or -1.
+ */
 static int listen_on(uint16_t port, const struct kube_addr *addr)
 {
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
@@ -160,20 +164,33 @@ static int listen_on(uint16_t port, const struct kube_addr *addr)
 	return -1;
 }
 
+/* 0.0.0.0 and :: are every address, of both families, as in Go. */
+static bool unspecified(const struct kube_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return !a->family || !memcmp(a->b, zero, a->family == AF_INET ? 4 : 16);
+}
+
 static int proxy_listen(struct hc *hc)
 {
-	return listen_on(hc->proxy.port, hc->proxy_addr.family ? &hc->proxy_addr : NULL);
+	return listen_on(hc->proxy.port, unspecified(&hc->proxy_addr) ? NULL : &hc->proxy_addr);
 }
 
 int hc_proxy(struct hc *hc, const struct kube_addr *addr, uint16_t port)
 {
+	char buf[INET6_ADDRSTRLEN];
+
 	hc->proxy.port = port;
 	if (addr)
 		hc->proxy_addr = *addr;
 	hc->proxy.fd = proxy_listen(hc);
-	if (hc->proxy.fd < 0)
+	if (hc->proxy.fd < 0 && unspecified(&hc->proxy_addr))
 		warn("cannot serve kube-proxy's health checks on port %u: %s", port,
 		     strerror(errno));
+	else if (hc->proxy.fd < 0)
+		warn("cannot serve kube-proxy's health checks on %s port %u: %s",
+		     inet_ntop(addr->family, addr->b, buf, sizeof(buf)), port, strerror(errno));
 	return hc->proxy.fd < 0 ? -1 : 0;
 }
 

@@ -88,8 +88,8 @@ echo "TAP version 13"
 error "missing command; try \`podnetctl help'"
 error "unknown option \`-x'" -x pod
 error "unknown option \`--bogus'" --bogus pod
-error "apply: --healthz-bind-address \`10.0.0.1': ADDR:PORT, e.g. 0.0.0.0:10256" \
-	apply -f - --healthz-bind-address 10.0.0.1
+error "apply: --healthz-bind-address \`10.0.0.1:x': ADDR:PORT, e.g. 0.0.0.0:10256" \
+	apply -f - --healthz-bind-address 10.0.0.1:x
 error "apply: --healthz-bind-address \`[::]:0': ADDR:PORT, e.g. 0.0.0.0:10256" \
 	apply -f - --healthz-bind-address '[::]:0'
 error "apply: --healthz-bind-address: \`node-1' is not an IP address" \
