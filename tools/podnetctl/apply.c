@@ -519,23 +519,30 @@ static void node_free(void *p)
  * This node's zone: --zone, else the topology.kubernetes.io/zone label of
  * its Node object (kube-proxy's topologyLabels), if the input has it.
  */
-static const char *zone_of(const struct apply *a)
+/* This node's Node object (--node-name), if the input has it. */
+static const struct kube_node *own_node(const struct apply *a)
 {
 	struct kube_node key = { .name = a->ac->node_name }, **found;
 
-	if (a->ac->zone || !a->ac->node_name)
-		return a->ac->zone;
+	if (!a->ac->node_name)
+		return NULL;
 	found = tfind(&key, &a->nodes, node_cmp);
-	return found ? (*found)->zone : NULL;
+	return found ? *found : NULL;
+}
+
+static const char *zone_of(const struct apply *a)
+{
+	const struct kube_node *n = own_node(a);
+
+	return a->ac->zone || !n ? a->ac->zone : n->zone;
 }
 
 /* This node's Node object is there, and not leaving. */
 static bool node_eligible(const struct apply *a)
 {
-	struct kube_node key = { .name = a->ac->node_name }, **found;
+	const struct kube_node *n = own_node(a);
 
-	found = tfind(&key, &a->nodes, node_cmp);
-	return found && !(*found)->leaving;
+	return n && !n->leaving;
 }
 
 static void converge_cb(const char *key, void *arg)

@@ -43,7 +43,8 @@
 #define HC_BETWEEN_MS 200
 
 struct hc_server {
-	char *service;		/* "namespace/name" */
+	char *service;		/* "namespace/name"; NULL: kube-proxy's own */
+	struct kube_addr addr;	/* family 0, 0.0.0.0, ::: every address */
 	uint16_t port;
 	unsigned int local;	/* ready endpoints on this node */
 	int fd;			/* -1: the port could not be listened on */
@@ -60,10 +61,8 @@ struct hc_conn {
 };
 
 struct hc {
-	struct hc_server *v;
+	struct hc_server *v;	/* the services' and kube-proxy's own */
 	size_t n, size;
-	struct hc_server proxy;	/* /healthz, /livez; port 0: none */
-	struct kube_addr proxy_addr;	/* family 0: every address */
 	bool eligible;		/* nodeEligible */
 	struct hc_conn *conn[HC_MAX_CONNS];
 	unsigned int nconn;
@@ -83,10 +82,8 @@ struct hc *hc_new(void)
 {
 	struct hc *hc = calloc(1, sizeof(struct hc));
 
-	if (hc) {
-		hc->proxy.fd = -1;
+	if (hc)
 		hc->eligible = true;
-	}
 	return hc;
 }
 
@@ -114,53 +111,27 @@ void hc_free(struct hc *hc)
 		conn_close(hc, 0);
 	for (i = 0; i < hc->n; i++)
 		server_close(&hc->v[i]);
-	if (hc->proxy.fd >= 0)
-		close(hc->proxy.fd);
 	free(hc->v);
 	free(hc);
 }
 
-/*
- * A socket listening on @addr, or on every address of the namespace if
- * NULL (IPv6 and IPv4, or IPv4 alone where there is no IPv6), or -1.
- */
-static int listen_on(uint16_t port, const struct kube_addr *addr)
+/* A listening socket of @family bound to @sa, or -1 with errno set. */
+static int listen_one(int family, const void *sa, socklen_t len)
 {
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd, one = 1, zero = 0, defer = HC_TIMEOUT_MS / 1000;
+	int fd, one = 1, zero = 0, defer = HC_TIMEOUT_MS / 1000, err;
 
-	if (addr && addr->family == AF_INET6)
-		memcpy(&a6.sin6_addr, addr->b, 16);
-	else if (addr)
-		memcpy(&a4.sin_addr, addr->b, 4);
-	fd = addr && addr->family == AF_INET ? -1 :
-	     socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd >= 0) {
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer));
-		if (!bind(fd, (struct sockaddr *)&a6, sizeof(a6)) && !listen(fd, 16))
-			return fd;
-		if (errno != EADDRNOTAVAIL || addr) {
-			close(fd);
-			return -1;
-		}
-		close(fd);
-	} else if (!addr && errno != EAFNOSUPPORT) {
-		return -1;
-	} else if (addr && addr->family == AF_INET6) {
-		return -1;
-	}
-	/* No IPv6 in this namespace. */
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
+	if (family == AF_INET6)	/* IPv4 too, on an unspecified address */
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, sizeof(defer));
-	if (!bind(fd, (struct sockaddr *)&a4, sizeof(a4)) && !listen(fd, 16))
+	if (!bind(fd, sa, len) && !listen(fd, 16))
 		return fd;
+	err = errno;
 	close(fd);
+	errno = err;
 	return -1;
 }
 
@@ -172,26 +143,74 @@ static bool unspecified(const struct kube_addr *a)
 	return !a->family || !memcmp(a->b, zero, a->family == AF_INET ? 4 : 16);
 }
 
-static int proxy_listen(struct hc *hc)
+/*
+ * A socket listening on @s's address, or on every address of the
+ * namespace (IPv6 and IPv4, or IPv4 alone where there is no IPv6), or -1.
+ */
+static int server_listen(const struct hc_server *s)
 {
-	return listen_on(hc->proxy.port, unspecified(&hc->proxy_addr) ? NULL : &hc->proxy_addr);
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(s->port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(s->port) };
+	int fd;
+
+	if (!unspecified(&s->addr) && s->addr.family == AF_INET6) {
+		memcpy(&a6.sin6_addr, s->addr.b, 16);
+		return listen_one(AF_INET6, &a6, sizeof(a6));
+	}
+	if (!unspecified(&s->addr)) {
+		memcpy(&a4.sin_addr, s->addr.b, 4);
+		return listen_one(AF_INET, &a4, sizeof(a4));
+	}
+	fd = listen_one(AF_INET6, &a6, sizeof(a6));
+	if (fd >= 0 || (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL))
+		return fd;
+	return listen_one(AF_INET, &a4, sizeof(a4));	/* no IPv6 here */
+}
+
+/* A server of @service (NULL: kube-proxy's own) at the end of @hc->v. */
+static struct hc_server *server_add(struct hc *hc, const char *service,
+				    const struct kube_addr *addr, uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct hc_server *s;
+
+	if (hc->n == hc->size) {
+		size_t size = hc->size * 2 + 8;
+
+		s = realloc(hc->v, size * sizeof(*s));
+		if (!s)
+			return NULL;
+		hc->v = s;
+		hc->size = size;
+	}
+	s = &hc->v[hc->n];
+	memset(s, 0, sizeof(*s));
+	if (service && !(s->service = strdup(service)))
+		return NULL;
+	if (addr)
+		s->addr = *addr;
+	s->port = port;
+	s->fd = server_listen(s);
+	if (s->fd < 0 && service)
+		warn("%s: cannot serve health checks on port %u: %s", service, port,
+		     strerror(errno));
+	else if (s->fd < 0 && unspecified(&s->addr))
+		warn("cannot serve kube-proxy's health checks on port %u: %s", port,
+		     strerror(errno));
+	else if (s->fd < 0)
+		warn("cannot serve kube-proxy's health checks on %s port %u: %s",
+		     inet_ntop(addr->family, addr->b, buf, sizeof(buf)), port, strerror(errno));
+	hc->n++;
+	return s;
 }
 
 int hc_proxy(struct hc *hc, const struct kube_addr *addr, uint16_t port)
 {
-	char buf[INET6_ADDRSTRLEN];
+	const struct hc_server *s = server_add(hc, NULL, addr, port);
 
-	hc->proxy.port = port;
-	if (addr)
-		hc->proxy_addr = *addr;
-	hc->proxy.fd = proxy_listen(hc);
-	if (hc->proxy.fd < 0 && unspecified(&hc->proxy_addr))
-		warn("cannot serve kube-proxy's health checks on port %u: %s", port,
-		     strerror(errno));
-	else if (hc->proxy.fd < 0)
-		warn("cannot serve kube-proxy's health checks on %s port %u: %s",
-		     inet_ntop(addr->family, addr->b, buf, sizeof(buf)), port, strerror(errno));
-	return hc->proxy.fd < 0 ? -1 : 0;
+	if (!s)
+		warn("out of memory");
+	return s && s->fd >= 0 ? 0 : -1;
 }
 
 void hc_node_eligible(struct hc *hc, bool eligible)
@@ -247,36 +266,9 @@ static struct hc_server *server_find(struct hc *hc, const char *service)
 	size_t i;
 
 	for (i = 0; i < hc->n; i++)
-		if (!strcmp(hc->v[i].service, service))
+		if (hc->v[i].service && !strcmp(hc->v[i].service, service))
 			return &hc->v[i];
 	return NULL;
-}
-
-static int server_add(struct hc *hc, const char *service, uint16_t port)
-{
-	struct hc_server *s;
-
-	if (hc->n == hc->size) {
-		size_t size = hc->size * 2 + 8;
-
-		s = realloc(hc->v, size * sizeof(*s));
-		if (!s)
-			return -1;
-		hc->v = s;
-		hc->size = size;
-	}
-	s = &hc->v[hc->n];
-	memset(s, 0, sizeof(*s));
-	s->service = strdup(service);
-	if (!s->service)
-		return -1;
-	s->port = port;
-	s->fd = listen_on(port, NULL);
-	if (s->fd < 0)
-		warn("%s: cannot serve health checks on port %u: %s", service, port,
-		     strerror(errno));
-	hc->n++;
-	return 0;
 }
 
 void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
@@ -299,21 +291,22 @@ void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
 			s = NULL;
 		}
 		if (!s) {
-			if (server_add(hc, kp->service, kp->hc_port) < 0) {
+			s = server_add(hc, kp->service, NULL, kp->hc_port);
+			if (!s) {
 				warn("out of memory");
 				return;
 			}
-			s = &hc->v[hc->n - 1];
 		}
 		if (s->fd < 0)	/* tried again at each change */
-			s->fd = listen_on(s->port, NULL);
+			s->fd = server_listen(s);
+		if (!s->seen)	/* once for all its ports */
+			s->local = count_local(ports, kp->service, seen,
+					       sizeof(seen) / sizeof(seen[0]));
 		s->seen = true;
-		s->local = count_local(ports, kp->service, seen,
-				       sizeof(seen) / sizeof(seen[0]));
 	}
 	for (i = 0; i < hc->n;) {
 		s = &hc->v[i];
-		if (!s->seen && (!service || !strcmp(s->service, service))) {
+		if (s->service && !s->seen && (!service || !strcmp(s->service, service))) {
 			server_close(s);
 			*s = hc->v[--hc->n];
 			continue;
@@ -324,23 +317,18 @@ void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
 
 unsigned int hc_nfds(const struct hc *hc)
 {
-	return hc->n + 1 + hc->nconn;
+	return hc->n + hc->nconn;
 }
 
 unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
 {
-	unsigned int i, n = 0;
-
 	long long now = now_ms();
+	unsigned int i, n = 0;
 
 	for (i = 0; i < hc->n; i++) {
 		if (hc->v[i].fd < 0 || hc->v[i].rest > now)
 			continue;
 		pfd[n].fd = hc->v[i].fd;
-		pfd[n++].events = POLLIN;
-	}
-	if (hc->proxy.fd >= 0 && hc->proxy.rest <= now) {
-		pfd[n].fd = hc->proxy.fd;
 		pfd[n++].events = POLLIN;
 	}
 	for (i = 0; i < hc->nconn; i++) {
@@ -369,10 +357,6 @@ int hc_timeout(const struct hc *hc)
 		else if (hc->v[i].rest > now)
 			first(&at, hc->v[i].rest);
 	}
-	if (hc->proxy.port && hc->proxy.fd < 0)
-		first(&at, hc->retry);
-	else if (hc->proxy.port && hc->proxy.rest > now)
-		first(&at, hc->proxy.rest);
 	if (at < 0)
 		return -1;
 	return at > now ? (int)(at - now) : 0;
@@ -427,15 +411,35 @@ static void accept_all(struct hc *hc, struct hc_server *s)
 }
 
 /*
+ * An HTTP answer, then the connection closes: @status, @type, @extra
+ * header lines ("" or lines ending in CRLF), @body (not to a HEAD).
+ * Small enough for any socket's send buffer: no partial write.
+ */
+static void respond(int fd, const char *status, const char *type, const char *extra,
+		    const char *body, bool head_only)
+{
+	char head[512];
+	int len;
+
+	len = snprintf(head, sizeof(head),
+		       "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
+		       "X-Content-Type-Options: nosniff\r\n%s"
+		       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		       status, type, extra, strlen(body));
+	send(fd, head, len, MSG_NOSIGNAL | MSG_DONTWAIT | (head_only ? 0 : MSG_MORE));
+	if (!head_only)
+		send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/*
  * The answer to a request on @s's port (without its body to a HEAD): 0,
  * or -1 if it cannot be made.
  */
 static int answer(const struct hc_server *s, int fd, bool head_only)
 {
 	const char *slash = strchr(s->service, '/');
-	char head[512], ns[256], *body = NULL;
+	char weight[64], ns[256], *body = NULL;
 	cJSON *o, *svc;
-	int len;
 
 	if (!slash)
 		return -1;
@@ -450,17 +454,9 @@ static int answer(const struct hc_server *s, int fd, bool head_only)
 	cJSON_Delete(o);
 	if (!body)
 		return -1;
-	len = snprintf(head, sizeof(head),
-		       "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
-		       "X-Content-Type-Options: nosniff\r\n"
-		       "X-Load-Balancing-Endpoint-Weight: %u\r\n"
-		       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-		       s->local ? "200 OK" : "503 Service Unavailable", s->local,
-		       strlen(body));
-	/* Small enough for any socket's send buffer: no partial write. */
-	send(fd, head, len, MSG_NOSIGNAL | MSG_DONTWAIT | (head_only ? 0 : MSG_MORE));
-	if (!head_only)
-		send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
+	snprintf(weight, sizeof(weight), "X-Load-Balancing-Endpoint-Weight: %u\r\n", s->local);
+	respond(fd, s->local ? "200 OK" : "503 Service Unavailable", "application/json",
+		weight, body, head_only);
 	cJSON_free(body);
 	return 0;
 }
@@ -493,10 +489,9 @@ static void go_time(char *buf, size_t size)
 static void answer_proxy(const struct hc *hc, int fd, const char *req)
 {
 	const char *path = strchr(req, ' ');
-	char head[256], body[256], now[64];
+	char body[256], now[64];
 	const char *status = "200 OK";
 	size_t len;
-	int n;
 
 	path = path ? path + 1 : "";
 	len = strcspn(path, " ?\r\n");
@@ -514,15 +509,8 @@ static void answer_proxy(const struct hc *hc, int fd, const char *req)
 		status = "404 Not Found";
 		snprintf(body, sizeof(body), "404 page not found\n");
 	}
-	n = snprintf(head, sizeof(head),
-		     "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
-		     "X-Content-Type-Options: nosniff\r\n"
-		     "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-		     status, *status == '4' ? "text/plain; charset=utf-8" : "application/json",
-		     strlen(body));
-	send(fd, head, n, MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
-	if (strncmp(req, "HEAD ", 5))
-		send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
+	respond(fd, status, *status == '4' ? "text/plain; charset=utf-8" : "application/json",
+		"", body, !strncmp(req, "HEAD ", 5));
 }
 
 /* Read what @c has sent; true once it is to be closed (answered or not). */
@@ -544,13 +532,14 @@ static bool conn_read(struct hc *hc, struct hc_conn *c)
 		return false;	/* the header is not all there yet */
 	for (i = 0; i < hc->n; i++) {
 		s = &hc->v[i];
-		if (s->port == c->port && s->fd >= 0) {
+		if (s->port != c->port || s->fd < 0)
+			continue;
+		if (s->service)
 			answer(s, c->fd, !strncmp(c->req, "HEAD ", 5));
-			break;
-		}
+		else
+			answer_proxy(hc, c->fd, c->req);
+		break;
 	}
-	if (i == hc->n && hc->proxy.fd >= 0 && c->port == hc->proxy.port)
-		answer_proxy(hc, c->fd, c->req);
 	/* What is left of the request, so that closing sends no reset. */
 	for (i = 0; i < 16 && recv(c->fd, c->req, sizeof(c->req), MSG_DONTWAIT) > 0; i++)
 		;
@@ -578,8 +567,6 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 		for (j = 0; j < hc->n && !conn; j++)
 			if (hc->v[j].fd == pfd[i].fd)
 				accept_all(hc, &hc->v[j]);
-		if (!conn && hc->proxy.fd >= 0 && hc->proxy.fd == pfd[i].fd)
-			accept_all(hc, &hc->proxy);
 	}
 	for (i = 0; i < hc->nconn;) {
 		if (hc->conn[i]->deadline <= now)
@@ -591,9 +578,7 @@ void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 		return;
 	for (i = 0; i < hc->n; i++)
 		if (hc->v[i].fd < 0)
-			hc->v[i].fd = listen_on(hc->v[i].port, NULL);
-	if (hc->proxy.port && hc->proxy.fd < 0)
-		hc->proxy.fd = proxy_listen(hc);
+			hc->v[i].fd = server_listen(&hc->v[i]);
 	hc->retry = now + HC_RETRY_MS;
 }
 
