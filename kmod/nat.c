@@ -253,6 +253,8 @@ static unsigned int podnet_nat_masq(void *priv, struct sk_buff *skb,
 		masq = !skb->skb_iif;
 	if (!masq)
 		return NF_ACCEPT;
+	/* kube-proxy's "masquerade fully-random": a random source port. */
+	range.flags = NF_NAT_RANGE_PROTO_RANDOM_FULLY;
 	if (state->pf == NFPROTO_IPV4)
 		return nf_nat_masquerade_ipv4(skb, state->hook, &range,
 					      state->out);

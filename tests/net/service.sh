@@ -216,6 +216,20 @@ changed_in_place() {
 }
 check "service change: new settings; counters, endpoints and the UDP flow kept" changed_in_place
 check "... its new NodePort answers at once" get_is "$EXT" 192.0.2.1 30055 "A1 *" udp
+# Masquerade takes a random source port (kube-proxy's "masquerade
+# fully-random"): two flows from the outside to the NodePort (policy
+# cluster: masqueraded), from ports 40061 and 40062, reach the endpoint
+# from other ports.
+# shellcheck disable=SC2317
+masq_random() {
+	local out
+	get_is "$EXT" 192.0.2.1 30055 "A1 *" udp sport=40061 >/dev/null &&
+		get_is "$EXT" 192.0.2.1 30055 "A1 *" udp sport=40062 >/dev/null || return 1
+	pntv out run "$NODE" conntrack -L -p udp --orig-port-dst 30055
+	[[ "$out" == *" sport=40061 dport=30055 "* && "$out" == *" sport=40062 dport=30055 "* &&
+	   "$out" != *" sport=5353 dport=4006"[12]" "* ]] || { echo "$out"; return 1; }
+}
+check "... masqueraded from a random source port" masq_random
 # shellcheck disable=SC2317
 nodeport_gone() {
 	ct_has "$NODE" "*dport=30055 *" -p udp >/dev/null || { echo "no entry to the NodePort"; return 1; }

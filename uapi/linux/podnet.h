@@ -229,9 +229,10 @@
  * local endpoints only, except traffic from the cluster CIDRs (to any
  * endpoint, not masqueraded) and traffic the node itself sends (to any
  * endpoint, masqueraded). A connection whose source turns out to be the
- * endpoint chosen (hairpin) is masqueraded. A service port without any
- * eligible endpoint rejects new connections (TCP reset, ICMP port
- * unreachable); one that has endpoints, only none local where policy
+ * endpoint chosen (hairpin) is masqueraded. Masquerading takes a random
+ * source port (kube-proxy's "masquerade fully-random"). A service port
+ * without any eligible endpoint rejects new connections (TCP reset, ICMP
+ * port unreachable); one that has endpoints, only none local where policy
  * local asks for them, drops them. So does a LoadBalancer address for a
  * source outside PODNET_SVC_A_SOURCE_RANGES.
  *
