@@ -173,7 +173,9 @@ int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
 		return 0;
 	if (!cJSON_IsString(v))
 		return kube_bad(c, field, "not a string");
-	*out = v->valuestring;
+	/* "" is Go's zero value: kube-proxy cannot tell it from absent. */
+	if (*v->valuestring)
+		*out = v->valuestring;
 	return 0;
 }
 
@@ -343,8 +345,9 @@ static int service_ports(struct ctx *c, const cJSON *spec, struct kube_service *
 		if (!n)
 			return kube_bad(c, f, "missing");
 		sp->port = n;
+		/* 0, Go's zero value, is none: newBaseServiceInfo(). */
 		f = kube_at(c, "spec.ports[%u].nodePort", s->nports - 1);
-		if (get_int(c, p, "nodePort", f, 1, 65535, 0, &n) < 0)
+		if (get_int(c, p, "nodePort", f, 0, 65535, 0, &n) < 0)
 			return -1;
 		sp->nodeport = n;
 	}
@@ -454,8 +457,13 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 		if (kube_get_str(c, v, "ip", f, &ip) < 0 ||
 		    kube_get_str(c, v, "ipMode", f, &mode) < 0)
 			return -1;
-		/* A hostname only, or a proxy in the way: not a VIP here. */
-		if (!ip || !*ip || (mode && !strcmp(mode, "Proxy")))
+		/*
+		 * A hostname only, or a proxy in the way: not a VIP here. An
+		 * ipMode of "" is set, and not VIP (IsVIPMode()).
+		 */
+		if (!ip || (mode && !strcmp(mode, "Proxy")) ||
+		    (!mode && kube_member(v, "ipMode") &&
+		     cJSON_IsString(kube_member(v, "ipMode"))))
 			continue;
 		if (mode && strcmp(mode, "VIP"))
 			return kube_bad(c, f, "ipMode `%s' is not VIP or Proxy", mode);

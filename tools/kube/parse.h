@@ -31,7 +31,10 @@ const cJSON *kube_member(const cJSON *o, const char *name);
 /* "<kind> <key>: <field, @idx in it>: <what>" into c->err; returns -1. */
 int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* An optional string member: NULL if absent or null; -1 if not a string. */
+/*
+ * An optional string member: NULL if absent, null or "" (Go's zero value,
+ * which kube-proxy cannot tell from absent); -1 if not a string.
+ */
 int kube_get_str(struct ctx *c, const cJSON *o, const char *name,
 		 const char *field, const char **out);
 /* An optional array or object member (@array): NULL if absent or null. */

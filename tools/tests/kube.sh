@@ -164,6 +164,10 @@ kobj "addresses with leading zeros read as decimal, as the API server once took 
 	"$(ES '{"addresses":["10.180.00.001"]}')" \
 	"default/t:p tcp 172.30.0.41:80 policy cluster internal cluster affinity 0 masq 0 ext 192.168.99.22 lb 1.2.3.4 ranges 203.0.113.0/25 eps 10.180.0.1:8080"
 
+kobj "Go's zero values (\"\", nodePort 0) read as absent; an ipMode of \"\" is no VIP (IsVIPMode)" \
+	"{$S,\"spec\":{\"type\":\"\",\"clusterIP\":\"10.96.0.1\",\"externalTrafficPolicy\":\"\",\"internalTrafficPolicy\":\"\",\"sessionAffinity\":\"\",\"ports\":[{\"name\":\"p\",\"port\":80,\"nodePort\":0,\"protocol\":\"\"}]},\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.1\",\"ipMode\":\"\"},{\"ip\":\"192.0.2.2\"}]}}}" \
+	"default/t:p tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb 192.0.2.2 ranges - eps -"
+
 # bad NAME JSON EXPECTED: one error line, exit 1.
 bad() {
 	local name=$1 json=$2 want="error: $3" got rc
