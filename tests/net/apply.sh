@@ -248,7 +248,8 @@ check "a NodePort taken twice: the kernel refuses, the batch is put back" \
 
 # --- watch ---
 mkfifo "$tmp.fifo"
-podnetctl -n "$NODE" apply "${OPTS0[@]}" --watch -f "$tmp.fifo" 2>"$tmp.werr" &
+podnetctl -n "$NODE" apply "${OPTS0[@]}" --nodeport-addresses 192.0.2.0/24 --watch \
+	-f "$tmp.fifo" 2>"$tmp.werr" &
 WATCH=$!
 exec 7>"$tmp.fifo"
 # event TYPE JQ [JQ ARGS...]: a watch event of the object JQ makes, on one line.
@@ -293,6 +294,8 @@ check "watch: healthCheckNodePort from outside: 200, one local endpoint, kube-pr
 	busywait 20000 eval 'out=$(hc) && [[ "$out" == "HTTP/1.1 200 OK"* ]] &&
 	grep -qx "X-Load-Balancing-Endpoint-Weight: 1" <<<"$out" &&
 	[[ "$out" == *"{\"service\":{\"namespace\":\"default\",\"name\":\"hc\"},\"localEndpoints\":1,\"serviceProxyHealthy\":true}" ]]'
+check "watch: ... not on the node's addresses outside --nodeport-addresses (pn0's, from a pod)" \
+	eval 'ip netns exec "$A3" curl -s --max-time 5 http://10.244.1.1:30914/; [ $? -eq 7 ]'
 event MODIFIED 'slice("hc"; 8080; [$b1, $t1])' --argjson b1 "$b1" \
 	--argjson t1 "$(ep 10.244.1.2 node1 '{"ready":false,"serving":true,"terminating":true}')" >&7
 check "watch: ... only a terminating endpoint here: 503, none counted" \

@@ -54,16 +54,9 @@ struct kube_opts {
 	const char *node_name;		/* --node-name (--hostname-override) */
 	const char *zone;		/* --zone: topology.kubernetes.io/zone */
 	bool masquerade_all;		/* --masquerade-all */
-	unsigned int ncluster, nnodeport, nservice, nnode_ips;
-	struct kube_prefix cluster[KUBE_MAX_PREFIXES];	/* --cluster-cidr */
-	struct kube_prefix nodeport[KUBE_MAX_PREFIXES];	/* --nodeport-addresses */
-	struct kube_prefix service[KUBE_MAX_PREFIXES];	/* --service-cidr */
+	unsigned int nnode_ips;
 	struct kube_addr node_ips[KUBE_MAX_PREFIXES];	/* the node's addresses */
 };
-
-/* "CIDR[,CIDR]..." into @p (at most KUBE_MAX_PREFIXES); 0 or -1. */
-int kube_prefixes_parse(const char *s, struct kube_prefix *p, unsigned int *n,
-			struct kube_err *err);
 
 /* What is kept of a Service. */
 struct kube_svc_port {

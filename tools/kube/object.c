@@ -117,28 +117,6 @@ bool kube_addr_equal(const struct kube_addr *a, const struct kube_addr *b)
 	return a->family == b->family && !memcmp(a->b, b->b, 16);
 }
 
-int kube_prefixes_parse(const char *s, struct kube_prefix *p, unsigned int *n,
-			struct kube_err *err)
-{
-	char *dup = strdup(s), *save = NULL, *w;
-	int ret = 0;
-
-	if (!dup)
-		return kube_fail(err, "out of memory");
-	*n = 0;
-	for (w = strtok_r(dup, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
-		if (*n == KUBE_MAX_PREFIXES)
-			ret = kube_fail(err, "too many prefixes at `%s' (at most %d)",
-					w, KUBE_MAX_PREFIXES);
-		else if (kube_prefix_parse(w, &p[*n]) < 0)
-			ret = kube_fail(err, "invalid prefix `%s'", w);
-		else
-			(*n)++;
-	}
-	free(dup);
-	return ret;
-}
-
 int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 {
 	char what[300], path[128];

@@ -917,6 +917,40 @@ struct input {
 	bool done;
 };
 
+/*
+ * With --nodeport-addresses, the health check servers listen on the
+ * node's addresses in them alone, as kube-proxy's do (its
+ * newServiceHealthServer(): nodePortAddresses.GetNodeIPs()); for a family
+ * without prefixes in them, on every address of that family the node has
+ * now (but IPv6 link-local ones, which need a scope).
+ */
+static void hc_narrow(struct apply *a)
+{
+	const struct pn_cfg *cfg = &a->ac->cfg;
+	struct kube_addr in[KUBE_MAX_PREFIXES];
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < a->o.nnode_ips; i++) {
+		const struct kube_addr *ip = &a->o.node_ips[i];
+		bool family = false, has = false;
+
+		for (j = 0; j < cfg->n[CFG_NODEPORT]; j++) {
+			const struct pn_prefix *q = &cfg->p[CFG_NODEPORT][j];
+			struct kube_prefix p = { .addr.family = q->addr.family, .len = q->len };
+
+			memcpy(p.addr.b, q->addr.bytes, sizeof(p.addr.b));
+			family |= p.addr.family == ip->family;
+			has |= kube_prefix_has(&p, ip);
+		}
+		if (!family && ip->family == AF_INET6 && ip->b[0] == 0xfe &&
+		    (ip->b[1] & 0xc0) == 0x80)
+			continue;
+		if (has || !family)
+			in[n++] = *ip;
+	}
+	hc_addresses(a->hc, in, n);
+}
+
 static int watch(struct apply *a)
 {
 	struct input in[APPLY_MAX_INPUTS] = { 0 };
@@ -961,6 +995,8 @@ static int watch(struct apply *a)
 			ret = EXIT_FAILED;
 			goto out;
 		}
+		if (a->ac->cfg.n[CFG_NODEPORT])
+			hc_narrow(a);
 		if (!a->ac->healthz_off)	/* reported; tried again */
 			hc_proxy(a->hc, &a->ac->healthz_addr, a->ac->healthz_port);
 	}

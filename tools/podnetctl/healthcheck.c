@@ -68,6 +68,10 @@ struct hc {
 	unsigned int nconn;
 	long long retry;	/* ms: when to listen again where it failed */
 	long long served;	/* ms: the last hc_serve() */
+	/* Where the services' servers listen, if not every address. */
+	struct kube_addr addrs[KUBE_MAX_PREFIXES];
+	unsigned int naddrs;
+	bool narrowed;
 };
 
 static long long now_ms(void)
@@ -191,9 +195,12 @@ static struct hc_server *server_add(struct hc *hc, const char *service,
 		s->addr = *addr;
 	s->port = port;
 	s->fd = server_listen(s);
-	if (s->fd < 0 && service)
+	if (s->fd < 0 && service && unspecified(&s->addr))
 		warn("%s: cannot serve health checks on port %u: %s", service, port,
 		     strerror(errno));
+	else if (s->fd < 0 && service)
+		warn("%s: cannot serve health checks on %s port %u: %s", service,
+		     inet_ntop(addr->family, addr->b, buf, sizeof(buf)), port, strerror(errno));
 	else if (s->fd < 0 && unspecified(&s->addr))
 		warn("cannot serve kube-proxy's health checks on port %u: %s", port,
 		     strerror(errno));
@@ -261,48 +268,84 @@ static unsigned int count_local(const struct kube_ports *ports, const char *serv
 	return n4 > n - n4 ? n4 : n - n4;
 }
 
-static struct hc_server *server_find(struct hc *hc, const char *service)
+void hc_addresses(struct hc *hc, const struct kube_addr *addrs, unsigned int n)
 {
+	if (n > KUBE_MAX_PREFIXES)
+		n = KUBE_MAX_PREFIXES;
+	memcpy(hc->addrs, addrs, n * sizeof(*addrs));
+	hc->naddrs = n;
+	hc->narrowed = true;
+}
+
+static bool server_is(const struct hc_server *s, const char *service)
+{
+	return s->service && !strcmp(s->service, service);
+}
+
+/*
+ * @service's servers, one an address they listen on, made to listen on
+ * @port and to count @local endpoints; -1 if out of memory.
+ */
+static int service_servers(struct hc *hc, const char *service, uint16_t port,
+			   unsigned int local)
+{
+	struct hc_server *s;
+	bool any = false;
+	unsigned int j;
 	size_t i;
 
-	for (i = 0; i < hc->n; i++)
-		if (hc->v[i].service && !strcmp(hc->v[i].service, service))
-			return &hc->v[i];
-	return NULL;
+	for (i = 0; i < hc->n;) {
+		s = &hc->v[i];
+		if (!server_is(s, service)) {
+			i++;
+			continue;
+		}
+		if (s->port != port) {
+			server_close(s);
+			*s = hc->v[--hc->n];
+			continue;
+		}
+		if (s->fd < 0)	/* tried again at each change */
+			s->fd = server_listen(s);
+		s->local = local;
+		s->seen = true;
+		any = true;
+		i++;
+	}
+	for (j = 0; !any && j < (hc->narrowed ? hc->naddrs : 1); j++) {
+		s = server_add(hc, service, hc->narrowed ? &hc->addrs[j] : NULL, port);
+		if (!s)
+			return -1;
+		s->local = local;
+		s->seen = true;
+	}
+	return 0;
 }
 
 void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports)
 {
 	struct kube_addr seen[1024];	/* a service's count stops there */
 	struct hc_server *s;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < hc->n; i++)
 		hc->v[i].seen = false;
 	for (i = 0; i < ports->n; i++) {
 		const struct kube_port *kp = &ports->v[i];
+		unsigned int local;
 
 		if (!kp->hc_port || (service && strcmp(kp->service, service)))
 			continue;
-		s = server_find(hc, kp->service);
-		if (s && s->port != kp->hc_port) {
-			server_close(s);
-			*s = hc->v[--hc->n];
-			s = NULL;
+		for (j = 0; j < hc->n; j++)	/* once for all its ports */
+			if (hc->v[j].seen && server_is(&hc->v[j], kp->service))
+				break;
+		if (j < hc->n)
+			continue;
+		local = count_local(ports, kp->service, seen, sizeof(seen) / sizeof(seen[0]));
+		if (service_servers(hc, kp->service, kp->hc_port, local) < 0) {
+			warn("out of memory");
+			return;
 		}
-		if (!s) {
-			s = server_add(hc, kp->service, NULL, kp->hc_port);
-			if (!s) {
-				warn("out of memory");
-				return;
-			}
-		}
-		if (s->fd < 0)	/* tried again at each change */
-			s->fd = server_listen(s);
-		if (!s->seen)	/* once for all its ports */
-			s->local = count_local(ports, kp->service, seen,
-					       sizeof(seen) / sizeof(seen[0]));
-		s->seen = true;
 	}
 	for (i = 0; i < hc->n;) {
 		s = &hc->v[i];

@@ -25,6 +25,12 @@ void hc_free(struct hc *hc);
  */
 void hc_sync(struct hc *hc, const char *service, const struct kube_ports *ports);
 /*
+ * The services' servers listen on @addrs alone (kube-proxy's, with
+ * --nodeport-addresses: the node's addresses in them), not on every
+ * address. Before the first hc_sync().
+ */
+void hc_addresses(struct hc *hc, const struct kube_addr *addrs, unsigned int n);
+/*
  * kube-proxy's own health server (its --healthz-bind-address): /healthz
  * and /livez on @addr (NULL: every address of the namespace), @port. A
  * port that cannot be listened on is reported with warn() and tried again.
