@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <cJSON.h>
 
-#define KUBE_MAX_PREFIXES 16	/* per option list (PODNET_CFG_MAX_PREFIXES) */
+#define KUBE_MAX_NODE_IPS 64	/* the node's addresses kept, at most */
 #define KUBE_MAX_ADDRS 16	/* external or LB addresses per family */
 #define KUBE_MAX_RANGES 64	/* source ranges per family */
 #define KUBE_NAME_MAX 256	/* "namespace/name:port" with its NUL */
@@ -55,7 +55,7 @@ struct kube_opts {
 	const char *zone;		/* --zone: topology.kubernetes.io/zone */
 	bool masquerade_all;		/* --masquerade-all */
 	unsigned int nnode_ips;
-	struct kube_addr node_ips[KUBE_MAX_PREFIXES];	/* the node's addresses */
+	struct kube_addr node_ips[KUBE_MAX_NODE_IPS];	/* the node's addresses */
 };
 
 /* What is kept of a Service. */

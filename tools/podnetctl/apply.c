@@ -841,7 +841,7 @@ static int node_ips(struct kube_opts *o)
 
 	if (getifaddrs(&ifa) < 0)
 		return fail("cannot list the node's addresses: %s", strerror(errno));
-	for (i = ifa; i && o->nnode_ips < KUBE_MAX_PREFIXES; i = i->ifa_next) {
+	for (i = ifa; i && o->nnode_ips < KUBE_MAX_NODE_IPS; i = i->ifa_next) {
 		struct kube_addr *k = &o->node_ips[o->nnode_ips];
 
 		if (!i->ifa_addr)
@@ -927,7 +927,7 @@ struct input {
 static void hc_narrow(struct apply *a)
 {
 	const struct pn_cfg *cfg = &a->ac->cfg;
-	struct kube_addr in[KUBE_MAX_PREFIXES];
+	struct kube_addr in[KUBE_MAX_NODE_IPS];
 	unsigned int i, j, n = 0;
 
 	for (i = 0; i < a->o.nnode_ips; i++) {

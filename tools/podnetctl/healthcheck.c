@@ -69,7 +69,7 @@ struct hc {
 	long long retry;	/* ms: when to listen again where it failed */
 	long long served;	/* ms: the last hc_serve() */
 	/* Where the services' servers listen, if not every address. */
-	struct kube_addr addrs[KUBE_MAX_PREFIXES];
+	struct kube_addr addrs[KUBE_MAX_NODE_IPS];
 	unsigned int naddrs;
 	bool narrowed;
 };
@@ -270,8 +270,8 @@ static unsigned int count_local(const struct kube_ports *ports, const char *serv
 
 void hc_addresses(struct hc *hc, const struct kube_addr *addrs, unsigned int n)
 {
-	if (n > KUBE_MAX_PREFIXES)
-		n = KUBE_MAX_PREFIXES;
+	if (n > KUBE_MAX_NODE_IPS)
+		n = KUBE_MAX_NODE_IPS;
 	memcpy(hc->addrs, addrs, n * sizeof(*addrs));
 	hc->naddrs = n;
 	hc->narrowed = true;

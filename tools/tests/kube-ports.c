@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 			o.zone = optarg;
 			break;
 		case 'i':
-			if (o.nnode_ips == KUBE_MAX_PREFIXES ||
+			if (o.nnode_ips == KUBE_MAX_NODE_IPS ||
 			    kube_addr_parse(optarg, &o.node_ips[o.nnode_ips++]) < 0) {
 				fprintf(stderr, "kube-ports: bad --node-ip %s\n", optarg);
 				return 2;
