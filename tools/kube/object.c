@@ -608,8 +608,11 @@ static int hints_parse(struct ctx *c, const cJSON *hints, const char *name,
 	if (!*names)
 		return kube_fail(c->err, "out of memory");
 	cJSON_ArrayForEach(h, arr) {
-		if (!cJSON_IsObject(h) || kube_get_str(c, h, "name", f, &hname) < 0 || !hname)
+		/* A name of "" is a hint (one that matches nothing). */
+		if (kube_get_str(c, h, "name", f, &hname) < 0 ||
+		    !cJSON_IsString(kube_member(h, "name")))
 			return kube_bad(c, f, "a hint without a name");
+		hname = kube_member(h, "name")->valuestring;
 		if (!((*names)[(*n)++] = strdup(hname)))
 			return kube_fail(c->err, "out of memory");
 	}

@@ -945,7 +945,9 @@ static void hc_narrow(struct apply *a)
 		if (!family && ip->family == AF_INET6 && ip->b[0] == 0xfe &&
 		    (ip->b[1] & 0xc0) == 0x80)
 			continue;
-		if (has || !family)
+		for (j = 0; j < n && !kube_addr_equal(&in[j], ip); j++)
+			;
+		if ((has || !family) && j == n)	/* an address twice: once */
 			in[n++] = *ip;
 	}
 	hc_addresses(a->hc, in, n);

@@ -10,8 +10,8 @@
  * nodes that answer 200.
  *
  * The servers live in podnetctl apply --watch, in the node's namespace,
- * on every address of it (kube-proxy narrows them to --nodeport-addresses;
- * here they are not). Requests are read without blocking the watch loop:
+ * on every address of it, or with --nodeport-addresses on the addresses
+ * in them (hc_addresses()), as kube-proxy's. Requests are read without blocking the watch loop:
  * the kernel hands a connection over once it has data (TCP_DEFER_ACCEPT),
  * it is answered once its request's header has come, and closed
  * unanswered after HC_TIMEOUT_MS, or when HC_MAX_CONNS others wait and it

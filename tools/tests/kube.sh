@@ -138,6 +138,9 @@ kobj "node hints, none for this node: the zone hints are used" "$CIP" \
 kobj "one ready endpoint without node hints: the zone hints are used" "$CIP" \
 	"$(ES "$(E 10.0.1.1 node1 b),$(E 10.0.1.2 - a)")" \
 	"$L 10.0.1.1:8080 other-zone,10.0.1.2:8080"
+kobj "a zone hint named \"\" is a hint for no zone (the API server takes it)" "$CIP" \
+	"$(ES "$(E 10.0.1.1 - a),$(E 10.0.1.2 - '')" | sed 's/"forZones":\[\]/"forZones":[{"name":""}]/')" \
+	"$L 10.0.1.1:8080,10.0.1.2:8080 other-zone"
 kobj "an LB IP that is also an externalIP keeps its source ranges" \
 	"{$S,\"spec\":{\"type\":\"LoadBalancer\",\"clusterIP\":\"10.96.0.1\",\"externalIPs\":[\"8.8.8.8\"],\"loadBalancerSourceRanges\":[\"0.0.0.0/1\"],$P},\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"8.8.8.8\"}]}}}" \
 	"default/t:p tcp 10.96.0.1:80 policy cluster internal cluster affinity 0 masq 0 ext - lb 8.8.8.8 ranges 0.0.0.0/1 eps -"
