@@ -11,11 +11,11 @@
  *
  * The servers live in podnetctl apply --watch, in the node's namespace,
  * on every address of it, or with --nodeport-addresses on the addresses
- * in them (hc_addresses()), as kube-proxy's. Requests are read without blocking the watch loop:
- * the kernel hands a connection over once it has data (TCP_DEFER_ACCEPT),
- * it is answered once its request's header has come, and closed
- * unanswered after HC_TIMEOUT_MS, or when HC_MAX_CONNS others wait and it
- * is the oldest. A port that cannot be listened on is tried again every
+ * in them (hc_addresses()), as kube-proxy's. Requests are read without
+ * blocking the watch loop: the kernel hands a connection over once it has
+ * data (TCP_DEFER_ACCEPT), it is answered once its request's header has
+ * come, and closed unanswered after HC_TIMEOUT_MS, or when HC_MAX_CONNS
+ * others wait and it is the oldest. A port that cannot be listened on is tried again every
  * HC_RETRY_MS, and a listener whose accept() fails for want of memory or
  * descriptors rests as long, instead of waking the loop at once again.
  */
