@@ -53,7 +53,7 @@ static int node_cidrs(struct ctx *c, const cJSON *spec, struct kube_node *n)
 	    kube_get_str(c, spec, "podCIDR", "spec.podCIDR", &one) < 0)
 		return -1;
 	if (!cidrs) {
-		if (!one || !*one)
+		if (!one)
 			return 0;
 		if (kube_prefix_parse(one, &n->cidr[0]) < 0)
 			return kube_bad(c, "spec.podCIDR", "`%s' is not a prefix", one);
@@ -196,7 +196,7 @@ static int node_leaving(struct ctx *c, const cJSON *meta, const cJSON *spec,
 	if (kube_get_str(c, meta, "deletionTimestamp", "metadata.deletionTimestamp", &del) < 0 ||
 	    (spec && kube_get_node(c, spec, "taints", "spec.taints", true, &taints) < 0))
 		return -1;
-	n->leaving = del && *del;
+	n->leaving = del;
 	if (!spec || !taints)
 		return 0;
 	cJSON_ArrayForEach(t, taints) {
@@ -233,7 +233,7 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 		return kube_bad(&c, "metadata", "missing");
 	if (kube_get_str(&c, meta, "name", "metadata.name", &name) < 0)
 		return -1;
-	if (!name || !*name)
+	if (!name)
 		return kube_bad(&c, "metadata.name", "missing");
 	snprintf(c.key, sizeof(c.key), "%s", name);
 	n = calloc(1, sizeof(*n));
@@ -249,7 +249,7 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 		kube_node_free(n);
 		return -1;
 	}
-	if (zone && *zone && !(n->zone = strdup(zone))) {
+	if (zone && !(n->zone = strdup(zone))) {
 		kube_node_free(n);
 		return kube_fail(err, "out of memory");
 	}

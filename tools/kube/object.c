@@ -234,9 +234,9 @@ static int meta_parse(struct ctx *c, const cJSON *obj, const cJSON **labels)
 	if (kube_get_str(c, meta, "name", "metadata.name", &name) < 0 ||
 	    kube_get_str(c, meta, "namespace", "metadata.namespace", &ns) < 0)
 		return -1;
-	if (!name || !*name)
+	if (!name)
 		return kube_bad(c, "metadata.name", "missing");
-	snprintf(c->key, sizeof(c->key), "%s/%s", ns && *ns ? ns : "default", name);
+	snprintf(c->key, sizeof(c->key), "%s/%s", ns ?: "default", name);
 	return kube_get_node(c, meta, "labels", "metadata.labels", false, labels);
 }
 
@@ -349,7 +349,7 @@ static int service_ips(struct ctx *c, const cJSON *spec, struct kube_service *s)
 	    kube_get_node(c, spec, "ipFamilies", "spec.ipFamilies", true, &fams) < 0 ||
 	    kube_get_str(c, spec, "clusterIP", "spec.clusterIP", &ip) < 0)
 		return -1;
-	if (!ip || !*ip || !strcmp(ip, "None")) {
+	if (!ip || !strcmp(ip, "None")) {
 		s->ignored = true;	/* headless, or none yet */
 		return 0;
 	}
@@ -440,8 +440,7 @@ static int service_lb(struct ctx *c, const cJSON *obj, const cJSON *spec,
 		 * ipMode of "" is set, and not VIP (IsVIPMode()).
 		 */
 		if (!ip || (mode && !strcmp(mode, "Proxy")) ||
-		    (!mode && kube_member(v, "ipMode") &&
-		     cJSON_IsString(kube_member(v, "ipMode"))))
+		    (!mode && cJSON_IsString(kube_member(v, "ipMode"))))
 			continue;
 		if (mode && strcmp(mode, "VIP"))
 			return kube_bad(c, f, "ipMode `%s' is not VIP or Proxy", mode);
@@ -597,8 +596,8 @@ static int hints_parse(struct ctx *c, const cJSON *hints, const char *name,
 		       const char *field, unsigned int i, char ***names,
 		       unsigned int *n)
 {
-	const char *f = kube_at(c, field, i), *hname;
-	const cJSON *arr, *h;
+	const char *f = kube_at(c, field, i);
+	const cJSON *arr, *h, *hname;
 
 	if (kube_get_node(c, hints, name, f, true, &arr) < 0)
 		return -1;
@@ -608,12 +607,11 @@ static int hints_parse(struct ctx *c, const cJSON *hints, const char *name,
 	if (!*names)
 		return kube_fail(c->err, "out of memory");
 	cJSON_ArrayForEach(h, arr) {
-		/* A name of "" is a hint (one that matches nothing). */
-		if (kube_get_str(c, h, "name", f, &hname) < 0 ||
-		    !cJSON_IsString(kube_member(h, "name")))
+		/* A name of "" is a hint too (one that matches nothing). */
+		hname = kube_member(h, "name");
+		if (!cJSON_IsString(hname))
 			return kube_bad(c, f, "a hint without a name");
-		hname = kube_member(h, "name")->valuestring;
-		if (!((*names)[(*n)++] = strdup(hname)))
+		if (!((*names)[(*n)++] = strdup(hname->valuestring)))
 			return kube_fail(c->err, "out of memory");
 	}
 	return 0;

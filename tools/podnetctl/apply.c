@@ -515,10 +515,6 @@ static void node_free(void *p)
 	kube_node_free(p);
 }
 
-/*
- * This node's zone: --zone, else the topology.kubernetes.io/zone label of
- * its Node object (kube-proxy's topologyLabels), if the input has it.
- */
 /* This node's Node object (--node-name), if the input has it. */
 static const struct kube_node *own_node(const struct apply *a)
 {
@@ -530,6 +526,10 @@ static const struct kube_node *own_node(const struct apply *a)
 	return found ? *found : NULL;
 }
 
+/*
+ * This node's zone: --zone, else the topology.kubernetes.io/zone label of
+ * its Node object (kube-proxy's topologyLabels), if the input has it.
+ */
 static const char *zone_of(const struct apply *a)
 {
 	const struct kube_node *n = own_node(a);
@@ -926,21 +926,24 @@ struct input {
  */
 static void hc_narrow(struct apply *a)
 {
-	const struct pn_cfg *cfg = &a->ac->cfg;
+	unsigned int i, j, n = 0, np = a->ac->cfg.n[CFG_NODEPORT];
+	struct kube_prefix p[PODNET_CFG_MAX_PREFIXES];
 	struct kube_addr in[KUBE_MAX_NODE_IPS];
-	unsigned int i, j, n = 0;
 
+	for (j = 0; j < np; j++) {
+		const struct pn_prefix *q = &a->ac->cfg.p[CFG_NODEPORT][j];
+
+		p[j].addr.family = q->addr.family;
+		memcpy(p[j].addr.b, q->addr.bytes, sizeof(p[j].addr.b));
+		p[j].len = q->len;
+	}
 	for (i = 0; i < a->o.nnode_ips; i++) {
 		const struct kube_addr *ip = &a->o.node_ips[i];
 		bool family = false, has = false;
 
-		for (j = 0; j < cfg->n[CFG_NODEPORT]; j++) {
-			const struct pn_prefix *q = &cfg->p[CFG_NODEPORT][j];
-			struct kube_prefix p = { .addr.family = q->addr.family, .len = q->len };
-
-			memcpy(p.addr.b, q->addr.bytes, sizeof(p.addr.b));
-			family |= p.addr.family == ip->family;
-			has |= kube_prefix_has(&p, ip);
+		for (j = 0; j < np; j++) {
+			family |= p[j].addr.family == ip->family;
+			has |= kube_prefix_has(&p[j], ip);
 		}
 		if (!family && ip->family == AF_INET6 && ip->b[0] == 0xfe &&
 		    (ip->b[1] & 0xc0) == 0x80)
