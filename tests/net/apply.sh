@@ -249,7 +249,7 @@ check "a NodePort taken twice: the kernel refuses, the batch is put back" \
 # --- watch ---
 mkfifo "$tmp.fifo"
 podnetctl -n "$NODE" apply "${OPTS0[@]}" --nodeport-addresses 192.0.2.0/24 --watch \
-	-f "$tmp.fifo" 2>"$tmp.werr" &
+	--sync-period 1s -f "$tmp.fifo" 2>"$tmp.werr" &
 WATCH=$!
 exec 7>"$tmp.fifo"
 # event TYPE JQ [JQ ARGS...]: a watch event of the object JQ makes, on one line.
@@ -314,6 +314,18 @@ exited() {
 }
 check "watch: each bad event reported in one line, the process still running" \
 	eval '! exited $WATCH && [ "$(grep -c . "$tmp.werr")" -eq 3 ]'
+# A change the node refuses (its port is the manual service's) is tried
+# again every --sync-period (1s): kube-proxy's /healthz and /livez say 503
+# once it has waited twice that (node1 eligible again), 200 once it is in.
+jq -c '{type: "MODIFIED", object: .}' "$tmp.node1" >&7
+event ADDED 'svc($cip; "clash"; "10.96.1.1")' >&7
+check "watch: a change refused (a manual service's port): /healthz 503, node eligible; /livez 503" \
+	busywait 20000 eval 'out=$(hz /healthz) && [[ "$out" == "HTTP/1.1 503 "* ]] &&
+	[[ "$out" == *"\"nodeEligible\": true}" ]] && [[ "$(hz /livez)" == "HTTP/1.1 503 "* ]]'
+pctl service del 10.96.1.1:80/tcp
+check "watch: ... the manual service deleted: applied at the next try, /healthz 200" \
+	busywait 20000 eval 'svc_jq 10.96.1.1:80/tcp ".owner == \"apply\"" >/dev/null &&
+	[[ "$(hz /healthz)" == "HTTP/1.1 200 OK"* ]]'
 exec 7>&-
 check "watch: the end of the input ends it, exit 0" \
 	eval 'busywait 20000 exited $WATCH && wait $WATCH'

@@ -19,7 +19,11 @@
  * --watch: the same, then each watch event of the inputs is applied as it
  * comes: the ports of the one service it concerns, against what the
  * kernel was last told. Bad events are reported and skipped; the end of
- * every input, SIGTERM, SIGINT or SIGHUP ends it (exit status 0).
+ * every input, SIGTERM, SIGINT or SIGHUP ends it (exit status 0). A
+ * service whose change the kernel refused (or that clashed with a
+ * service apply did not make) is tried again every --sync-period, as
+ * kube-proxy tries a failed sync again; /healthz says 503 once such a
+ * change has waited twice that.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 
@@ -57,6 +62,7 @@ struct apply_cmd {
 	struct kube_addr healthz_addr;	/* --watch: kube-proxy's own health */
 	uint16_t healthz_port;
 	int encap;		/* --encap: enum podnet_encap */
+	long long sync_period;	/* --sync-period, ms */
 	struct pn_cfg cfg;
 };
 
@@ -75,6 +81,8 @@ struct apply_cmd {
  *	what they say
  * @node_event: --watch: the name of the node the last event was about
  * @hc: --watch: the services' health check servers (healthcheck.c)
+ * @retry: --watch: the services whose last change was not applied
+ *	("namespace/name", owned), tried again at @retry_at (ms, monotonic)
  */
 struct apply {
 	struct ipc *ipc;
@@ -88,6 +96,9 @@ struct apply {
 	bool nodes_seen;
 	char *node_event;
 	struct hc *hc;
+	char **retry;
+	unsigned int nretry, retry_size;
+	long long retry_at;
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -446,6 +457,50 @@ static const char *zone_of(const struct apply *a);
  * Make the ports of @service (every service if NULL) what the store says:
  * 0, or an exit status with the error reported.
  */
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * --watch: @service's change was applied (@ok) or is to be tried again.
+ * The health server is told whether every change is in.
+ */
+static void retry_note(struct apply *a, const char *service, bool ok)
+{
+	unsigned int i;
+	char **v;
+
+	for (i = 0; i < a->nretry && strcmp(a->retry[i], service); i++)
+		;
+	if (ok && i < a->nretry) {
+		free(a->retry[i]);
+		a->retry[i] = a->retry[--a->nretry];
+	} else if (!ok && i == a->nretry) {
+		if (a->nretry == a->retry_size) {
+			v = realloc(a->retry, (a->retry_size * 2 + 8) * sizeof(*v));
+			if (!v)
+				return;	/* only its retry is lost */
+			a->retry = v;
+			a->retry_size = a->retry_size * 2 + 8;
+		}
+		a->retry[a->nretry] = strdup(service);
+		if (a->retry[a->nretry])
+			a->nretry++;
+	}
+	if (!ok && !a->retry_at)
+		a->retry_at = mono_ms() + a->ac->sync_period;
+	if (!a->nretry)
+		a->retry_at = 0;
+	if (ok && !a->nretry)
+		hc_updated(a->hc);
+	else
+		hc_queued(a->hc);
+}
+
 static int converge(struct apply *a, const char *service)
 {
 	struct kube_ports ports = { 0 };
@@ -472,6 +527,8 @@ static int converge(struct apply *a, const char *service)
 		kube_ports_free(&ports);
 		cmds_clear(a);
 		svcs_free(want, nwant);
+		if (a->ac->watch && service && !a->ac->dry_run)
+			retry_note(a, service, false);
 		goto err;
 	}
 	ret = 0;
@@ -488,6 +545,8 @@ static int converge(struct apply *a, const char *service)
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 		ret = EXIT_FAILED;
 	}
+	if (a->ac->watch && service && !a->ac->dry_run)
+		retry_note(a, service, !ret);
 	/* The objects' view, as kube-proxy's, whatever the kernel said. */
 	if (a->hc)
 		hc_sync(a->hc, service, &ports);
@@ -956,6 +1015,56 @@ static void hc_narrow(struct apply *a)
 	hc_addresses(a->hc, in, n);
 }
 
+static int load(struct apply *a);
+
+/*
+ * --watch: the services whose change failed, once more, as the objects
+ * say now and against the kernel's services as they are now (a service
+ * apply did not make may have gone, or one it made changed by hand).
+ */
+static void retry_run(struct apply *a)
+{
+	void *applied = a->applied, *foreign = a->foreign;
+	unsigned int i, n = a->nretry;
+	char **v = a->retry;
+
+	a->applied = a->foreign = NULL;
+	if (load(a) < 0) {
+		warn("cannot read the services to try again: %s", fail_msg());
+		tdestroy(a->applied, info_free);
+		tdestroy(a->foreign, info_free);
+		a->applied = applied;
+		a->foreign = foreign;
+		a->retry_at = mono_ms() + a->ac->sync_period;
+		return;
+	}
+	tdestroy(applied, info_free);
+	tdestroy(foreign, info_free);
+	a->retry = NULL;
+	a->nretry = a->retry_size = 0;
+	a->retry_at = 0;
+	for (i = 0; i < n; i++) {
+		converge(a, v[i]);	/* reports its errors, notes a retry */
+		free(v[i]);
+		hc_between(a->hc);
+	}
+	free(v);
+}
+
+/* The poll() timeout: the health servers', or the next retry's if sooner. */
+static int watch_timeout(const struct apply *a)
+{
+	int t = a->hc ? hc_timeout(a->hc) : -1;
+	long long left;
+
+	if (!a->retry_at)
+		return t;
+	left = a->retry_at - mono_ms();
+	if (left < 0)
+		left = 0;
+	return t < 0 || left < t ? (int)left : t;
+}
+
 static int watch(struct apply *a)
 {
 	struct input in[APPLY_MAX_INPUTS] = { 0 };
@@ -1004,6 +1113,8 @@ static int watch(struct apply *a)
 			hc_narrow(a);
 		if (!a->ac->healthz_off)	/* reported; tried again */
 			hc_proxy(a->hc, &a->ac->healthz_addr, a->ac->healthz_port);
+		/* kube-proxy's healthTimeout: twice its sync period. */
+		hc_health_timeout(a->hc, 2 * a->ac->sync_period);
 	}
 	while (open) {
 		/*
@@ -1019,7 +1130,7 @@ static int watch(struct apply *a)
 		}
 		memcpy(all, pfd, (n + 1) * sizeof(*pfd));
 		nh = a->hc ? hc_pollfds(a->hc, all + n + 1) : 0;
-		if (poll(all, n + 1 + nh, a->hc ? hc_timeout(a->hc) : -1) < 0) {
+		if (poll(all, n + 1 + nh, watch_timeout(a)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
@@ -1071,6 +1182,8 @@ static int watch(struct apply *a)
 				hc_between(a->hc);
 			}
 		}
+		if (a->retry_at && mono_ms() >= a->retry_at)
+			retry_run(a);
 	}
 out:
 	for (i = 0; i < n; i++) {
@@ -1082,6 +1195,10 @@ out:
 	free(all);
 	hc_free(a->hc);
 	a->hc = NULL;
+	while (a->nretry)
+		free(a->retry[--a->nretry]);
+	free(a->retry);
+	a->retry = NULL;
 	return ret;
 }
 
@@ -1211,6 +1328,7 @@ static const struct option apply_options[] = {
 	{ "encap", required_argument, NULL, 'e' },
 	{ "dry-run", no_argument, NULL, 'D' },
 	{ "healthz-bind-address", required_argument, NULL, 'H' },
+	{ "sync-period", required_argument, NULL, 'P' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1246,6 +1364,55 @@ static int healthz_parse(struct apply_cmd *ac, const char *arg)
 		return fail("apply: --healthz-bind-address: `%s' is not an IP address", buf);
 	ac->healthz_port = port;
 	return 0;
+}
+
+/*
+ * --sync-period: a Go duration, as kube-proxy reads it ("30s", "1m30s",
+ * "1.5h", "500ms"): numbers, each with a unit (ns, us, µs, ms, s, m, h),
+ * more than 0 and at most a day; in ms, rounded up.
+ */
+static int duration_parse(const char *arg, long long *ms)
+{
+	static const struct { const char *unit; double ms; } units[] = {
+		{ "ns", 1e-6 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 }, { "\xce\xbcs", 1e-3 },
+		{ "ms", 1 }, { "s", 1e3 }, { "m", 6e4 }, { "h", 3.6e6 },
+	};
+	const char *p = arg;
+	double total = 0;
+	unsigned int i;
+
+	do {
+		char *end;
+		double v;
+		size_t len, best = 0, u = 0;
+
+		if (!(*p >= '0' && *p <= '9') && *p != '.')
+			goto bad;
+		v = strtod(p, &end);
+		if (end == p || !(v >= 0))
+			goto bad;
+		p = end;
+		for (i = 0; i < ARRAY_SIZE(units); i++) {
+			len = strlen(units[i].unit);
+			if (!strncmp(p, units[i].unit, len) && len > best) {
+				best = len;
+				u = i;
+			}
+		}
+		if (!best)
+			goto bad;
+		p += best;
+		total += v * units[u].ms;
+	} while (*p);
+	if (total <= 0 || total > 86400e3)
+		goto bad;
+	*ms = (long long)total;
+	if (*ms < total)
+		(*ms)++;
+	return 0;
+bad:
+	return fail("apply: --sync-period `%s': a duration over 0 and up to 24h, e.g. 30s or 1m30s",
+		    arg);
 }
 
 static int apply_opt(struct apply_cmd *ac, int c, const char *arg, char **argv)
@@ -1293,6 +1460,8 @@ static int apply_opt(struct apply_cmd *ac, int c, const char *arg, char **argv)
 		return 0;
 	case 'H':
 		return healthz_parse(ac, arg);
+	case 'P':
+		return duration_parse(arg, &ac->sync_period);
 	case ':':
 		return fail("apply: option `%s' needs an argument", argv[optind - 1]);
 	default:
@@ -1312,6 +1481,7 @@ int apply_parse(int argc, char **argv, struct cmd **cmdp)
 	/* kube-proxy's default --healthz-bind-address, 0.0.0.0:10256. */
 	ac->healthz_addr.family = AF_INET;
 	ac->healthz_port = 10256;
+	ac->sync_period = 30000;	/* kube-proxy's default --sync-period */
 	if (argc == 1 && !strcmp(argv[0], "help")) {
 		ac->help = true;
 		ac->cmd.ops = &apply_help_ops;
@@ -1350,7 +1520,8 @@ void apply_usage(FILE *f)
 	fputs("Usage: " PROG " apply -f FILE|- [-f FILE]... [--watch] [--node-name NAME]\n"
 	      "           [--zone ZONE] [--cluster-cidr P[,P]...] [--nodeport-addresses P[,P]...]\n"
 	      "           [--service-cidr P[,P]...] [--masquerade-all] [--encap vxlan|none]\n"
-	      "           [--healthz-bind-address ADDR:PORT] [--dry-run]\n"
+	      "           [--healthz-bind-address ADDR:PORT] [--sync-period DURATION]\n"
+	      "           [--dry-run]\n"
 	      "Make the services what the Service and EndpointSlice objects in FILE say,\n"
 	      "as kube-proxy (nftables mode) would: FILE holds what `kubectl get\n"
 	      "nodes,services,endpointslices -A -o json' prints (a List, objects one after\n"
@@ -1368,5 +1539,7 @@ void apply_usage(FILE *f)
 	      "--output-watch-events -o json) as it comes, until every input ends or\n"
 	      "SIGTERM; a bad event is reported and skipped. Meanwhile it answers\n"
 	      "health checks as kube-proxy does: on each healthCheckNodePort, and\n"
-	      "/healthz, /livez on --healthz-bind-address (0.0.0.0:10256; \"\": none).\n", f);
+	      "/healthz, /livez on --healthz-bind-address (0.0.0.0:10256; \"\": none).\n"
+	      "A service's change that fails is tried again every --sync-period (30s);\n"
+	      "/healthz says 503 once one has waited twice that.\n", f);
 }

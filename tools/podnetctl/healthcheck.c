@@ -64,6 +64,10 @@ struct hc {
 	struct hc_server *v;	/* the services' and kube-proxy's own */
 	size_t n, size;
 	bool eligible;		/* nodeEligible */
+	/* kube-proxy's proxier health (proxy_health.go) */
+	long long pending;	/* ms: the oldest change not applied; 0: none */
+	long long health_timeout;	/* ms: unhealthy once one is this late */
+	struct timespec updated;	/* CLOCK_REALTIME: the last change applied */
 	struct hc_conn *conn[HC_MAX_CONNS];
 	unsigned int nconn;
 	long long retry;	/* ms: when to listen again where it failed */
@@ -86,8 +90,11 @@ struct hc *hc_new(void)
 {
 	struct hc *hc = calloc(1, sizeof(struct hc));
 
-	if (hc)
-		hc->eligible = true;
+	if (!hc)
+		return NULL;
+	hc->eligible = true;
+	hc->health_timeout = 60000;
+	clock_gettime(CLOCK_REALTIME, &hc->updated);
 	return hc;
 }
 
@@ -224,6 +231,35 @@ void hc_node_eligible(struct hc *hc, bool eligible)
 {
 	if (hc)
 		hc->eligible = eligible;
+}
+
+void hc_health_timeout(struct hc *hc, long long ms)
+{
+	if (hc)
+		hc->health_timeout = ms;
+}
+
+void hc_queued(struct hc *hc)
+{
+	if (hc && !hc->pending)
+		hc->pending = now_ms() ?: 1;
+}
+
+void hc_updated(struct hc *hc)
+{
+	if (!hc)
+		return;
+	hc->pending = 0;
+	clock_gettime(CLOCK_REALTIME, &hc->updated);
+}
+
+/*
+ * kube-proxy's isHealthy(): no change waits, or none has waited
+ * health_timeout yet (the node's eligibility aside).
+ */
+static bool proxy_healthy(const struct hc *hc)
+{
+	return !hc->pending || now_ms() - hc->pending < hc->health_timeout;
 }
 
 static bool addr_seen(const struct kube_addr *v, unsigned int n,
@@ -478,8 +514,9 @@ static void respond(int fd, const char *status, const char *type, const char *ex
  * The answer to a request on @s's port (without its body to a HEAD): 0,
  * or -1 if it cannot be made.
  */
-static int answer(const struct hc_server *s, int fd, bool head_only)
+static int answer(const struct hc *hc, const struct hc_server *s, int fd, bool head_only)
 {
+	bool healthy = proxy_healthy(hc);
 	const char *slash = strchr(s->service, '/');
 	char weight[64], ns[256], *body = NULL;
 	cJSON *o, *svc;
@@ -492,29 +529,27 @@ static int answer(const struct hc_server *s, int fd, bool head_only)
 	if (svc && cJSON_AddStringToObject(svc, "namespace", ns) &&
 	    cJSON_AddStringToObject(svc, "name", slash + 1) &&
 	    cJSON_AddNumberToObject(o, "localEndpoints", s->local) &&
-	    cJSON_AddTrueToObject(o, "serviceProxyHealthy"))
+	    cJSON_AddBoolToObject(o, "serviceProxyHealthy", healthy))
 		body = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!body)
 		return -1;
 	snprintf(weight, sizeof(weight), "X-Load-Balancing-Endpoint-Weight: %u\r\n", s->local);
-	respond(fd, s->local ? "200 OK" : "503 Service Unavailable", "application/json",
-		weight, body, head_only);
+	respond(fd, s->local && healthy ? "200 OK" : "503 Service Unavailable",
+		"application/json", weight, body, head_only);
 	cJSON_free(body);
 	return 0;
 }
 
-/* Go's time.Time.String() of now, in UTC: what kube-proxy's times look like. */
-static void go_time(char *buf, size_t size)
+/* Go's time.Time.String() of @ts, in UTC: what kube-proxy's times look like. */
+static void go_time(char *buf, size_t size, const struct timespec *ts)
 {
-	struct timespec ts;
 	struct tm tm;
 	char frac[16];
 	int i;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(frac, sizeof(frac), ".%09ld", ts.tv_nsec);
+	gmtime_r(&ts->tv_sec, &tm);
+	snprintf(frac, sizeof(frac), ".%09ld", ts->tv_nsec);
 	for (i = strlen(frac) - 1; i > 0 && frac[i] == '0'; i--)
 		frac[i] = '\0';
 	if (i == 0)
@@ -525,29 +560,39 @@ static void go_time(char *buf, size_t size)
 
 /*
  * kube-proxy's own health server (pkg/proxy/healthcheck/proxy_health.go):
- * /healthz, 200 while this node takes load balancer traffic (503 once it
- * is leaving), /livez, 200; anything else 404. Its changes are applied as
- * they come, so it is up to date whenever it can answer.
+ * /healthz, 200 while no change has waited health_timeout to be applied
+ * (hc_queued()) and this node takes load balancer traffic (503 once it is
+ * leaving), /livez, the same without the node; anything else 404. While
+ * healthy, lastUpdated is now (kube-proxy's, for older clients); otherwise
+ * the last time everything was applied.
  */
 static void answer_proxy(const struct hc *hc, int fd, const char *req)
 {
 	const char *path = strchr(req, ' ');
-	char body[256], now[64];
+	bool healthy = proxy_healthy(hc);
+	char body[256], now[64], last[64];
 	const char *status = "200 OK";
+	struct timespec ts;
 	size_t len;
 
 	path = path ? path + 1 : "";
 	len = strcspn(path, " ?\r\n");
-	go_time(now, sizeof(now));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	go_time(now, sizeof(now), &ts);
 	if (len == 8 && !strncmp(path, "/healthz", 8)) {
-		if (!hc->eligible)
+		healthy &= hc->eligible;
+		if (!healthy)
 			status = "503 Service Unavailable";
+		go_time(last, sizeof(last), healthy ? &ts : &hc->updated);
 		snprintf(body, sizeof(body),
 			 "{\"lastUpdated\": \"%s\",\"currentTime\": \"%s\", \"nodeEligible\": %s}",
-			 now, now, hc->eligible ? "true" : "false");
+			 last, now, hc->eligible ? "true" : "false");
 	} else if (len == 6 && !strncmp(path, "/livez", 6)) {
+		if (!healthy)
+			status = "503 Service Unavailable";
+		go_time(last, sizeof(last), healthy ? &ts : &hc->updated);
 		snprintf(body, sizeof(body), "{\"lastUpdated\": \"%s\",\"currentTime\": \"%s\"}",
-			 now, now);
+			 last, now);
 	} else {
 		status = "404 Not Found";
 		snprintf(body, sizeof(body), "404 page not found\n");
@@ -578,7 +623,7 @@ static bool conn_read(struct hc *hc, struct hc_conn *c)
 		if (s->port != c->port || s->fd < 0)
 			continue;
 		if (s->service)
-			answer(s, c->fd, !strncmp(c->req, "HEAD ", 5));
+			answer(hc, s, c->fd, !strncmp(c->req, "HEAD ", 5));
 		else
 			answer_proxy(hc, c->fd, c->req);
 		break;

@@ -38,6 +38,16 @@ void hc_addresses(struct hc *hc, const struct kube_addr *addrs, unsigned int n);
 int hc_proxy(struct hc *hc, const struct kube_addr *addr, uint16_t port);
 /* Whether this node takes load balancer traffic (/healthz's nodeEligible). */
 void hc_node_eligible(struct hc *hc, bool eligible);
+/*
+ * kube-proxy's proxier health: hc_queued() when a change could not be
+ * applied (from the first until hc_updated()), hc_updated() once every
+ * change is; unhealthy (/healthz, /livez, and each service's
+ * serviceProxyHealthy, 503) once a change has waited @ms (kube-proxy:
+ * twice its --sync-period; 60 s unless set). @hc may be NULL.
+ */
+void hc_health_timeout(struct hc *hc, long long ms);
+void hc_queued(struct hc *hc);
+void hc_updated(struct hc *hc);
 /* The descriptors to poll: at most hc_nfds() of them, into @pfd. */
 unsigned int hc_nfds(const struct hc *hc);
 unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd);

@@ -94,6 +94,16 @@ error "apply: --healthz-bind-address \`[::]:0': ADDR:PORT, e.g. 0.0.0.0:10256" \
 	apply -f - --healthz-bind-address '[::]:0'
 error "apply: --healthz-bind-address: \`node-1' is not an IP address" \
 	apply -f - --healthz-bind-address node-1:10256
+for d in 0 10 1x 0s 25h 1.5 -1s s 1m30; do
+	error "apply: --sync-period \`$d': a duration over 0 and up to 24h, e.g. 30s or 1m30s" \
+		apply -f - --sync-period "$d"
+done
+# Go durations it takes: the run goes on to the namespace, which is not there.
+for d in 1m30s 500ms 1.5h 2h22m 24h 1us 2µs; do
+	run -n "$NONS" apply -f - --sync-period "$d"
+	[ "$rc" -eq 2 ] && [[ "$err" == "podnetctl: cannot open network namespace"* ]]
+	verdict "apply --sync-period $d: a duration" "got: $err (exit $rc)"
+done
 run -n
 [ "$rc" -eq 1 ] && [ "$err" = "podnetctl: option \`-n' needs an argument" ]
 verdict "error: -n without argument" "got: $err (exit $rc)"
