@@ -326,6 +326,16 @@ pctl service del 10.96.1.1:80/tcp
 check "watch: ... the manual service deleted: applied at the next try, /healthz 200" \
 	busywait 20000 eval 'svc_jq 10.96.1.1:80/tcp ".owner == \"apply\"" >/dev/null &&
 	[[ "$(hz /healthz)" == "HTTP/1.1 200 OK"* ]]'
+# A watch with sendInitialEvents ends the Services there are with a
+# bookmark marked k8s.io/initial-events-end: then the services apply made
+# whose Service it did not name go (those of the one-shot applies above).
+apply_names() { pctl -j service show | jq -c '[.[] | select(.owner == "apply") | .name] | unique'; }
+check "watch: before an initial-events-end bookmark, apply's services of Services it did not name" \
+	eval '[ "$(apply_names | jq length)" -gt 2 ]'
+echo '{"type": "BOOKMARK", "object": {"kind": "Service", "apiVersion": "v1", "metadata":
+	{"resourceVersion": "1000", "annotations": {"k8s.io/initial-events-end": "true"}}}}' >&7
+check "watch: ... after it, only those of the Services it named" busywait 20000 \
+	eval '[ "$(apply_names)" = "[\"default/clash:http\",\"default/w:http\"]" ]'
 exec 7>&-
 check "watch: the end of the input ends it, exit 0" \
 	eval 'busywait 20000 exited $WATCH && wait $WATCH'

@@ -203,6 +203,8 @@ struct kube_ports {
 int kube_service_ports(const struct kube_store *st, const char *key,
 		       const struct kube_opts *o, struct kube_ports *out,
 		       struct kube_err *err);
+/* Whether the store has the Service of key @key ("namespace/name"). */
+bool kube_store_has(const struct kube_store *st, const char *key);
 /* @fn for the key ("namespace/name") of every Service of the store. */
 void kube_store_each(const struct kube_store *st,
 		     void (*fn)(const char *key, void *arg), void *arg);

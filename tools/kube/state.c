@@ -539,6 +539,13 @@ int kube_service_ports(const struct kube_store *st, const char *key,
 	return node ? service_ports(st, *node, o, out, err) : 0;
 }
 
+bool kube_store_has(const struct kube_store *st, const char *key)
+{
+	struct kube_service k = { .key = (char *)key };
+
+	return tfind(&k, &st->services, cmp_service);
+}
+
 struct walk {
 	const struct kube_store *st;
 	const struct kube_opts *o;

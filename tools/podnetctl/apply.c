@@ -23,7 +23,10 @@
  * service whose change the kernel refused (or that clashed with a
  * service apply did not make) is tried again every --sync-period, as
  * kube-proxy tries a failed sync again; /healthz says 503 once such a
- * change has waited twice that.
+ * change has waited twice that. A watch that starts with the Services
+ * there are (the API server's sendInitialEvents) ends them with a bookmark
+ * marked k8s.io/initial-events-end: then the services apply made whose
+ * Service was not among them are deleted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +86,8 @@ struct apply_cmd {
  * @hc: --watch: the services' health check servers (healthcheck.c)
  * @retry: --watch: the services whose last change was not applied
  *	("namespace/name", owned), tried again at @retry_at (ms, monotonic)
+ * @listed: --watch: an input has sent every Service there is (the
+ *	bookmark that ends a watch's initial events)
  */
 struct apply {
 	struct ipc *ipc;
@@ -99,6 +104,7 @@ struct apply {
 	char **retry;
 	unsigned int nretry, retry_size;
 	long long retry_at;
+	bool listed;
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -743,6 +749,21 @@ static int put(struct apply *a, enum kube_kind kind, void *obj, bool del,
 }
 
 /*
+ * Whether a BOOKMARK's object (of @kind) ends a watch's initial events
+ * (sendInitialEvents: the API server has sent every object there is).
+ */
+static bool initial_events_end(const cJSON *obj, const char *kind)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const cJSON *an = cJSON_GetObjectItemCaseSensitive(m, "annotations");
+	const cJSON *end = cJSON_GetObjectItemCaseSensitive(an, "k8s.io/initial-events-end");
+
+	return cJSON_IsString(k) && !strcmp(k->valuestring, kind) &&
+	       cJSON_IsString(end) && !strcmp(end->valuestring, "true");
+}
+
+/*
  * A value of an input: a watch event ({"type": ..., "object": ...}) or an
  * object (as ADDED). Put in the store; *@service is the service it
  * concerns (NULL: none). 0, or -1 with fail() set.
@@ -765,8 +786,10 @@ static int take(struct apply *a, const cJSON *v, const char *name,
 	if (type || obj) {
 		if (!cJSON_IsString(type))
 			return fail("%s: value %u: watch event without a type", name, value);
-		if (!strcmp(type->valuestring, "BOOKMARK"))
+		if (!strcmp(type->valuestring, "BOOKMARK")) {
+			a->listed |= initial_events_end(obj, "Service");
 			return 0;
+		}
 		if (!strcmp(type->valuestring, "ERROR"))
 			return fail("%s: value %u: an ERROR event", name, value);
 		if (!strcmp(type->valuestring, "DELETED"))
@@ -1017,6 +1040,68 @@ static void hc_narrow(struct apply *a)
 
 static int load(struct apply *a);
 
+struct keys {
+	char **v;
+	size_t n, size;
+	bool nomem;
+};
+
+static void applied_key(const void *node, VISIT which, void *arg)
+{
+	const struct svc_info *svc = *(const struct svc_info *const *)node;
+	const char *colon = strrchr(svc->name, ':');
+	struct keys *k = arg;
+	char **v;
+
+	if ((which != postorder && which != leaf) || !colon || k->nomem)
+		return;
+	if (k->n == k->size) {
+		v = realloc(k->v, (k->size * 2 + 16) * sizeof(*v));
+		if (!v) {
+			k->nomem = true;
+			return;
+		}
+		k->v = v;
+		k->size = k->size * 2 + 16;
+	}
+	k->v[k->n] = strndup(svc->name, colon - svc->name);
+	if (k->v[k->n])
+		k->n++;
+	else
+		k->nomem = true;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * --watch, once an input has sent every Service there is: the services
+ * apply made whose Service was not among them go (they were deleted while
+ * no watch was there to tell).
+ */
+static void prune(struct apply *a)
+{
+	struct keys k = { 0 };
+	size_t i;
+
+	twalk_r(a->applied, applied_key, &k);
+	if (k.nomem)
+		warn("out of memory: the services of deleted Services are kept");
+	else
+		qsort(k.v, k.n, sizeof(*k.v), str_cmp);
+	for (i = 0; i < k.n; i++) {
+		if (!k.nomem && (!i || strcmp(k.v[i], k.v[i - 1])) &&
+		    !kube_store_has(&a->st, k.v[i])) {
+			converge(a, k.v[i]);	/* reports its errors */
+			hc_between(a->hc);
+		}
+		free(k.v[i]);
+	}
+	free(k.v);
+}
+
 /*
  * --watch: the services whose change failed, once more, as the objects
  * say now and against the kernel's services as they are now (a service
@@ -1166,6 +1251,10 @@ static int watch(struct apply *a)
 					warn("%s", fail_msg());
 				else if (service)
 					converge(a, service);	/* reports its errors */
+				if (a->listed) {
+					a->listed = false;
+					prune(a);
+				}
 				else if (a->node_event)
 					converge_nodes(a, a->node_event);
 				/* This node leaving: load balancers are told. */
