@@ -340,6 +340,33 @@ exec 7>&-
 check "watch: the end of the input ends it, exit 0" \
 	eval 'busywait 20000 exited $WATCH && wait $WATCH'
 WATCH=
+# A watch that starts again: a Service whose slices have not come (they
+# come on another input) keeps the endpoints the kernel has, until they
+# come or one --sync-period (3s) has passed. The first dump that has the
+# Service after it (mark) still has its endpoints.
+mkfifo "$tmp.fifo2"
+podnetctl -n "$NODE" apply "${OPTS0[@]}" --watch --sync-period 3s -f "$tmp.fifo2" \
+	2>>"$tmp.werr" &
+WATCH=$!
+exec 7>"$tmp.fifo2"
+event ADDED 'svc($cip; "w"; "10.96.0.12")' >&7
+event ADDED 'svc($cip; "mark"; "10.96.0.13")' >&7
+# shellcheck disable=SC2317 # called through check
+w_then_mark() {
+	local out
+	out=$(pctl -j service show) || return 1
+	jq -e 'map(select(.name == "default/mark:http")) | length == 1' <<<"$out" >/dev/null ||
+		return 1
+	jq -e 'map(select(.name == "default/w:http"))[0].endpoints | length == 2' <<<"$out" >/dev/null ||
+		{ echo "$out"; return 2; }
+}
+check "watch again: a Service before its slices keeps the kernel's endpoints" \
+	busywait 20000 w_then_mark
+check "... until one --sync-period has passed: its slices never came, none" \
+	busywait 20000 svc_jq 10.96.0.12:80/tcp '(.endpoints | length) == 0'
+exec 7>&-
+check "... the end of the input ends it, exit 0" eval 'busywait 20000 exited $WATCH && wait $WATCH'
+WATCH=
 sed 's/^/# /' "$tmp.werr"
 
 # --- a large List ---

@@ -26,7 +26,12 @@
  * change has waited twice that. A watch that starts with the Services
  * there are (the API server's sendInitialEvents) ends them with a bookmark
  * marked k8s.io/initial-events-end: then the services apply made whose
- * Service was not among them are deleted.
+ * Service was not among them are deleted. A Service whose EndpointSlices
+ * the watch has not seen yet (they come on another input, or have not
+ * come yet) keeps the endpoints the kernel has for its ports until they
+ * come or one --sync-period has passed, as kube-proxy does not sync before
+ * it has both: a watch that starts again does not take every service's
+ * endpoints away for the time between the two inputs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +93,9 @@ struct apply_cmd {
  *	("namespace/name", owned), tried again at @retry_at (ms, monotonic)
  * @listed: --watch: an input has sent every Service there is (the
  *	bookmark that ends a watch's initial events)
+ * @sliced: --watch: tsearch() tree of the services ("namespace/name",
+ *	owned) whose EndpointSlices the watch has seen, or has waited for
+ *	one --sync-period
  */
 struct apply {
 	struct ipc *ipc;
@@ -105,6 +113,7 @@ struct apply {
 	unsigned int nretry, retry_size;
 	long long retry_at;
 	bool listed;
+	void *sliced;
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -507,11 +516,54 @@ static void retry_note(struct apply *a, const char *service, bool ok)
 		hc_queued(a->hc);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* --watch: the watch has seen @service's slices, or has waited for them. */
+static int sliced_add(struct apply *a, const char *service)
+{
+	char *key, **slot;
+
+	if (tfind(service, &a->sliced, name_cmp))
+		return 0;
+	key = strdup(service);
+	slot = key ? tsearch(key, &a->sliced, name_cmp) : NULL;
+	if (!slot) {
+		free(key);
+		return fail("out of memory");
+	}
+	return 0;
+}
+
+/*
+ * The endpoints the kernel has for those of @want's ports that it has and
+ * that have none (their service's EndpointSlices have not come yet).
+ */
+static int keep_eps(struct apply *a, struct svc_info *want, size_t nwant)
+{
+	struct svc_info **have;
+	unsigned int j;
+	size_t i;
+
+	for (i = 0; i < nwant; i++) {
+		have = tfind(&want[i], &a->applied, key_cmp);
+		if (!have || want[i].eps.n)
+			continue;
+		for (j = 0; j < (*have)->eps.n; j++)
+			if (ep_list_add(&want[i].eps, &(*have)->eps.v[j]) < 0)
+				return fail("out of memory");
+	}
+	return 0;
+}
+
 static int converge(struct apply *a, const char *service)
 {
 	struct kube_ports ports = { 0 };
 	struct svc_info *want = NULL;
 	struct kube_err err;
+	bool held = false;
 	unsigned int i;
 	size_t nwant;
 	int ret;
@@ -527,6 +579,13 @@ static int converge(struct apply *a, const char *service)
 	nwant = ports.n;
 	if (ret < 0) {
 		kube_ports_free(&ports);
+		goto err;
+	}
+	held = a->ac->watch && service &&
+	       !tfind(service, &a->sliced, name_cmp);
+	if (held && keep_eps(a, want, nwant) < 0) {
+		kube_ports_free(&ports);
+		svcs_free(want, nwant);
 		goto err;
 	}
 	if (diff(a, service, want, nwant) < 0) {
@@ -551,8 +610,9 @@ static int converge(struct apply *a, const char *service)
 		fprintf(stderr, PROG ": %s\n", fail_msg());
 		ret = EXIT_FAILED;
 	}
+	/* Held: its slices, or one --sync-period, then it goes through whole. */
 	if (a->ac->watch && service && !a->ac->dry_run)
-		retry_note(a, service, !ret);
+		retry_note(a, service, !ret && !held);
 	/* The objects' view, as kube-proxy's, whatever the kernel said. */
 	if (a->hc)
 		hc_sync(a->hc, service, &ports);
@@ -745,6 +805,8 @@ static int put(struct apply *a, enum kube_kind kind, void *obj, bool del,
 {
 	if (kube_store_put(&a->st, kind, obj, del, service) < 0)
 		return fail("out of memory");
+	if (a->ac->watch && kind == KUBE_SLICE && *service)
+		return sliced_add(a, *service);
 	return 0;
 }
 
@@ -1129,6 +1191,9 @@ static void retry_run(struct apply *a)
 	a->nretry = a->retry_size = 0;
 	a->retry_at = 0;
 	for (i = 0; i < n; i++) {
+		/* Waited for its slices long enough: whole now. */
+		if (sliced_add(a, v[i]) < 0)
+			warn("%s", fail_msg());
 		converge(a, v[i]);	/* reports its errors, notes a retry */
 		free(v[i]);
 		hc_between(a->hc);
@@ -1288,6 +1353,8 @@ out:
 		free(a->retry[--a->nretry]);
 	free(a->retry);
 	a->retry = NULL;
+	tdestroy(a->sliced, free);
+	a->sliced = NULL;
 	return ret;
 }
 
