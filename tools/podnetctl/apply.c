@@ -468,10 +468,6 @@ static void cmds_clear(struct apply *a)
 
 static const char *zone_of(const struct apply *a);
 
-/*
- * Make the ports of @service (every service if NULL) what the store says:
- * 0, or an exit status with the error reported.
- */
 static long long mono_ms(void)
 {
 	struct timespec ts;
@@ -495,25 +491,29 @@ static void retry_note(struct apply *a, const char *service, bool ok)
 		free(a->retry[i]);
 		a->retry[i] = a->retry[--a->nretry];
 	} else if (!ok && i == a->nretry) {
+		v = a->retry;
 		if (a->nretry == a->retry_size) {
 			v = realloc(a->retry, (a->retry_size * 2 + 8) * sizeof(*v));
-			if (!v)
-				return;	/* only its retry is lost */
-			a->retry = v;
-			a->retry_size = a->retry_size * 2 + 8;
+			if (v) {
+				a->retry = v;
+				a->retry_size = a->retry_size * 2 + 8;
+			}
 		}
-		a->retry[a->nretry] = strdup(service);
-		if (a->retry[a->nretry])
+		if (v)
+			a->retry[a->nretry] = strdup(service);
+		if (v && a->retry[a->nretry])
 			a->nretry++;
+		else
+			warn("out of memory: %s will not be tried again", service);
 	}
-	if (!ok && !a->retry_at)
-		a->retry_at = mono_ms() + a->ac->sync_period;
 	if (!a->nretry)
 		a->retry_at = 0;
-	if (ok && !a->nretry)
+	else if (!a->retry_at)
+		a->retry_at = mono_ms() + a->ac->sync_period;
+	if (!ok)
+		hc_queued(a->hc);	/* unhealthy in time, even if not retried */
+	else if (!a->nretry)
 		hc_updated(a->hc);
-	else
-		hc_queued(a->hc);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -558,6 +558,10 @@ static int keep_eps(struct apply *a, struct svc_info *want, size_t nwant)
 	return 0;
 }
 
+/*
+ * Make the ports of @service (every service if NULL) what the store says:
+ * 0, or an exit status with the error reported.
+ */
 static int converge(struct apply *a, const char *service)
 {
 	struct kube_ports ports = { 0 };
@@ -573,13 +577,13 @@ static int converge(struct apply *a, const char *service)
 		       kube_all_ports(&a->st, &a->o, &ports, &err)) < 0) {
 		kube_ports_free(&ports);
 		fail("%s", err.msg);
-		goto err;
+		goto bad;
 	}
 	ret = ports_to_svcs(&ports, &want);
 	nwant = ports.n;
 	if (ret < 0) {
 		kube_ports_free(&ports);
-		goto err;
+		goto bad;
 	}
 	held = a->ac->watch && service &&
 	       !tfind(service, &a->sliced, name_cmp);
@@ -621,6 +625,13 @@ static int converge(struct apply *a, const char *service)
 	svcs_free(want, nwant);
 	a->o.zone = NULL;	/* a Node object's, which the next event may free */
 	return ret;
+bad:
+	/*
+	 * Objects podnet cannot take (more addresses than it has room
+	 * for): reported and skipped, as a bad event, not tried again.
+	 */
+	if (a->ac->watch && service && !a->ac->dry_run)
+		retry_note(a, service, true);
 err:
 	a->o.zone = NULL;
 	fprintf(stderr, PROG ": %s\n", fail_msg());
@@ -1100,8 +1111,6 @@ static void hc_narrow(struct apply *a)
 	hc_addresses(a->hc, in, n);
 }
 
-static int load(struct apply *a);
-
 struct keys {
 	char **v;
 	size_t n, size;
@@ -1173,7 +1182,7 @@ static void retry_run(struct apply *a)
 {
 	void *applied = a->applied, *foreign = a->foreign;
 	unsigned int i, n = a->nretry;
-	char **v = a->retry;
+	char **v;
 
 	a->applied = a->foreign = NULL;
 	if (load(a) < 0) {
@@ -1187,8 +1196,25 @@ static void retry_run(struct apply *a)
 	}
 	tdestroy(applied, info_free);
 	tdestroy(foreign, info_free);
-	a->retry = NULL;
-	a->nretry = a->retry_size = 0;
+	/*
+	 * The names stay on the list while the round goes: converge()
+	 * takes off those that go in (the health server told when the list
+	 * is empty, not before), and a new failure sets the next round.
+	 */
+	v = malloc(n * sizeof(*v));
+	for (i = 0; v && i < n; i++) {
+		v[i] = strdup(a->retry[i]);
+		if (!v[i])
+			break;
+	}
+	if (!v || i < n) {
+		warn("out of memory: the services to try again wait another --sync-period");
+		while (v && i)
+			free(v[--i]);
+		free(v);
+		a->retry_at = mono_ms() + a->ac->sync_period;
+		return;
+	}
 	a->retry_at = 0;
 	for (i = 0; i < n; i++) {
 		/* Waited for its slices long enough: whole now. */
@@ -1199,6 +1225,8 @@ static void retry_run(struct apply *a)
 		hc_between(a->hc);
 	}
 	free(v);
+	if (a->nretry && !a->retry_at)	/* kept, but not tried: out of memory */
+		a->retry_at = mono_ms() + a->ac->sync_period;
 }
 
 /* The poll() timeout: the health servers', or the next retry's if sooner. */
@@ -1349,8 +1377,11 @@ out:
 	free(all);
 	hc_free(a->hc);
 	a->hc = NULL;
-	while (a->nretry)
-		free(a->retry[--a->nretry]);
+	while (a->nretry) {
+		a->nretry--;
+		warn("%s: its last change was never applied", a->retry[a->nretry]);
+		free(a->retry[a->nretry]);
+	}
 	free(a->retry);
 	a->retry = NULL;
 	tdestroy(a->sliced, free);
@@ -1523,31 +1554,44 @@ static int healthz_parse(struct apply_cmd *ac, const char *arg)
 }
 
 /*
- * --sync-period: a Go duration, as kube-proxy reads it ("30s", "1m30s",
- * "1.5h", "500ms"): numbers, each with a unit (ns, us, µs, ms, s, m, h),
- * more than 0 and at most a day; in ms, rounded up.
+ * --sync-period: a Go duration, as kube-proxy reads it (time.ParseDuration:
+ * "30s", "1m30s", "1.5h", "+2s"): numbers, each with a unit (ns, us, µs,
+ * ms, s, m, h); from 1s (kube-proxy's --min-sync-period, under which it
+ * refuses a --sync-period) to 24h. In ms, rounded up.
  */
 static int duration_parse(const char *arg, long long *ms)
 {
-	static const struct { const char *unit; double ms; } units[] = {
-		{ "ns", 1e-6 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 }, { "\xce\xbcs", 1e-3 },
-		{ "ms", 1 }, { "s", 1e3 }, { "m", 6e4 }, { "h", 3.6e6 },
+	static const struct { const char *unit; unsigned long long ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
+		{ "ms", 1000000 }, { "s", 1000000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL },
 	};
+	const unsigned long long max = 24 * 3600000000000ULL;
+	unsigned long long total = 0;
 	const char *p = arg;
-	double total = 0;
-	unsigned int i;
 
+	if (*p == '+')
+		p++;
 	do {
-		char *end;
-		double v;
-		size_t len, best = 0, u = 0;
+		unsigned long long whole = 0, frac = 0, scale = 1, ns;
+		size_t len, best = 0, u = 0, i;
+		bool digits = false;
 
-		if (!(*p >= '0' && *p <= '9') && *p != '.')
+		for (; *p >= '0' && *p <= '9'; p++, digits = true) {
+			whole = whole * 10 + (*p - '0');
+			if (whole > max)
+				goto bad;
+		}
+		if (*p == '.') {
+			for (p++; *p >= '0' && *p <= '9'; p++, digits = true) {
+				if (scale < 1000000000000000000ULL) {
+					frac = frac * 10 + (*p - '0');
+					scale *= 10;
+				}
+			}
+		}
+		if (!digits)
 			goto bad;
-		v = strtod(p, &end);
-		if (end == p || !(v >= 0))
-			goto bad;
-		p = end;
 		for (i = 0; i < ARRAY_SIZE(units); i++) {
 			len = strlen(units[i].unit);
 			if (!strncmp(p, units[i].unit, len) && len > best) {
@@ -1558,16 +1602,20 @@ static int duration_parse(const char *arg, long long *ms)
 		if (!best)
 			goto bad;
 		p += best;
-		total += v * units[u].ms;
+		ns = units[u].ns;
+		if (whole > max / ns)
+			goto bad;
+		/* The fraction: frac / scale of a unit, to the nanosecond. */
+		total += whole * ns + (unsigned long long)((long double)frac * ns / scale);
+		if (total > max)
+			goto bad;
 	} while (*p);
-	if (total <= 0 || total > 86400e3)
+	if (total < 1000000000ULL)
 		goto bad;
-	*ms = (long long)total;
-	if (*ms < total)
-		(*ms)++;
+	*ms = (total + 999999) / 1000000;
 	return 0;
 bad:
-	return fail("apply: --sync-period `%s': a duration over 0 and up to 24h, e.g. 30s or 1m30s",
+	return fail("apply: --sync-period `%s': a duration from 1s to 24h, e.g. 30s or 1m30s",
 		    arg);
 }
 

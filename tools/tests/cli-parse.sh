@@ -94,12 +94,14 @@ error "apply: --healthz-bind-address \`[::]:0': ADDR:PORT, e.g. 0.0.0.0:10256" \
 	apply -f - --healthz-bind-address '[::]:0'
 error "apply: --healthz-bind-address: \`node-1' is not an IP address" \
 	apply -f - --healthz-bind-address node-1:10256
-for d in 0 10 1x 0s 25h 1.5 -1s s 1m30; do
-	error "apply: --sync-period \`$d': a duration over 0 and up to 24h, e.g. 30s or 1m30s" \
+# Go's durations (time.ParseDuration), from kube-proxy's --min-sync-period
+# (1s) to a day.
+for d in 0 10 1x 0s 25h 1.5 -1s s 1m30 500ms 999999µs 1e3s 0x10s . 24h1ns; do
+	error "apply: --sync-period \`$d': a duration from 1s to 24h, e.g. 30s or 1m30s" \
 		apply -f - --sync-period "$d"
 done
-# Go durations it takes: the run goes on to the namespace, which is not there.
-for d in 1m30s 500ms 1.5h 2h22m 24h 1us 2µs; do
+# Those it takes: the run goes on to the namespace, which is not there.
+for d in 1m30s 1.5h 2h22m 24h 1s +2s 1000ms .5m 1.s 1000000us; do
 	run -n "$NONS" apply -f - --sync-period "$d"
 	[ "$rc" -eq 2 ] && [[ "$err" == "podnetctl: cannot open network namespace"* ]]
 	verdict "apply --sync-period $d: a duration" "got: $err (exit $rc)"
