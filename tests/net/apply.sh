@@ -326,6 +326,26 @@ pctl service del 10.96.1.1:80/tcp
 check "watch: ... the manual service deleted: applied at the next try, /healthz 200" \
 	busywait 20000 eval 'svc_jq 10.96.1.1:80/tcp ".owner == \"apply\"" >/dev/null &&
 	[[ "$(hz /healthz)" == "HTTP/1.1 200 OK"* ]]'
+# A Node change the kernel refuses (node8's pod prefix inside node7's) is
+# tried again too: in once node7's Node is deleted.
+# nodeobj TYPE NAME PODCIDR IP: a watch event of a host-gw Node.
+nodeobj() {
+	jq -cn --arg t "$1" --arg n "$2" --arg c "$3" --arg ip "$4" '{type: $t, object: {
+		apiVersion: "v1", kind: "Node", metadata: {name: $n,
+		annotations: {"flannel.alpha.coreos.com/backend-type": "host-gw"}},
+		spec: {podCIDR: $c, podCIDRs: [$c]},
+		status: {addresses: [{type: "InternalIP", address: $ip}]}}}'
+}
+node_names() { pctl -j node show | jq -c 'map(.name) | sort'; }
+nodeobj ADDED node7 10.99.0.0/24 198.51.100.7 >&7
+nodeobj ADDED node8 10.99.0.0/25 198.51.100.8 >&7
+check "watch: a Node refused (its pod prefix inside another's): /healthz 503, the other in" \
+	busywait 20000 eval '[ "$(node_names)" = "[\"node7\"]" ] &&
+	[[ "$(hz /healthz)" == "HTTP/1.1 503 "* ]]'
+nodeobj DELETED node7 10.99.0.0/24 198.51.100.7 >&7
+check "watch: ... the other's Node deleted: in at the next try, /healthz 200" \
+	busywait 20000 eval '[ "$(node_names)" = "[\"node8\"]" ] &&
+	[[ "$(hz /healthz)" == "HTTP/1.1 200 OK"* ]]'
 # A watch with sendInitialEvents ends the Services there are with a
 # bookmark marked k8s.io/initial-events-end: then the services apply made
 # whose Service it did not name go (those of the one-shot applies above).

@@ -477,8 +477,9 @@ static long long mono_ms(void)
 }
 
 /*
- * --watch: @service's change was applied (@ok) or is to be tried again.
- * The health server is told whether every change is in.
+ * --watch: the change of @service ("namespace/name"), or of the node of
+ * that name (no '/'), was applied (@ok) or is to be tried again. The
+ * health server is told whether every change is in.
  */
 static void retry_note(struct apply *a, const char *service, bool ok)
 {
@@ -1217,16 +1218,30 @@ static void retry_run(struct apply *a)
 	}
 	a->retry_at = 0;
 	for (i = 0; i < n; i++) {
-		/* Waited for its slices long enough: whole now. */
-		if (sliced_add(a, v[i]) < 0)
-			warn("%s", fail_msg());
-		converge(a, v[i]);	/* reports its errors, notes a retry */
+		if (!strchr(v[i], '/')) {
+			/* A node: as the Node objects say now. */
+			retry_note(a, v[i], !converge_nodes(a, v[i]));
+		} else {
+			/* Waited for its slices long enough: whole now. */
+			if (sliced_add(a, v[i]) < 0)
+				warn("%s", fail_msg());
+			converge(a, v[i]);	/* reports its errors, notes a retry */
+		}
 		free(v[i]);
 		hc_between(a->hc);
 	}
 	free(v);
 	if (a->nretry && !a->retry_at)	/* kept, but not tried: out of memory */
 		a->retry_at = mono_ms() + a->ac->sync_period;
+}
+
+/* --watch: a Node event's change; tried again if the kernel refuses it. */
+static void node_event(struct apply *a)
+{
+	int ret = converge_nodes(a, a->node_event);	/* reports its errors */
+
+	if (!a->ac->dry_run)
+		retry_note(a, a->node_event, !ret);
 }
 
 /* The poll() timeout: the health servers', or the next retry's if sooner. */
@@ -1344,12 +1359,12 @@ static int watch(struct apply *a)
 					warn("%s", fail_msg());
 				else if (service)
 					converge(a, service);	/* reports its errors */
+				else if (a->node_event)
+					node_event(a);
 				if (a->listed) {
 					a->listed = false;
 					prune(a);
 				}
-				else if (a->node_event)
-					converge_nodes(a, a->node_event);
 				/* This node leaving: load balancers are told. */
 				if (got >= 0 && a->node_event && a->ac->node_name &&
 				    !strcmp(a->node_event, a->ac->node_name))
