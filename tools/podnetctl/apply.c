@@ -89,14 +89,22 @@ struct apply_cmd {
  *	what they say
  * @node_event: --watch: the name of the node the last event was about
  * @hc: --watch: the services' health check servers (healthcheck.c)
- * @retry: --watch: the services whose last change was not applied
- *	("namespace/name", owned), tried again at @retry_at (ms, monotonic)
+ * @retry: --watch: the services and nodes whose last change was not
+ *	applied, each tried again one --sync-period after; @retry_at: the
+ *	first of those times (ms, monotonic), 0 if none
  * @listed: --watch: an input has sent every Service there is (the
  *	bookmark that ends a watch's initial events)
- * @sliced: --watch: tsearch() tree of the services ("namespace/name",
- *	owned) whose EndpointSlices the watch has seen, or has waited for
- *	one --sync-period
+ * @seen: --watch: tsearch() tree of the services ("namespace/name",
+ *	owned) whose Service the watch has had an event of, or has waited
+ *	for one --sync-period
+ * @sliced: the same for their EndpointSlices
  */
+struct retry {
+	char *name;		/* "namespace/name", or a node's (no '/') */
+	long long due;		/* ms, monotonic */
+	bool node;
+};
+
 struct apply {
 	struct ipc *ipc;
 	struct apply_cmd *ac;
@@ -109,11 +117,11 @@ struct apply {
 	bool nodes_seen;
 	char *node_event;
 	struct hc *hc;
-	char **retry;
+	struct retry *retry;
 	unsigned int nretry, retry_size;
 	long long retry_at;
 	bool listed;
-	void *sliced;
+	void *seen, *sliced;
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -476,22 +484,48 @@ static long long mono_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/*
- * --watch: the change of @service ("namespace/name"), or of the node of
- * that name (no '/'), was applied (@ok) or is to be tried again. The
- * health server is told whether every change is in.
- */
-static void retry_note(struct apply *a, const char *service, bool ok)
+/* The first time something on the list is due (0: nothing). */
+static void retry_next(struct apply *a)
 {
 	unsigned int i;
-	char **v;
 
-	for (i = 0; i < a->nretry && strcmp(a->retry[i], service); i++)
+	a->retry_at = 0;
+	for (i = 0; i < a->nretry; i++)
+		if (!a->retry_at || a->retry[i].due < a->retry_at)
+			a->retry_at = a->retry[i].due;
+}
+
+static bool retry_services(const struct apply *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nretry; i++)
+		if (!a->retry[i].node)
+			return true;
+	return false;
+}
+
+/*
+ * --watch: the change of service @name ("namespace/name"), or of the node
+ * of that name (@node), was applied (@ok), or is to be tried again one
+ * --sync-period from now. The health server is told whether every
+ * service's change is in (a node's is not kube-proxy's business: one bad
+ * Node object would make every node unhealthy).
+ */
+static void retry_note(struct apply *a, const char *name, bool node, bool ok)
+{
+	long long due = mono_ms() + a->ac->sync_period;
+	struct retry *v;
+	unsigned int i;
+
+	for (i = 0; i < a->nretry && strcmp(a->retry[i].name, name); i++)
 		;
 	if (ok && i < a->nretry) {
-		free(a->retry[i]);
+		free(a->retry[i].name);
 		a->retry[i] = a->retry[--a->nretry];
-	} else if (!ok && i == a->nretry) {
+	} else if (!ok && i < a->nretry) {
+		a->retry[i].due = due;
+	} else if (!ok) {
 		v = a->retry;
 		if (a->nretry == a->retry_size) {
 			v = realloc(a->retry, (a->retry_size * 2 + 8) * sizeof(*v));
@@ -501,19 +535,18 @@ static void retry_note(struct apply *a, const char *service, bool ok)
 			}
 		}
 		if (v)
-			a->retry[a->nretry] = strdup(service);
-		if (v && a->retry[a->nretry])
+			a->retry[a->nretry] = (struct retry){ strdup(name), due, node };
+		if (v && a->retry[a->nretry].name)
 			a->nretry++;
 		else
-			warn("out of memory: %s will not be tried again", service);
+			warn("out of memory: %s will not be tried again", name);
 	}
-	if (!a->nretry)
-		a->retry_at = 0;
-	else if (!a->retry_at)
-		a->retry_at = mono_ms() + a->ac->sync_period;
+	retry_next(a);
+	if (node)
+		return;
 	if (!ok)
 		hc_queued(a->hc);	/* unhealthy in time, even if not retried */
-	else if (!a->nretry)
+	else if (!retry_services(a))
 		hc_updated(a->hc);
 }
 
@@ -522,20 +555,31 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* --watch: the watch has seen @service's slices, or has waited for them. */
-static int sliced_add(struct apply *a, const char *service)
+/* --watch: @key into a tree of names (@a->seen, @a->sliced). */
+static int key_add(void **tree, const char *key)
 {
-	char *key, **slot;
+	char *k, **slot;
 
-	if (tfind(service, &a->sliced, name_cmp))
+	if (tfind(key, tree, name_cmp))
 		return 0;
-	key = strdup(service);
-	slot = key ? tsearch(key, &a->sliced, name_cmp) : NULL;
+	k = strdup(key);
+	slot = k ? tsearch(k, tree, name_cmp) : NULL;
 	if (!slot) {
-		free(key);
+		free(k);
 		return fail("out of memory");
 	}
 	return 0;
+}
+
+static void key_del(void **tree, const char *key)
+{
+	char **slot = tfind(key, tree, name_cmp), *k;
+
+	if (!slot)
+		return;
+	k = *slot;
+	tdelete(key, tree, name_cmp);
+	free(k);
 }
 
 /*
@@ -555,6 +599,8 @@ static int keep_eps(struct apply *a, struct svc_info *want, size_t nwant)
 		for (j = 0; j < (*have)->eps.n; j++)
 			if (ep_list_add(&want[i].eps, &(*have)->eps.v[j]) < 0)
 				return fail("out of memory");
+		/* In want's order, as diff() compares them. */
+		qsort(want[i].eps.v, want[i].eps.n, sizeof(*want[i].eps.v), ep_cmp);
 	}
 	return 0;
 }
@@ -568,11 +614,21 @@ static int converge(struct apply *a, const char *service)
 	struct kube_ports ports = { 0 };
 	struct svc_info *want = NULL;
 	struct kube_err err;
-	bool held = false;
+	bool watch = a->ac->watch && service, held = false;
 	unsigned int i;
 	size_t nwant;
 	int ret;
 
+	/*
+	 * --watch: an EndpointSlice of a Service the watch has not had yet
+	 * (it comes on another input) changes nothing until it comes, or
+	 * until one --sync-period has passed: the kernel keeps what it has.
+	 */
+	if (watch && !tfind(service, &a->seen, name_cmp)) {
+		if (!a->ac->dry_run)
+			retry_note(a, service, false, false);
+		return 0;
+	}
 	a->o.zone = zone_of(a);
 	if ((service ? kube_service_ports(&a->st, service, &a->o, &ports, &err) :
 		       kube_all_ports(&a->st, &a->o, &ports, &err)) < 0) {
@@ -584,22 +640,20 @@ static int converge(struct apply *a, const char *service)
 	nwant = ports.n;
 	if (ret < 0) {
 		kube_ports_free(&ports);
-		goto bad;
+		goto retry;
 	}
-	held = a->ac->watch && service &&
-	       !tfind(service, &a->sliced, name_cmp);
+	/* Its slices have not come: the endpoints the kernel has, meanwhile. */
+	held = watch && nwant && !tfind(service, &a->sliced, name_cmp);
 	if (held && keep_eps(a, want, nwant) < 0) {
 		kube_ports_free(&ports);
 		svcs_free(want, nwant);
-		goto err;
+		goto retry;
 	}
 	if (diff(a, service, want, nwant) < 0) {
 		kube_ports_free(&ports);
 		cmds_clear(a);
 		svcs_free(want, nwant);
-		if (a->ac->watch && service && !a->ac->dry_run)
-			retry_note(a, service, false);
-		goto err;
+		goto retry;
 	}
 	ret = 0;
 	if (a->ac->dry_run) {
@@ -616,8 +670,13 @@ static int converge(struct apply *a, const char *service)
 		ret = EXIT_FAILED;
 	}
 	/* Held: its slices, or one --sync-period, then it goes through whole. */
-	if (a->ac->watch && service && !a->ac->dry_run)
-		retry_note(a, service, !ret && !held);
+	if (watch && !a->ac->dry_run)
+		retry_note(a, service, false, !ret && !held);
+	/* Gone, and its ports with it: the watch forgets it. */
+	if (watch && !ret && !kube_store_has(&a->st, service)) {
+		key_del(&a->seen, service);
+		key_del(&a->sliced, service);
+	}
 	/* The objects' view, as kube-proxy's, whatever the kernel said. */
 	if (a->hc)
 		hc_sync(a->hc, service, &ports);
@@ -631,8 +690,12 @@ bad:
 	 * Objects podnet cannot take (more addresses than it has room
 	 * for): reported and skipped, as a bad event, not tried again.
 	 */
-	if (a->ac->watch && service && !a->ac->dry_run)
-		retry_note(a, service, true);
+	if (watch && !a->ac->dry_run)
+		retry_note(a, service, false, true);
+	goto err;
+retry:
+	if (watch && !a->ac->dry_run)
+		retry_note(a, service, false, false);
 err:
 	a->o.zone = NULL;
 	fprintf(stderr, PROG ": %s\n", fail_msg());
@@ -817,8 +880,8 @@ static int put(struct apply *a, enum kube_kind kind, void *obj, bool del,
 {
 	if (kube_store_put(&a->st, kind, obj, del, service) < 0)
 		return fail("out of memory");
-	if (a->ac->watch && kind == KUBE_SLICE && *service)
-		return sliced_add(a, *service);
+	if (a->ac->watch && *service)
+		return key_add(kind == KUBE_SLICE ? &a->sliced : &a->seen, *service);
 	return 0;
 }
 
@@ -1163,76 +1226,98 @@ static void prune(struct apply *a)
 		warn("out of memory: the services of deleted Services are kept");
 	else
 		qsort(k.v, k.n, sizeof(*k.v), str_cmp);
-	for (i = 0; i < k.n; i++) {
-		if (!k.nomem && (!i || strcmp(k.v[i], k.v[i - 1])) &&
-		    !kube_store_has(&a->st, k.v[i])) {
+	for (i = 0; i < k.n && !k.nomem; i++) {
+		if ((i && !strcmp(k.v[i], k.v[i - 1])) || kube_store_has(&a->st, k.v[i]))
+			continue;
+		/* Named as gone, by the list's end. */
+		if (key_add(&a->seen, k.v[i]) < 0)
+			warn("%s", fail_msg());
+		else
 			converge(a, k.v[i]);	/* reports its errors */
-			hc_between(a->hc);
-		}
-		free(k.v[i]);
+		hc_between(a->hc);
 	}
+	for (i = 0; i < k.n; i++)
+		free(k.v[i]);
 	free(k.v);
 }
 
 /*
- * --watch: the services whose change failed, once more, as the objects
- * say now and against the kernel's services as they are now (a service
- * apply did not make may have gone, or one it made changed by hand).
+ * --watch: the services and nodes whose change failed (or waited for
+ * their Service or slices) one --sync-period ago, once more, as the
+ * objects say now, and against the kernel's services as they are now (a
+ * service apply did not make may have gone, or one it made changed by
+ * hand).
  */
 static void retry_run(struct apply *a)
 {
 	void *applied = a->applied, *foreign = a->foreign;
-	unsigned int i, n = a->nretry;
-	char **v;
+	long long now = mono_ms();
+	struct retry *v;
+	unsigned int i, n = 0;
+	bool services = false;
 
+	v = malloc(a->nretry * sizeof(*v) + 1);
+	for (i = 0; v && i < a->nretry; i++) {
+		if (a->retry[i].due > now)
+			continue;
+		v[n] = a->retry[i];
+		v[n].name = strdup(a->retry[i].name);
+		if (!v[n].name)
+			break;
+		services |= !v[n++].node;
+	}
+	if (!v || i < a->nretry) {
+		warn("out of memory: what is to be tried again waits another --sync-period");
+		goto later;
+	}
 	a->applied = a->foreign = NULL;
-	if (load(a) < 0) {
+	if (services && load(a) < 0) {
 		warn("cannot read the services to try again: %s", fail_msg());
 		tdestroy(a->applied, info_free);
 		tdestroy(a->foreign, info_free);
 		a->applied = applied;
 		a->foreign = foreign;
-		a->retry_at = mono_ms() + a->ac->sync_period;
-		return;
+		goto later;
 	}
-	tdestroy(applied, info_free);
-	tdestroy(foreign, info_free);
+	if (services) {
+		tdestroy(applied, info_free);
+		tdestroy(foreign, info_free);
+	} else {
+		a->applied = applied;
+		a->foreign = foreign;
+	}
 	/*
 	 * The names stay on the list while the round goes: converge()
-	 * takes off those that go in (the health server told when the list
-	 * is empty, not before), and a new failure sets the next round.
+	 * takes off those that go in (the health server told when no
+	 * service is left, not before), and sets a failure's next try.
 	 */
-	v = malloc(n * sizeof(*v));
-	for (i = 0; v && i < n; i++) {
-		v[i] = strdup(a->retry[i]);
-		if (!v[i])
-			break;
-	}
-	if (!v || i < n) {
-		warn("out of memory: the services to try again wait another --sync-period");
-		while (v && i)
-			free(v[--i]);
-		free(v);
-		a->retry_at = mono_ms() + a->ac->sync_period;
-		return;
-	}
-	a->retry_at = 0;
 	for (i = 0; i < n; i++) {
-		if (!strchr(v[i], '/')) {
-			/* A node: as the Node objects say now. */
-			retry_note(a, v[i], !converge_nodes(a, v[i]));
+		if (v[i].node) {
+			/* As the Node objects say now. */
+			retry_note(a, v[i].name, true, !converge_nodes(a, v[i].name));
+		} else if (key_add(&a->seen, v[i].name) < 0 ||
+			   key_add(&a->sliced, v[i].name) < 0) {
+			warn("%s", fail_msg());
+			retry_note(a, v[i].name, false, false);
 		} else {
-			/* Waited for its slices long enough: whole now. */
-			if (sliced_add(a, v[i]) < 0)
-				warn("%s", fail_msg());
-			converge(a, v[i]);	/* reports its errors, notes a retry */
+			/* Waited for its Service and slices long enough. */
+			converge(a, v[i].name);	/* reports its errors, notes a retry */
 		}
-		free(v[i]);
 		hc_between(a->hc);
 	}
+	while (n)
+		free(v[--n].name);
 	free(v);
-	if (a->nretry && !a->retry_at)	/* kept, but not tried: out of memory */
-		a->retry_at = mono_ms() + a->ac->sync_period;
+	retry_next(a);
+	return;
+later:
+	while (n)
+		free(v[--n].name);
+	free(v);
+	for (i = 0; i < a->nretry; i++)
+		if (a->retry[i].due <= now)
+			a->retry[i].due = now + a->ac->sync_period;
+	retry_next(a);
 }
 
 /* --watch: a Node event's change; tried again if the kernel refuses it. */
@@ -1241,7 +1326,7 @@ static void node_event(struct apply *a)
 	int ret = converge_nodes(a, a->node_event);	/* reports its errors */
 
 	if (!a->ac->dry_run)
-		retry_note(a, a->node_event, !ret);
+		retry_note(a, a->node_event, true, !ret);
 }
 
 /* The poll() timeout: the health servers', or the next retry's if sooner. */
@@ -1394,13 +1479,14 @@ out:
 	a->hc = NULL;
 	while (a->nretry) {
 		a->nretry--;
-		warn("%s: its last change was never applied", a->retry[a->nretry]);
-		free(a->retry[a->nretry]);
+		warn("%s: its last change was never applied", a->retry[a->nretry].name);
+		free(a->retry[a->nretry].name);
 	}
 	free(a->retry);
 	a->retry = NULL;
+	tdestroy(a->seen, free);
 	tdestroy(a->sliced, free);
-	a->sliced = NULL;
+	a->seen = a->sliced = NULL;
 	return ret;
 }
 
