@@ -44,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 
@@ -475,14 +474,6 @@ static void cmds_clear(struct apply *a)
 }
 
 static const char *zone_of(const struct apply *a);
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* The first time something on the list is due (0: nothing). */
 static void retry_next(struct apply *a)
@@ -1270,21 +1261,18 @@ static void retry_run(struct apply *a)
 		warn("out of memory: what is to be tried again waits another --sync-period");
 		goto later;
 	}
-	a->applied = a->foreign = NULL;
-	if (services && load(a) < 0) {
-		warn("cannot read the services to try again: %s", fail_msg());
-		tdestroy(a->applied, info_free);
-		tdestroy(a->foreign, info_free);
-		a->applied = applied;
-		a->foreign = foreign;
-		goto later;
-	}
 	if (services) {
+		a->applied = a->foreign = NULL;
+		if (load(a) < 0) {
+			warn("cannot read the services to try again: %s", fail_msg());
+			tdestroy(a->applied, info_free);
+			tdestroy(a->foreign, info_free);
+			a->applied = applied;
+			a->foreign = foreign;
+			goto later;
+		}
 		tdestroy(applied, info_free);
 		tdestroy(foreign, info_free);
-	} else {
-		a->applied = applied;
-		a->foreign = foreign;
 	}
 	/*
 	 * The names stay on the list while the round goes: converge()

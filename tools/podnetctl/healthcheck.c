@@ -15,9 +15,10 @@
  * blocking the watch loop: the kernel hands a connection over once it has
  * data (TCP_DEFER_ACCEPT), it is answered once its request's header has
  * come, and closed unanswered after HC_TIMEOUT_MS, or when HC_MAX_CONNS
- * others wait and it is the oldest. A port that cannot be listened on is tried again every
- * HC_RETRY_MS, and a listener whose accept() fails for want of memory or
- * descriptors rests as long, instead of waking the loop at once again.
+ * others wait and it is the oldest. A port that cannot be listened on is
+ * tried again every HC_RETRY_MS, and a listener whose accept() fails for
+ * want of memory or descriptors rests as long, instead of waking the loop
+ * at once again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,7 +79,7 @@ struct hc {
 	bool narrowed;
 };
 
-static long long now_ms(void)
+long long mono_ms(void)
 {
 	struct timespec ts;
 
@@ -242,7 +243,7 @@ void hc_health_timeout(struct hc *hc, long long ms)
 void hc_queued(struct hc *hc)
 {
 	if (hc && !hc->pending)
-		hc->pending = now_ms() ?: 1;
+		hc->pending = mono_ms() ?: 1;
 }
 
 void hc_updated(struct hc *hc)
@@ -259,7 +260,7 @@ void hc_updated(struct hc *hc)
  */
 static bool proxy_healthy(const struct hc *hc)
 {
-	return !hc->pending || now_ms() - hc->pending < hc->health_timeout;
+	return !hc->pending || mono_ms() - hc->pending < hc->health_timeout;
 }
 
 static bool addr_seen(const struct kube_addr *v, unsigned int n,
@@ -401,7 +402,7 @@ unsigned int hc_nfds(const struct hc *hc)
 
 unsigned int hc_pollfds(const struct hc *hc, struct pollfd *pfd)
 {
-	long long now = now_ms();
+	long long now = mono_ms();
 	unsigned int i, n = 0;
 
 	for (i = 0; i < hc->n; i++) {
@@ -425,7 +426,7 @@ static void first(long long *at, long long t)
 
 int hc_timeout(const struct hc *hc)
 {
-	long long at = -1, now = now_ms();
+	long long at = -1, now = mono_ms();
 	unsigned int i;
 
 	for (i = 0; i < hc->nconn; i++)
@@ -465,7 +466,7 @@ static void accept_all(struct hc *hc, struct hc_server *s)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				s->rest = now_ms() + HC_RETRY_MS;
+				s->rest = mono_ms() + HC_RETRY_MS;
 			return;
 		}
 		c = malloc(sizeof(*c));
@@ -476,7 +477,7 @@ static void accept_all(struct hc *hc, struct hc_server *s)
 		c->fd = fd;
 		c->port = s->port;
 		c->got = 0;
-		c->deadline = now_ms() + HC_TIMEOUT_MS;
+		c->deadline = mono_ms() + HC_TIMEOUT_MS;
 		/* Its request has come with it, as a rule (TCP_DEFER_ACCEPT). */
 		if (conn_read(hc, c)) {
 			close(fd);
@@ -569,7 +570,7 @@ static void go_time(char *buf, size_t size, const struct timespec *ts)
 static void answer_proxy(const struct hc *hc, int fd, const char *req)
 {
 	const char *path = strchr(req, ' ');
-	bool healthy = proxy_healthy(hc);
+	bool healthy = proxy_healthy(hc), healthz;
 	char body[256], now[64], last[64];
 	const char *status = "200 OK";
 	struct timespec ts;
@@ -579,18 +580,17 @@ static void answer_proxy(const struct hc *hc, int fd, const char *req)
 	len = strcspn(path, " ?\r\n");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	go_time(now, sizeof(now), &ts);
-	if (len == 8 && !strncmp(path, "/healthz", 8)) {
+	healthz = len == 8 && !strncmp(path, "/healthz", 8);
+	if (healthz)
 		healthy &= hc->eligible;
-		if (!healthy)
-			status = "503 Service Unavailable";
-		go_time(last, sizeof(last), healthy ? &ts : &hc->updated);
+	if (!healthy)
+		status = "503 Service Unavailable";
+	go_time(last, sizeof(last), healthy ? &ts : &hc->updated);
+	if (healthz) {
 		snprintf(body, sizeof(body),
 			 "{\"lastUpdated\": \"%s\",\"currentTime\": \"%s\", \"nodeEligible\": %s}",
 			 last, now, hc->eligible ? "true" : "false");
 	} else if (len == 6 && !strncmp(path, "/livez", 6)) {
-		if (!healthy)
-			status = "503 Service Unavailable";
-		go_time(last, sizeof(last), healthy ? &ts : &hc->updated);
 		snprintf(body, sizeof(body), "{\"lastUpdated\": \"%s\",\"currentTime\": \"%s\"}",
 			 last, now);
 	} else {
@@ -636,7 +636,7 @@ static bool conn_read(struct hc *hc, struct hc_conn *c)
 
 void hc_serve(struct hc *hc, const struct pollfd *pfd, unsigned int n)
 {
-	long long now = now_ms();
+	long long now = mono_ms();
 	unsigned int i, j;
 
 	hc->served = now;
@@ -675,7 +675,7 @@ void hc_between(struct hc *hc)
 	struct pollfd *pfd;
 	unsigned int n;
 
-	if (!hc || now_ms() - hc->served < HC_BETWEEN_MS)
+	if (!hc || mono_ms() - hc->served < HC_BETWEEN_MS)
 		return;
 	pfd = calloc(hc_nfds(hc) + 1, sizeof(*pfd));
 	if (!pfd)

@@ -16,6 +16,9 @@
 
 struct hc;
 
+/* CLOCK_MONOTONIC in ms: the clock of the servers' times and timeouts. */
+long long mono_ms(void);
+
 struct hc *hc_new(void);
 void hc_free(struct hc *hc);
 /*
