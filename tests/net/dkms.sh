@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podnet-vm: module=unloaded host-prepare
+# podnet-vm: module=unloaded host-prepare kernel=debian
 #
 # DKMS packaging, on Debian's kernel only. The host runs this script with
 # --host-prepare first (tests/vm/run, "host-prepare" above): "make

@@ -40,7 +40,7 @@ TAP_T=${EPOCHREALTIME/./} # when the last result was printed (us)
 NS_LIST=()
 
 : "${PODNET_REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-: "${PODNET_KO:=$PODNET_REPO/.build/$(uname -r)/podnet.ko}"
+: "${PODNET_KO:=$PODNET_REPO/podnet.ko}" # (make's, outside tests/vm/run)
 
 log() { echo "# $*"; }
 
