@@ -48,6 +48,8 @@ int kube_addr_parse(const char *s, struct kube_addr *a);
 int kube_prefix_parse(const char *s, struct kube_prefix *p);
 bool kube_prefix_has(const struct kube_prefix *p, const struct kube_addr *a);
 bool kube_addr_equal(const struct kube_addr *a, const struct kube_addr *b);
+/* An IPv6 link-local address (fe80::/10). */
+bool kube_addr_linklocal(const struct kube_addr *a);
 
 /* The node's view: kube-proxy's flags. */
 struct kube_opts {

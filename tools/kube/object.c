@@ -117,6 +117,16 @@ bool kube_addr_equal(const struct kube_addr *a, const struct kube_addr *b)
 	return a->family == b->family && !memcmp(a->b, b->b, 16);
 }
 
+bool kube_addr_linklocal(const struct kube_addr *a)
+{
+	struct in6_addr x;
+
+	if (a->family != AF_INET6)
+		return false;
+	memcpy(&x, a->b, sizeof(x));
+	return IN6_IS_ADDR_LINKLOCAL(&x);
+}
+
 int kube_bad(struct ctx *c, const char *field, const char *fmt, ...)
 {
 	char what[300], path[128];

@@ -357,11 +357,19 @@ static int push(struct apply *a, enum svc_op op, const struct svc_info *svc,
 }
 
 /* @svc's name is that of a port of service @service ("namespace/name"). */
+/* The length of the Service's key ("namespace/name") in a service's name. */
+static size_t key_len(const char *name)
+{
+	const char *colon = strrchr(name, ':');
+
+	return colon ? colon - name : 0;
+}
+
 static bool of_service(const struct svc_info *svc, const char *service)
 {
 	size_t n = strlen(service);
 
-	return !strncmp(svc->name, service, n) && svc->name[n] == ':';
+	return key_len(svc->name) == n && !strncmp(svc->name, service, n);
 }
 
 struct stale_walk {
@@ -1155,8 +1163,7 @@ static void hc_narrow(struct apply *a)
 			family |= p[j].addr.family == ip->family;
 			has |= kube_prefix_has(&p[j], ip);
 		}
-		if (!family && ip->family == AF_INET6 && ip->b[0] == 0xfe &&
-		    (ip->b[1] & 0xc0) == 0x80)
+		if (!family && kube_addr_linklocal(ip))
 			continue;
 		for (j = 0; j < n && !kube_addr_equal(&in[j], ip); j++)
 			;
@@ -1175,11 +1182,11 @@ struct keys {
 static void applied_key(const void *node, VISIT which, void *arg)
 {
 	const struct svc_info *svc = *(const struct svc_info *const *)node;
-	const char *colon = strrchr(svc->name, ':');
+	size_t n = key_len(svc->name);
 	struct keys *k = arg;
 	char **v;
 
-	if ((which != postorder && which != leaf) || !colon || k->nomem)
+	if ((which != postorder && which != leaf) || !n || k->nomem)
 		return;
 	if (k->n == k->size) {
 		v = realloc(k->v, (k->size * 2 + 16) * sizeof(*v));
@@ -1190,7 +1197,7 @@ static void applied_key(const void *node, VISIT which, void *arg)
 		k->v = v;
 		k->size = k->size * 2 + 16;
 	}
-	k->v[k->n] = strndup(svc->name, colon - svc->name);
+	k->v[k->n] = strndup(svc->name, n);
 	if (k->v[k->n])
 		k->n++;
 	else
