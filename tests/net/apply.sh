@@ -347,16 +347,29 @@ nodeobj DELETED node7 10.99.0.0/24 198.51.100.7 >&7
 check "watch: ... the other's Node deleted: in at the next try, /healthz 200" \
 	busywait 20000 eval '[ "$(node_names)" = "[\"node8\"]" ] &&
 	[[ "$(hz /healthz)" == "HTTP/1.1 200 OK"* ]]'
+# A Node watch's bookmark marked k8s.io/initial-events-end: the nodes
+# whose Node it did not name go (node9, added by hand), not one whose
+# Node's only event it refused (node10's: an address that is none).
+printf '%s\n' "node add node9 ip 198.51.100.9 podcidr 10.99.9.0/24 encap none" \
+	"node add node10 ip 198.51.100.10 podcidr 10.99.10.0/24 encap none" | pctl -b -
+nodeobj ADDED node10 10.99.10.0/24 198.51.100.999 >&7
+echo '{"type": "BOOKMARK", "object": {"kind": "Node", "apiVersion": "v1", "metadata":
+	{"resourceVersion": "1001", "annotations": {"k8s.io/initial-events-end": "true"}}}}' >&7
+check "watch: a Node bookmark marked initial-events-end: a node no Node named removed, a refused Node's kept" \
+	busywait 20000 eval '[ "$(node_names)" = "[\"node10\",\"node8\"]" ]'
 # A watch with sendInitialEvents ends the Services there are with a
 # bookmark marked k8s.io/initial-events-end: then the services apply made
-# whose Service it did not name go (those of the one-shot applies above).
+# whose Service it did not name go (those of the one-shot applies above),
+# but not those of a Service whose event it refused (aff's, kept as they
+# were).
 apply_names() { pctl -j service show | jq -c '[.[] | select(.owner == "apply") | .name] | unique'; }
 check "watch: before an initial-events-end bookmark, apply's services of Services it did not name" \
-	eval '[ "$(apply_names | jq length)" -gt 2 ]'
+	eval '[ "$(apply_names | jq length)" -gt 3 ]'
+event ADDED 'svc($cip; "aff"; "10.96.0.80") | .spec.ports[0].port = "x"' >&7
 echo '{"type": "BOOKMARK", "object": {"kind": "Service", "apiVersion": "v1", "metadata":
 	{"resourceVersion": "1000", "annotations": {"k8s.io/initial-events-end": "true"}}}}' >&7
-check "watch: ... after it, only those of the Services it named" busywait 20000 \
-	eval '[ "$(apply_names)" = "[\"default/clash:http\",\"default/w:http\"]" ]'
+check "watch: ... after it, only those of the Services it named, and of the one it refused" busywait 20000 \
+	eval '[ "$(apply_names)" = "[\"default/aff:http\",\"default/clash:http\",\"default/w:http\"]" ]'
 exec 7>&-
 check "watch: the end of the input ends it, exit 0" \
 	eval 'busywait 20000 exited $WATCH && wait $WATCH'

@@ -26,6 +26,12 @@
 
 struct kube_err {
 	char msg[512];
+	/*
+	 * kube_object_parse(), kube_node_parse(): the key of a Service
+	 * ("namespace/name") or a Node (its name) refused once its metadata
+	 * was read, else "".
+	 */
+	char key[300];
 };
 
 int kube_fail(struct kube_err *err, const char *fmt, ...)

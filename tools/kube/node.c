@@ -212,9 +212,8 @@ static int node_leaving(struct ctx *c, const cJSON *meta, const cJSON *spec,
 	return 0;
 }
 
-int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *err)
+static int node_parse(struct ctx *c, const cJSON *obj, struct kube_node **node)
 {
-	struct ctx c = { .kind = "Node", .err = err };
 	const cJSON *v, *meta, *spec, *labels;
 	const char *name, *zone = NULL;
 	struct kube_node *n;
@@ -226,40 +225,52 @@ int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *
 	v = kube_member(obj, "apiVersion");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "v1"))
 		return 1;
-	snprintf(c.key, sizeof(c.key), "?");
-	if (kube_get_node(&c, obj, "metadata", "metadata", false, &meta) < 0)
+	if (kube_get_node(c, obj, "metadata", "metadata", false, &meta) < 0)
 		return -1;
 	if (!meta)
-		return kube_bad(&c, "metadata", "missing");
-	if (kube_get_str(&c, meta, "name", "metadata.name", &name) < 0)
+		return kube_bad(c, "metadata", "missing");
+	if (kube_get_str(c, meta, "name", "metadata.name", &name) < 0)
 		return -1;
 	if (!name)
-		return kube_bad(&c, "metadata.name", "missing");
-	snprintf(c.key, sizeof(c.key), "%s", name);
+		return kube_bad(c, "metadata.name", "missing");
+	snprintf(c->key, sizeof(c->key), "%s", name);
 	n = calloc(1, sizeof(*n));
 	if (!n || !(n->name = strdup(name))) {
 		kube_node_free(n);
-		return kube_fail(err, "out of memory");
+		return kube_fail(c->err, "out of memory");
 	}
 	n->encap = -1;
 	/* The zone kube-proxy takes its topology from (topologyLabels). */
-	if (kube_get_node(&c, meta, "labels", "metadata.labels", false, &labels) < 0 ||
-	    (labels && kube_get_str(&c, labels, "topology.kubernetes.io/zone",
+	if (kube_get_node(c, meta, "labels", "metadata.labels", false, &labels) < 0 ||
+	    (labels && kube_get_str(c, labels, "topology.kubernetes.io/zone",
 				    "metadata.labels[topology.kubernetes.io/zone]", &zone) < 0)) {
 		kube_node_free(n);
 		return -1;
 	}
 	if (zone && !(n->zone = strdup(zone))) {
 		kube_node_free(n);
-		return kube_fail(err, "out of memory");
+		return kube_fail(c->err, "out of memory");
 	}
-	if (kube_get_node(&c, obj, "spec", "spec", false, &spec) < 0 ||
-	    (spec && node_cidrs(&c, spec, n) < 0) ||
-	    node_addrs(&c, obj, n) < 0 || node_flannel(&c, obj, n) < 0 ||
-	    node_leaving(&c, meta, spec, n) < 0) {
+	if (kube_get_node(c, obj, "spec", "spec", false, &spec) < 0 ||
+	    (spec && node_cidrs(c, spec, n) < 0) ||
+	    node_addrs(c, obj, n) < 0 || node_flannel(c, obj, n) < 0 ||
+	    node_leaving(c, meta, spec, n) < 0) {
 		kube_node_free(n);
 		return -1;
 	}
 	*node = n;
 	return 0;
+}
+
+int kube_node_parse(const cJSON *obj, struct kube_node **node, struct kube_err *err)
+{
+	struct ctx c = { .kind = "Node", .err = err };
+	int ret;
+
+	err->key[0] = '\0';
+	snprintf(c.key, sizeof(c.key), "?");
+	ret = node_parse(&c, obj, node);
+	if (ret < 0 && strcmp(c.key, "?"))
+		snprintf(err->key, sizeof(err->key), "%s", c.key);
+	return ret;
 }

@@ -753,6 +753,7 @@ int kube_object_parse(const cJSON *obj, enum kube_kind *kind,
 
 	*svc = NULL;
 	*slice = NULL;
+	err->key[0] = '\0';
 	if (!cJSON_IsObject(obj))
 		return kube_fail(err, "a value that is not a JSON object");
 	v = kube_member(obj, "kind");
@@ -770,6 +771,8 @@ int kube_object_parse(const cJSON *obj, enum kube_kind *kind,
 		if (service_parse(&c, obj, *svc) < 0) {
 			kube_service_free(*svc);
 			*svc = NULL;
+			if (strcmp(c.key, "?"))
+				snprintf(err->key, sizeof(err->key), "%s", c.key);
 			return -1;
 		}
 		return 0;

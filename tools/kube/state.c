@@ -383,7 +383,8 @@ static int port_eps(const struct svc_slices *ss, const struct kube_svc_port *sp,
 	}
 	free(c);
 	kp->neps = out;
-	qsort(kp->eps, kp->neps, sizeof(*kp->eps), ep_cmp);
+	if (out)
+		qsort(kp->eps, kp->neps, sizeof(*kp->eps), ep_cmp);
 	return 0;
 }
 

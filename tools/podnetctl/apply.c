@@ -26,7 +26,9 @@
  * change has waited twice that. A watch that starts with the Services
  * there are (the API server's sendInitialEvents) ends them with a bookmark
  * marked k8s.io/initial-events-end: then the services apply made whose
- * Service was not among them are deleted. A Service whose EndpointSlices
+ * Service was not among them are deleted (not those of a Service whose
+ * last event was refused: they stay as they were), and so are, after a
+ * Node watch's, the nodes whose Node was not. A Service whose EndpointSlices
  * the watch has not seen yet (they come on another input, or have not
  * come yet) keeps the endpoints the kernel has for its ports until they
  * come or one --sync-period has passed, as kube-proxy does not sync before
@@ -119,8 +121,9 @@ struct apply {
 	struct retry *retry;
 	unsigned int nretry, retry_size;
 	long long retry_at;
-	bool listed;
+	bool listed, nodes_listed;	/* an initial-events-end bookmark */
 	void *seen, *sliced;
+	void *refused;		/* Services whose last event was refused */
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -204,7 +207,8 @@ static int port_to_svc(const struct kube_port *kp, struct svc_info *svc)
 		ep->flags = kp->eps[i].flags;
 	}
 	svc->eps.n = kp->neps;
-	qsort(svc->eps.v, svc->eps.n, sizeof(*svc->eps.v), ep_cmp);
+	if (svc->eps.n)		/* (v is NULL without endpoints) */
+		qsort(svc->eps.v, svc->eps.n, sizeof(*svc->eps.v), ep_cmp);
 	return 0;
 }
 
@@ -287,7 +291,8 @@ static bool eps_equal(struct svc_info *have, const struct svc_info *want)
 
 	if (have->eps.n != want->eps.n)
 		return false;
-	qsort(have->eps.v, have->eps.n, sizeof(*have->eps.v), ep_cmp);
+	if (have->eps.n)
+		qsort(have->eps.v, have->eps.n, sizeof(*have->eps.v), ep_cmp);
 	for (i = 0; i < want->eps.n; i++) {
 		const struct ep *a = &have->eps.v[i], *b = &want->eps.v[i];
 
@@ -759,10 +764,17 @@ static int take_node(struct apply *a, const cJSON *v, bool del)
 	struct kube_err err;
 	int ret = kube_node_parse(v, &n, &err);
 
+	/* A Node refused, as a Service: see take(). */
+	if (ret < 0 && a->ac->watch && err.key[0] && del)
+		key_del(&a->refused, err.key);
+	else if (ret < 0 && a->ac->watch && err.key[0])
+		key_add(&a->refused, err.key);	/* (out of memory: pruned) */
 	if (ret < 0)
 		return fail("%s", err.msg);
 	if (ret > 0)
 		return 0;	/* another kind */
+	if (a->ac->watch)
+		key_del(&a->refused, n->name);
 	a->nodes_seen = true;
 	free(a->node_event);
 	a->node_event = strdup(n->name);
@@ -879,9 +891,11 @@ static int put(struct apply *a, enum kube_kind kind, void *obj, bool del,
 {
 	if (kube_store_put(&a->st, kind, obj, del, service) < 0)
 		return fail("out of memory");
-	if (a->ac->watch && *service)
-		return key_add(kind == KUBE_SLICE ? &a->sliced : &a->seen, *service);
-	return 0;
+	if (!a->ac->watch || !*service)
+		return 0;
+	if (kind == KUBE_SERVICE)
+		key_del(&a->refused, *service);
+	return key_add(kind == KUBE_SLICE ? &a->sliced : &a->seen, *service);
 }
 
 /*
@@ -924,6 +938,7 @@ static int take(struct apply *a, const cJSON *v, const char *name,
 			return fail("%s: value %u: watch event without a type", name, value);
 		if (!strcmp(type->valuestring, "BOOKMARK")) {
 			a->listed |= initial_events_end(obj, "Service");
+			a->nodes_listed |= initial_events_end(obj, "Node");
 			return 0;
 		}
 		if (!strcmp(type->valuestring, "ERROR"))
@@ -940,6 +955,14 @@ static int take(struct apply *a, const cJSON *v, const char *name,
 		v = obj;
 	}
 	ret = kube_object_parse(v, &kind, &svc, &slice, &err);
+	/*
+	 * A Service refused keeps what apply made of it before, from
+	 * prune() too, until an event of it is taken or refused as deleted.
+	 */
+	if (ret < 0 && a->ac->watch && err.key[0] && del)
+		key_del(&a->refused, err.key);
+	else if (ret < 0 && a->ac->watch && err.key[0])
+		key_add(&a->refused, err.key);	/* (out of memory: pruned) */
 	if (ret < 0)
 		return fail("%s", err.msg);
 	if (ret > 0)
@@ -1222,10 +1245,11 @@ static void prune(struct apply *a)
 	twalk_r(a->applied, applied_key, &k);
 	if (k.nomem)
 		warn("out of memory: the services of deleted Services are kept");
-	else
+	else if (k.n)
 		qsort(k.v, k.n, sizeof(*k.v), str_cmp);
 	for (i = 0; i < k.n && !k.nomem; i++) {
-		if ((i && !strcmp(k.v[i], k.v[i - 1])) || kube_store_has(&a->st, k.v[i]))
+		if ((i && !strcmp(k.v[i], k.v[i - 1])) || kube_store_has(&a->st, k.v[i]) ||
+		    tfind(k.v[i], &a->refused, name_cmp))
 			continue;
 		/* Named as gone, by the list's end. */
 		if (key_add(&a->seen, k.v[i]) < 0)
@@ -1322,6 +1346,36 @@ static void node_event(struct apply *a)
 
 	if (!a->ac->dry_run)
 		retry_note(a, a->node_event, true, !ret);
+}
+
+/*
+ * --watch, once an input has sent every Node there is: the kernel's nodes
+ * whose Node was not among them go (deleted while no watch was there to
+ * tell), but not one whose Node's last event was refused.
+ */
+static void prune_nodes(struct apply *a)
+{
+	struct obj_list l = { .type = &node_type };
+	struct kube_node key = { 0 };
+	const struct pn_node *have;
+	size_t j;
+	int ret;
+
+	if (obj_dump(a->ipc, &l, NULL, NULL) < 0) {
+		warn("%s", fail_msg());
+		return;
+	}
+	for (j = 0; j < l.n; j++) {
+		have = obj_at(&l, j);
+		key.name = (char *)have->name;
+		if (tfind(&key, &a->nodes, node_cmp) || tfind(have->name, &a->refused, name_cmp))
+			continue;
+		ret = converge_nodes(a, have->name);	/* reports its errors */
+		if (!a->ac->dry_run)
+			retry_note(a, have->name, true, !ret);
+		hc_between(a->hc);
+	}
+	obj_list_free(&l);
 }
 
 /* The poll() timeout: the health servers', or the next retry's if sooner. */
@@ -1445,6 +1499,10 @@ static int watch(struct apply *a)
 					a->listed = false;
 					prune(a);
 				}
+				if (a->nodes_listed) {
+					a->nodes_listed = false;
+					prune_nodes(a);
+				}
 				/* This node leaving: load balancers are told. */
 				if (got >= 0 && a->node_event && a->ac->node_name &&
 				    !strcmp(a->node_event, a->ac->node_name))
@@ -1481,7 +1539,8 @@ out:
 	a->retry = NULL;
 	tdestroy(a->seen, free);
 	tdestroy(a->sliced, free);
-	a->seen = a->sliced = NULL;
+	tdestroy(a->refused, free);
+	a->seen = a->sliced = a->refused = NULL;
 	return ret;
 }
 
