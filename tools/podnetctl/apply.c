@@ -123,7 +123,7 @@ struct apply {
 	long long retry_at;
 	bool listed, nodes_listed;	/* an initial-events-end bookmark */
 	void *seen, *sliced;
-	void *refused;		/* Services whose last event was refused */
+	void *refused;		/* Services and Nodes whose last event was refused */
 };
 
 static int key_cmp(const void *a, const void *b)
@@ -361,7 +361,6 @@ static int push(struct apply *a, enum svc_op op, const struct svc_info *svc,
 	return svc_cmd_track(sc);
 }
 
-/* @svc's name is that of a port of service @service ("namespace/name"). */
 /* The length of the Service's key ("namespace/name") in a service's name. */
 static size_t key_len(const char *name)
 {
@@ -370,6 +369,7 @@ static size_t key_len(const char *name)
 	return colon ? colon - name : 0;
 }
 
+/* @svc's name is that of a port of service @service ("namespace/name"). */
 static bool of_service(const struct svc_info *svc, const char *service)
 {
 	size_t n = strlen(service);
@@ -559,7 +559,7 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* --watch: @key into a tree of names (@a->seen, @a->sliced). */
+/* --watch: @key into a tree of names (@a->seen, @a->sliced, @a->refused). */
 static int key_add(void **tree, const char *key)
 {
 	char *k, **slot;
@@ -584,6 +584,22 @@ static void key_del(void **tree, const char *key)
 	k = *slot;
 	tdelete(key, tree, name_cmp);
 	free(k);
+}
+
+/*
+ * --watch: an object refused by its parser (@err), as an event of @del.
+ * A Service or a Node refused keeps what apply made of it before, from
+ * prune() and prune_nodes() too, until an event of it is taken or one is
+ * refused as deleted.
+ */
+static void refused_note(struct apply *a, const struct kube_err *err, bool del)
+{
+	if (!a->ac->watch || !err->key[0])
+		return;
+	if (del)
+		key_del(&a->refused, err->key);
+	else
+		key_add(&a->refused, err->key);	/* (out of memory: pruned) */
 }
 
 /*
@@ -764,13 +780,10 @@ static int take_node(struct apply *a, const cJSON *v, bool del)
 	struct kube_err err;
 	int ret = kube_node_parse(v, &n, &err);
 
-	/* A Node refused, as a Service: see take(). */
-	if (ret < 0 && a->ac->watch && err.key[0] && del)
-		key_del(&a->refused, err.key);
-	else if (ret < 0 && a->ac->watch && err.key[0])
-		key_add(&a->refused, err.key);	/* (out of memory: pruned) */
-	if (ret < 0)
+	if (ret < 0) {
+		refused_note(a, &err, del);
 		return fail("%s", err.msg);
+	}
 	if (ret > 0)
 		return 0;	/* another kind */
 	if (a->ac->watch)
@@ -955,16 +968,10 @@ static int take(struct apply *a, const cJSON *v, const char *name,
 		v = obj;
 	}
 	ret = kube_object_parse(v, &kind, &svc, &slice, &err);
-	/*
-	 * A Service refused keeps what apply made of it before, from
-	 * prune() too, until an event of it is taken or refused as deleted.
-	 */
-	if (ret < 0 && a->ac->watch && err.key[0] && del)
-		key_del(&a->refused, err.key);
-	else if (ret < 0 && a->ac->watch && err.key[0])
-		key_add(&a->refused, err.key);	/* (out of memory: pruned) */
-	if (ret < 0)
+	if (ret < 0) {
+		refused_note(a, &err, del);
 		return fail("%s", err.msg);
+	}
 	if (ret > 0)
 		return take_node(a, v, del);
 	return put(a, kind, kind == KUBE_SERVICE ? (void *)svc : (void *)slice, del, service);
