@@ -150,6 +150,35 @@ _gen_awk_lib='
 function vip(i) { return sprintf("10.96.%d.%d", int(i / 256), i % 256) }
 function neps(i) { return i == N ? T : 2 }
 function ep(j) { return j == 0 ? E1 : (j == 1 ? E2 : E3) }
+function kp_hash(x,    h, k) {
+	for (k = 0; k < 8; k++) {
+		h = h substr("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", x % 32 + 1, 1)
+		x = int(x / 32)
+	}
+	return h
+}
+function kp_svc(i) { return "service-" kp_hash((i * 2654435761) % 4294967296) "-bench/svc-" i "/tcp/http" }
+function kp_ep(i, j) {
+	return "endpoint-" kp_hash(((4 * i + j) * 2246822519 + 374761393) % 4294967296) \
+		"-bench/svc-" i "/tcp/http__" ep(j) "/" P
+}
+# service i in a kube-proxy transaction: its chains added and flushed
+# (ensureChain()), then, after its map elements, its rules
+function kp_chains(t, i, n,    j) {
+	for (j = 0; j < n; j++)
+		printf "add chain %s %s\nflush chain %s %s\n", t, kp_ep(i, j), t, kp_ep(i, j)
+	printf "add chain %s %s\nflush chain %s %s\n", t, kp_svc(i), t, kp_svc(i)
+}
+function kp_rules(t, i, n,    j, m) {
+	m = ""
+	for (j = 0; j < n; j++)
+		m = m (j ? " , " : "") j " : goto " kp_ep(i, j)
+	printf "add rule %s %s numgen random mod %d vmap { %s }\n", t, kp_svc(i), n, m
+	for (j = 0; j < n; j++) {
+		printf "add rule %s %s ip saddr %s jump mark-for-masquerade\n", t, kp_ep(i, j), ep(j)
+		printf "add rule %s %s meta l4proto tcp dnat to %s:%d\n", t, kp_ep(i, j), ep(j), P
+	}
+}
 '
 _gen() { # N TARGET_EPS AWK-PROGRAM
 	awk -v N="$1" -v T="$2" -v E1=$EP1 -v E2=$EP2 -v E3=$EP3 -v P=$EP_PORT \
@@ -174,15 +203,22 @@ gen_podnet() {
 }
 
 # gen_iptables N [TARGET_EPS] [STALE]: the nat table as kube-proxy's iptables
-# mode writes it for iptables-restore --noflush: every KUBE-* chain declared
-# (which flushes it), one KUBE-SERVICES rule per service, a KUBE-SVC chain
-# spreading with -m statistic, a KUBE-SEP chain per endpoint doing the DNAT.
-# STALE=1: also delete the target's third KUBE-SEP chain (an endpoint gone).
+# mode writes it for iptables-restore --noflush (kubernetes/kubernetes
+# pkg/proxy/iptables/proxier.go, syncProxyRules(), no --cluster-cidr): every
+# KUBE-* chain declared (which flushes it), the masquerade chains' rules,
+# one KUBE-SERVICES rule per service, a KUBE-SVC chain spreading with -m
+# statistic, a KUBE-SEP chain per endpoint marking hairpin traffic for
+# masquerade and doing the DNAT, and KUBE-SERVICES' last rule, to
+# KUBE-NODEPORTS. STALE=1: also delete the target's third KUBE-SEP chain (an
+# endpoint gone).
 gen_iptables() {
 	_gen "$1" "${2:-2}" '
 		stale = "'"${3:-0}"'"
 		print "*nat"
 		print ":KUBE-SERVICES - [0:0]"
+		print ":KUBE-NODEPORTS - [0:0]"
+		print ":KUBE-POSTROUTING - [0:0]"
+		print ":KUBE-MARK-MASQ - [0:0]"
 		for (i = 1; i <= N; i++) {
 			printf ":KUBE-SVC-%016X - [0:0]\n", i
 			for (j = 0; j < neps(i); j++)
@@ -190,6 +226,10 @@ gen_iptables() {
 		}
 		if (stale == 1)
 			printf ":KUBE-SEP-%015X%c - [0:0]\n", N, 99
+		print "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN"
+		print "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000"
+		print "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully"
+		print "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000"
 		for (i = 1; i <= N; i++)
 			printf "-A KUBE-SERVICES -d %s/32 -p tcp -m comment --comment \"bench/svc-%d:http cluster IP\" -m tcp --dport 80 -j KUBE-SVC-%016X\n", vip(i), i, i
 		for (i = 1; i <= N; i++) {
@@ -200,52 +240,102 @@ gen_iptables() {
 				else
 					printf "-A KUBE-SVC-%016X -m comment --comment \"bench/svc-%d:http -> %s:%d\" -j KUBE-SEP-%015X%c\n", i, i, ep(j), P, i, 97 + j
 			}
-			for (j = 0; j < n; j++)
+			for (j = 0; j < n; j++) {
+				printf "-A KUBE-SEP-%015X%c -s %s/32 -m comment --comment \"bench/svc-%d:http\" -j KUBE-MARK-MASQ\n", i, 97 + j, ep(j), i
 				printf "-A KUBE-SEP-%015X%c -p tcp -m comment --comment \"bench/svc-%d:http\" -m tcp -j DNAT --to-destination %s:%d\n", i, 97 + j, i, ep(j), P
+			}
 		}
+		print "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS"
 		if (stale == 1)
 			printf "-X KUBE-SEP-%015X%c\n", N, 99
 		print "COMMIT"'
 }
 
-# iptables_base NS: the chains kube-proxy ensures before its first restore:
-# KUBE-SERVICES, jumped to from PREROUTING and OUTPUT.
+# iptables_base NS: the nat chains kube-proxy ensures before its first
+# restore: KUBE-SERVICES, jumped to from PREROUTING and OUTPUT, and
+# KUBE-POSTROUTING, from POSTROUTING.
 iptables_base() {
-	ip netns exec "$1" iptables -w -t nat -N KUBE-SERVICES &&
-		ip netns exec "$1" iptables -w -t nat -A PREROUTING -j KUBE-SERVICES &&
-		ip netns exec "$1" iptables -w -t nat -A OUTPUT -j KUBE-SERVICES
+	ip netns exec "$1" iptables-restore -w --noflush <<-'EOF'
+		*nat
+		:KUBE-SERVICES - [0:0]
+		:KUBE-POSTROUTING - [0:0]
+		-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+		-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+		-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+		COMMIT
+	EOF
 }
 
-# gen_nft N [TARGET_EPS]: kube-proxy's nftables mode: a verdict map keyed on
-# daddr . l4proto . dport jumping to a chain per service, which picks an
-# endpoint chain with numgen random; the endpoint chain does the DNAT.
+# gen_nft N [TARGET_EPS]: the transaction kube-proxy's nftables mode sends
+# (nft -f) on its first sync for these services, as its proxier.go writes it
+# (kubernetes/kubernetes pkg/proxy/nftables/proxier.go: setupNFTables() and
+# syncProxyRules(), no --cluster-cidr, as podnetctl apply runs here): the
+# table's base chains, sets and maps; then for each service its endpoint
+# chains and service chain, each added and flushed (ensureChain()), its
+# ClusterIP in the cluster-ips set and in the service-ips verdict map, the
+# service chain's numgen vmap, and in each endpoint chain the hairpin rule
+# (mark-for-masquerade when the endpoint is the client) and the DNAT. The
+# chain names are kube-proxy's: HASH-namespace/name/protocol/port (its
+# HASH is 8 base32 characters of a SHA-256; here of a counter).
 gen_nft() {
 	_gen "$1" "${2:-2}" '
-		print "table ip kube-proxy {"
-		print "\tmap service-ips { type ipv4_addr . inet_proto . inet_service : verdict; }"
-		print "\tchain services { ip daddr . meta l4proto . th dport vmap @service-ips; }"
-		print "\tchain nat-prerouting { type nat hook prerouting priority dstnat; policy accept; jump services; }"
-		print "\tchain nat-output { type nat hook output priority -100; policy accept; jump services; }"
-		print "}"
-		for (i = 1; i <= N; i++) {
-			n = neps(i)
-			m = ""
-			for (j = 0; j < n; j++) {
-				printf "add chain ip kube-proxy endpoint-%d-%c\n", i, 97 + j
-				printf "add rule ip kube-proxy endpoint-%d-%c meta l4proto tcp dnat to %s:%d\n", i, 97 + j, ep(j), P
-				m = m (j ? ", " : "") j " : goto endpoint-" i "-" sprintf("%c", 97 + j)
-			}
-			printf "add chain ip kube-proxy service-%d\n", i
-			printf "add rule ip kube-proxy service-%d numgen random mod %d vmap { %s }\n", i, n, m
+		t = "ip kube-proxy"
+		print "add table " t " { comment \"rules for kube-proxy\" ; }"
+		n = split("filter-prerouting filter prerouting -110,filter-input filter input -110," \
+			"filter-forward filter forward -110,filter-output filter output -110," \
+			"filter-output-post-dnat filter output -90,nat-prerouting nat prerouting -100," \
+			"nat-output nat output -100,nat-postrouting nat postrouting 100", bc, ",")
+		for (k = 1; k <= n; k++) {
+			split(bc[k], f, " ")
+			printf "add chain %s %s { type %s hook %s priority %s ; }\n", t, f[1], f[2], f[3], f[4]
+			printf "flush chain %s %s\n", t, f[1]
 		}
+		n = split("nodeport-endpoints-check filter-input ct state new," \
+			"service-endpoints-check filter-input ct state new," \
+			"service-endpoints-check filter-forward ct state new," \
+			"service-endpoints-check filter-output ct state new," \
+			"firewall-check filter-prerouting ct state new,firewall-check filter-output ct state new," \
+			"services nat-output,services nat-prerouting,masquerading nat-postrouting," \
+			"cluster-ips-check filter-forward ct state new," \
+			"cluster-ips-check filter-output-post-dnat ct state new", jc, ",")
+		for (k = 1; k <= n; k++) {
+			m = split(jc[k], f, " ")
+			if (!(f[1] in made))
+				printf "add chain %s %s\nflush chain %s %s\n", t, f[1], t, f[1]
+			made[f[1]] = 1
+			x = ""
+			for (j = 3; j <= m; j++)
+				x = x f[j] " "
+			printf "add rule %s %s %sjump %s\n", t, f[2], x, f[1]
+		}
+		printf "add chain %s mark-for-masquerade\nflush chain %s mark-for-masquerade\n", t, t
+		printf "add rule %s mark-for-masquerade mark set mark or 0x4000\n", t
+		printf "add rule %s masquerading mark and 0x4000 == 0 return\n", t
+		printf "add rule %s masquerading mark set mark xor 0x4000\n", t
+		printf "add rule %s masquerading masquerade fully-random\n", t
+		printf "add set %s cluster-ips { type ipv4_addr ; comment \"Active ClusterIPs\" ; }\n", t
+		printf "add rule %s cluster-ips-check ip daddr @cluster-ips reject" \
+			" comment \"Reject traffic to invalid ports of ClusterIPs\"\n", t
+		printf "add map %s no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; }\n", t
+		printf "add map %s no-endpoint-nodeports { type inet_proto . inet_service : verdict ; }\n", t
+		printf "add chain %s reject-chain\nflush chain %s reject-chain\nadd rule %s reject-chain reject\n", t, t, t
+		printf "add rule %s service-endpoints-check ip daddr . meta l4proto . th dport vmap @no-endpoint-services\n", t
+		printf "add rule %s nodeport-endpoints-check ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports\n", t
+		printf "add map %s firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }\n", t
+		printf "add rule %s firewall-check ip daddr . meta l4proto . th dport vmap @firewall-ips\n", t
+		printf "add map %s service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }\n", t
+		printf "add map %s service-nodeports { type inet_proto . inet_service : verdict ; }\n", t
+		printf "add rule %s services ip daddr . meta l4proto . th dport vmap @service-ips\n", t
+		printf "add rule %s services fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports\n", t
+		printf "flush set %s cluster-ips\n", t
+		n = split("service-ips firewall-ips no-endpoint-services no-endpoint-nodeports service-nodeports", mp, " ")
+		for (k = 1; k <= n; k++)
+			printf "flush map %s %s\n", t, mp[k]
 		for (i = 1; i <= N; i++) {
-			if ((i - 1) % 500 == 0)
-				printf "add element ip kube-proxy service-ips { "
-			printf "%s . tcp . 80 : goto service-%d", vip(i), i
-			if (i % 500 == 0 || i == N)
-				print " }"
-			else
-				printf ", "
+			kp_chains(t, i, neps(i))
+			printf "add element %s cluster-ips { %s }\n", t, vip(i)
+			printf "add element %s service-ips { %s . tcp . 80 : goto %s }\n", t, vip(i), kp_svc(i)
+			kp_rules(t, i, neps(i))
 		}'
 }
 
@@ -299,24 +389,24 @@ gen_kube() {
 		print "    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}"'
 }
 
-# nft_change N ADD: one endpoint change of the target service, as one nft
-# transaction: ADD=1 adds the third endpoint, ADD=0 removes it.
+# nft_change N ADD: one endpoint change of the target service (service N),
+# as kube-proxy's partial sync sends it in one nft transaction: the
+# service's chains added, flushed and filled again (ADD=1: with the third
+# endpoint, 10.244.1.4:8080; ADD=0: without it, its chain flushed). kube-proxy
+# deletes a stale chain in a later transaction, a second on; here the
+# same one does, so that the next change starts from the same table.
 nft_change() {
-	local t=$1
-	if [ "$2" = 1 ]; then
-		cat <<EOF
-add chain ip kube-proxy endpoint-$t-c
-add rule ip kube-proxy endpoint-$t-c meta l4proto tcp dnat to $EP3:$EP_PORT
-flush chain ip kube-proxy service-$t
-add rule ip kube-proxy service-$t numgen random mod 3 vmap { 0 : goto endpoint-$t-a, 1 : goto endpoint-$t-b, 2 : goto endpoint-$t-c }
-EOF
-	else
-		cat <<EOF
-flush chain ip kube-proxy service-$t
-add rule ip kube-proxy service-$t numgen random mod 2 vmap { 0 : goto endpoint-$t-a, 1 : goto endpoint-$t-b }
-delete chain ip kube-proxy endpoint-$t-c
-EOF
-	fi
+	_gen "$1" "$((2 + $2))" '
+		t = "ip kube-proxy"
+		kp_chains(t, N, T)
+		kp_rules(t, N, T)
+		if (T == 2)
+			printf "flush chain %s %s\ndelete chain %s %s\n", t, kp_ep(N, 2), t, kp_ep(N, 2)'
+}
+
+# nft_svc_chain N: the name of service N's chain in kube-proxy's table.
+nft_svc_chain() {
+	_gen "$1" 2 'print kp_svc(N)'
 }
 
 # gen_ipvs N: ipvsadm -R input: a virtual service per ClusterIP (rr), its

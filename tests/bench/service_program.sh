@@ -18,8 +18,9 @@
 #       podnet    podnetctl endpoint add / endpoint del
 #       iptables  iptables-restore of the whole nat table (kube-proxy's full
 #                 sync; the removed endpoint's KUBE-SEP chain deleted with -X)
-#       nftables  one nft -f transaction: the endpoint chain added (or
-#                 deleted), the service chain flushed and its rule rewritten
+#       nftables  one nft -f transaction, as kube-proxy's partial sync
+#                 writes it: the service's chains added, flushed and filled
+#                 again (the removed endpoint's chain flushed and deleted)
 #       ipvs      ipvsadm -a / ipvsadm -d
 #  3. kernel memory: unreclaimable kernel memory (SUnreclaim + VmallocUsed +
 #     Percpu of /proc/meminfo) before and after the load; for podnet also
@@ -220,11 +221,11 @@ setup_ns X
 mem_begin
 kload nftables ip netns exec "$X" nft -f "$F/nft" || die "nftables: nft -f of $N services failed"
 mem_end nftables
-n=$(ip netns exec "$X" nft list chains ip | grep -c 'chain service-')
+n=$(ip netns exec "$X" nft list chains ip | grep -c 'chain service-[A-Z2-7]\{8\}-')
 [ "$n" -eq "$N" ] || die "nftables: $n service chains, want $N"
 echo "nftables: load ${LOAD[nftables]} s, kernel memory +${MEM[nftables]} kB"
 changes nftables ip netns exec "$X" nft -f "$F/nft.add" -- ip netns exec "$X" nft -f "$F/nft.del"
-ip netns exec "$X" nft list chain ip kube-proxy "service-$T" | sed 's/^/  /'
+ip netns exec "$X" nft list chain ip kube-proxy "$(nft_svc_chain "$T")" | sed 's/^/  /'
 ip netns exec "$X" nft flush ruleset
 cleanup_ns "$X"
 
