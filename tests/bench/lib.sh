@@ -251,21 +251,6 @@ gen_iptables() {
 		print "COMMIT"'
 }
 
-# iptables_base NS: the nat chains kube-proxy ensures before its first
-# restore: KUBE-SERVICES, jumped to from PREROUTING and OUTPUT, and
-# KUBE-POSTROUTING, from POSTROUTING.
-iptables_base() {
-	ip netns exec "$1" iptables-restore -w --noflush <<-'EOF'
-		*nat
-		:KUBE-SERVICES - [0:0]
-		:KUBE-POSTROUTING - [0:0]
-		-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
-		-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
-		-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
-		COMMIT
-	EOF
-}
-
 # gen_nft N [TARGET_EPS]: the transaction kube-proxy's nftables mode sends
 # (nft -f) on its first sync for these services, as its proxier.go writes it
 # (kubernetes/kubernetes pkg/proxy/nftables/proxier.go: setupNFTables() and
@@ -409,6 +394,11 @@ nft_svc_chain() {
 	_gen "$1" 2 'print kp_svc(N)'
 }
 
+# nft_svc_chains NS: how many service chains (kp_svc) NS's kube-proxy table has.
+nft_svc_chains() {
+	ip netns exec "$1" nft list chains ip | grep -c 'chain service-[A-Z2-7]\{8\}-'
+}
+
 # gen_ipvs N: ipvsadm -R input: a virtual service per ClusterIP (rr), its
 # real servers in masquerading (NAT) mode.
 gen_ipvs() {
@@ -436,7 +426,8 @@ ipvs_base() {
 
 # kube_nat_chains NS: the iptables nat chains kube-proxy installs on every
 # node, here with no service in them: KUBE-SERVICES (from PREROUTING and
-# OUTPUT) and KUBE-POSTROUTING (masquerade what KUBE-MARK-MASQ marked). Its
+# OUTPUT) and KUBE-POSTROUTING (masquerade what KUBE-MARK-MASQ marked); in
+# its iptables mode, what gen_iptables' restore then fills. Its
 # MASQUERADE rule makes the node track connections (conntrack and its NAT
 # engine on every connection): empty nat chains alone would not. Beside
 # IPVS, kube-proxy's IPVS mode also has ipset matches in KUBE-SERVICES

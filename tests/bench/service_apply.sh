@@ -104,7 +104,7 @@ step "nftables"
 setup_ns X
 timed t ip netns exec "$X" nft -f "$F/nft" || die "nftables: nft -f of $N services failed"
 RUNS[nftables]=" $t"
-n=$(ip netns exec "$X" nft list chains ip | grep -c 'chain service-[A-Z2-7]\{8\}-')
+n=$(nft_svc_chains "$X")
 [ "$n" -eq "$N" ] || die "nftables: $n service chains, want $N"
 ip netns exec "$X" nft flush ruleset
 cleanup_ns "$X"

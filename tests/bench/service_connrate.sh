@@ -85,7 +85,7 @@ program() {
 		;;
 	iptables)
 		gen_iptables "$2" >"$f"
-		iptables_base "$NODE" && ip netns exec "$NODE" iptables-restore -w --noflush "$f"
+		kube_nat_chains "$NODE" && ip netns exec "$NODE" iptables-restore -w --noflush "$f"
 		;;
 	nftables)
 		gen_nft "$2" >"$f"

@@ -202,7 +202,7 @@ cleanup_ns "$P"
 
 # --- iptables ---
 setup_ns I
-iptables_base "$I" || die "iptables: cannot create KUBE-SERVICES"
+kube_nat_chains "$I" || die "iptables: cannot create kube-proxy's nat chains"
 mem_begin
 kload iptables ip netns exec "$I" iptables-restore -w --noflush "$F/ipt" ||
 	die "iptables: iptables-restore of $N services failed"
@@ -221,7 +221,7 @@ setup_ns X
 mem_begin
 kload nftables ip netns exec "$X" nft -f "$F/nft" || die "nftables: nft -f of $N services failed"
 mem_end nftables
-n=$(ip netns exec "$X" nft list chains ip | grep -c 'chain service-[A-Z2-7]\{8\}-')
+n=$(nft_svc_chains "$X")
 [ "$n" -eq "$N" ] || die "nftables: $n service chains, want $N"
 echo "nftables: load ${LOAD[nftables]} s, kernel memory +${MEM[nftables]} kB"
 changes nftables ip netns exec "$X" nft -f "$F/nft.add" -- ip netns exec "$X" nft -f "$F/nft.del"
